@@ -1,0 +1,25 @@
+// Annotate stage: what a reply means and what to do about it, from the
+// knowledge base, in the context of the command it answers.
+#pragma once
+
+#include "ftpsniff/knowledge.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ftpsniff {
+
+struct Annotation {
+    int code = 0;
+    std::string_view reply_class;  // "5xx permanent negative completion"
+    std::string name;
+    std::string meaning;
+    std::string remedy;
+    std::string source;
+    bool known = true;  // false: explained from its digits alone
+};
+
+Annotation annotate(const KnowledgeBase& kb, int code, std::optional<std::string_view> command);
+
+}  // namespace ftpsniff

@@ -1,0 +1,63 @@
+// Capture stage: reads frames from a pcap or pcapng file (or stdin) through
+// libpcap. This is the only module that includes <pcap.h>; frames point into
+// libpcap's buffer and are valid until the next call to next().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+
+namespace ftpsniff {
+
+struct Timestamp {
+    std::int64_t sec = 0;
+    std::uint32_t nsec = 0;
+
+    friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
+};
+
+struct RawFrame {
+    Timestamp ts;
+    int linktype = 0;           // DLT_* value as libpcap reports it
+    std::uint32_t caplen = 0;   // bytes present in `bytes`
+    std::uint32_t wirelen = 0;  // bytes the frame had on the wire
+    std::span<const std::uint8_t> bytes;
+};
+
+// The capture could not be opened or is not a capture. `what()` is one line.
+class CaptureError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class PcapReader {
+public:
+    // Opens `path`, or standard input for "-". Throws CaptureError.
+    static PcapReader open_file(const std::string& path);
+
+    PcapReader(PcapReader&&) noexcept;
+    PcapReader& operator=(PcapReader&&) noexcept;
+    ~PcapReader();
+
+    // Next frame, or false at the end of the capture or where it is cut.
+    bool next(RawFrame& out);
+
+    [[nodiscard]] int linktype() const;
+    [[nodiscard]] std::string linktype_name() const;
+    [[nodiscard]] std::uint64_t frames_read() const;
+    // Set when reading stopped at a damaged or truncated record.
+    [[nodiscard]] const std::optional<std::string>& cut() const;
+
+private:
+    struct Impl;
+    explicit PcapReader(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Name of a DLT value ("EN10MB", "LINUX_SLL", ...) or "DLT <n>" when unknown.
+std::string linktype_name(int linktype);
+
+}  // namespace ftpsniff

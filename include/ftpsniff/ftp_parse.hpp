@@ -1,0 +1,69 @@
+// Pure parsers for single FTP lines (RFC 959 §4.1, §4.2) and the multi-line
+// reply state machine. Views in, values out; nothing here knows of packets.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ftpsniff {
+
+struct ParsedCommand {
+    std::string_view verb;  // as sent; compare case-insensitively
+    std::string_view arg;   // after the separating space, "" if none
+};
+
+// A command is a verb of letters, then end of line or a space and the
+// argument. An overlong verb is still a command: the server answers it (500),
+// and pairing must count it.
+std::optional<ParsedCommand> parse_command(std::string_view line);
+
+std::string upper_verb(std::string_view verb);
+
+struct ReplyLine {
+    int code = 0;
+    char separator = ' ';   // ' ' ends a reply, '-' opens a multi-line one
+    std::string_view text;  // after the separator
+};
+
+// Three digits then a space, a hyphen or the end of the line.
+std::optional<ReplyLine> parse_reply_line(std::string_view line);
+
+struct Reply {
+    int code = 0;
+    std::vector<std::string> lines;  // every line as sent, without its ending
+    bool complete = true;            // false when the stream ended or broke inside it
+    bool truncated = false;          // a line was cut, or lines past the cap dropped
+
+    // The message: each line's text with the code prefix removed, joined by "\n".
+    [[nodiscard]] std::string text() const;
+};
+
+// Groups server lines into replies. RFC 959 §4.2: a reply that opens with
+// "NNN-" ends at the first later line that starts with the same NNN and a
+// space; lines between are text, whatever digits they start with.
+class ReplyAssembler {
+public:
+    enum class Result { pending, reply, not_a_reply };
+
+    explicit ReplyAssembler(std::size_t max_lines = 1000) : max_lines_(max_lines) {}
+
+    // On `reply` the finished reply is in take(); on `not_a_reply` the line
+    // was not part of any reply.
+    Result feed(std::string_view line, bool truncated);
+    // Ends an open multi-line reply early (a gap or the end of the stream).
+    bool abandon();
+    [[nodiscard]] bool open() const { return open_; }
+    Reply take() { return std::move(current_); }
+
+private:
+    void add_line(std::string_view line, bool truncated);
+
+    std::size_t max_lines_;
+    bool open_ = false;
+    Reply current_;
+};
+
+}  // namespace ftpsniff

@@ -1,0 +1,102 @@
+// The FTP view of one control connection: splits both directions into lines,
+// parses commands and replies, and pairs each reply with the command it
+// answers (first in, first out; a 1xx keeps its command open for the final
+// reply; the server's first 120/220/421 is the greeting).
+#pragma once
+
+#include "ftpsniff/anomaly.hpp"
+#include "ftpsniff/ftp_parse.hpp"
+#include "ftpsniff/line_splitter.hpp"
+#include "ftpsniff/reassembly.hpp"
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ftpsniff {
+
+struct CommandEvent {
+    Timestamp ts;
+    std::string verb;      // upper case
+    std::string_view arg;  // as sent
+    bool truncated = false;
+};
+
+struct ReplyEvent {
+    Timestamp ts;  // when its first line arrived
+    const Reply& reply;
+    std::optional<std::string_view> command;  // verb answered; none for greeting or unsolicited
+    std::optional<double> latency_ms;         // from that command to the first line
+    bool greeting = false;
+};
+
+enum class UnparsedReason : std::uint8_t {
+    not_a_command,      // client line that is no FTP command
+    not_a_reply,        // server line outside any reply that is no reply line
+    fragment_after_gap  // the rest of a line whose start the capture lost
+};
+
+struct UnparsedEvent {
+    Timestamp ts;
+    Direction dir;
+    std::string_view line;
+    UnparsedReason reason;
+    bool truncated = false;
+};
+
+class FtpEvents {
+public:
+    virtual ~FtpEvents() = default;
+    virtual void on_session_start(const FlowInfo& flow, Timestamp ts) = 0;
+    virtual void on_command(const FlowInfo& flow, const CommandEvent& ev) = 0;
+    virtual void on_reply(const FlowInfo& flow, const ReplyEvent& ev) = 0;
+    virtual void on_unparsed(const FlowInfo& flow, const UnparsedEvent& ev) = 0;
+    virtual void on_gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) = 0;
+    // After AUTH and 234 the rest of the connection is TLS: nothing more is parsed.
+    virtual void on_tls(const FlowInfo& flow, Timestamp ts) = 0;
+    virtual void on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) = 0;
+};
+
+struct FtpLimits {
+    std::size_t max_line = 8192;
+    std::size_t max_reply_lines = 1000;
+    std::size_t max_pending_commands = 256;
+};
+
+class FtpSession : public StreamHandler {
+public:
+    FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies, FtpLimits limits = {});
+
+    void on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) override;
+    void on_gap(Direction dir, Timestamp ts, std::uint64_t length) override;
+    void on_close(Timestamp ts, CloseReason why) override;
+
+private:
+    struct Pending {
+        std::string verb;
+        Timestamp ts;
+    };
+
+    void client_line(const Line& line, Timestamp ts);
+    void server_line(const Line& line, Timestamp ts);
+    void finish_reply();
+    std::optional<std::string_view> pair(const Reply& reply, Timestamp ts, std::optional<double>& latency,
+                                         bool& greeting);
+
+    FlowInfo flow_;
+    FtpEvents& out_;
+    AnomalyCounts& anomalies_;
+    FtpLimits limits_;
+    LineSplitter client_lines_;
+    LineSplitter server_lines_;
+    ReplyAssembler replies_;
+    Timestamp reply_start_;
+    std::deque<Pending> pending_;
+    Pending answered_;  // the command a reply being reported answers
+    bool server_midstream_ = false;
+    bool replied_ = false;
+    bool encrypted_ = false;
+};
+
+}  // namespace ftpsniff

@@ -1,0 +1,53 @@
+// The reply-code knowledge base: one entry per code, plus variants for a code
+// that follows a given command. Loaded from data/reply_codes.tsv, which the
+// build compiles into the binary.
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ftpsniff {
+
+struct CodeEntry {
+    int code = 0;
+    std::string after;  // upper-case verb for a context variant, "" for the generic entry
+    std::string name;
+    std::string meaning;
+    std::string when;
+    std::string remedy;
+    std::string source;
+};
+
+// A knowledge file is malformed; `what()` names the file and line.
+class KnowledgeError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class KnowledgeBase {
+public:
+    // Parses the tab-separated format of data/reply_codes.tsv. `origin`
+    // names the text in error messages.
+    static KnowledgeBase parse(std::string_view tsv, std::string_view origin);
+    // The copy compiled into the binary.
+    static const KnowledgeBase& builtin();
+
+    // The variant for `after` if there is one, else the generic entry, else null.
+    [[nodiscard]] const CodeEntry* find(int code, std::string_view after = {}) const;
+    [[nodiscard]] std::size_t size() const { return entries_.size(); }
+    [[nodiscard]] std::vector<const CodeEntry*> entries() const;
+
+private:
+    std::map<std::pair<int, std::string>, CodeEntry> entries_;
+};
+
+// "2xx positive completion" etc. (RFC 959 §4.2.1; 6yz from RFC 2228).
+std::string_view reply_class(int code);
+// What the second digit says (RFC 959 §4.2.1): "syntax", "information", ...
+std::string_view reply_function(int code);
+
+}  // namespace ftpsniff

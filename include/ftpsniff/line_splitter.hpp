@@ -1,0 +1,94 @@
+// Splits one direction of a control connection into lines. Lines end at LF
+// (CRLF or bare LF; the CR is removed). A line longer than the cap is cut and
+// flagged, and its excess discarded up to the next LF. A line that lies
+// wholly inside one chunk is handed on as a view into that chunk; only a line
+// split across chunks is copied.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace ftpsniff {
+
+struct Line {
+    std::string_view text;   // without the line ending
+    bool truncated = false;  // longer than the cap; `text` is its start
+    bool after_gap = false;  // bytes before it are missing: it may begin mid-line
+    bool complete = true;    // false for the unterminated tail at close
+};
+
+class LineSplitter {
+public:
+    explicit LineSplitter(std::size_t max_line = 8192) : max_line_(max_line) {}
+
+    template <class Emit>
+    void feed(std::span<const std::uint8_t> bytes, Emit&& emit) {
+        const char* p = reinterpret_cast<const char*>(bytes.data());
+        std::size_t n = bytes.size();
+        while (n > 0) {
+            const void* lf = std::memchr(p, '\n', n);
+            std::size_t part = lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - p) : n;
+            if (!lf) {
+                append(p, part);
+                return;
+            }
+            if (buffer_.empty() && !truncated_) {
+                std::size_t keep = part < max_line_ ? part : max_line_;
+                emit_line(std::string_view(p, keep), part > max_line_, true, emit);
+            } else {
+                append(p, part);
+                emit_line(buffer_, truncated_, true, emit);
+            }
+            buffer_.clear();
+            truncated_ = false;
+            p += part + 1;
+            n -= part + 1;
+        }
+    }
+
+    // Bytes are missing: the line in progress is dropped and the next line
+    // is flagged. Returns whether a partial line was dropped.
+    bool gap() {
+        bool dropped = !buffer_.empty() || truncated_;
+        buffer_.clear();
+        truncated_ = false;
+        after_gap_ = true;
+        return dropped;
+    }
+
+    // The stream ended: hands on an unterminated last line, if any.
+    template <class Emit>
+    void finish(Emit&& emit) {
+        if (!buffer_.empty() || truncated_) emit_line(buffer_, truncated_, false, emit);
+        buffer_.clear();
+        truncated_ = false;
+    }
+
+private:
+    void append(const char* p, std::size_t n) {
+        std::size_t room = max_line_ - buffer_.size();
+        if (n > room) {
+            truncated_ = true;
+            n = room;
+        }
+        buffer_.append(p, n);
+    }
+
+    template <class Emit>
+    void emit_line(std::string_view text, bool truncated, bool complete, Emit& emit) {
+        if (!text.empty() && text.back() == '\r' && !truncated) text.remove_suffix(1);
+        emit(Line{text, truncated, after_gap_, complete});
+        after_gap_ = false;
+    }
+
+    std::size_t max_line_;
+    std::string buffer_;
+    bool truncated_ = false;
+    bool after_gap_ = false;
+};
+
+}  // namespace ftpsniff

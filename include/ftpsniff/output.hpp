@@ -1,0 +1,54 @@
+// Output stage: renders sessions, commands and annotated replies for people
+// (text) or machines (JSON Lines). Renderers only format; every byte that
+// came from the network goes through escape.hpp on its way out.
+#pragma once
+
+#include "ftpsniff/annotate.hpp"
+#include "ftpsniff/ftp_session.hpp"
+
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ftpsniff {
+
+struct RunSummary {
+    std::string source;  // file name, "-" for stdin
+    std::string linktype;
+    std::uint64_t packets = 0;
+    std::uint64_t tcp_packets = 0;
+    std::uint64_t ftp_packets = 0;
+    std::uint64_t sessions = 0;
+    std::uint64_t commands = 0;
+    std::array<std::uint64_t, 7> replies_by_class{};  // index = first digit; 0 for other
+    std::uint64_t gaps = 0;
+    AnomalyCounts anomalies;
+    std::optional<std::string> cut;  // where a damaged capture stopped
+};
+
+class Renderer {
+public:
+    virtual ~Renderer() = default;
+    virtual void session_start(const FlowInfo& flow, Timestamp ts) = 0;
+    virtual void command(const FlowInfo& flow, const CommandEvent& ev) = 0;
+    virtual void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) = 0;
+    virtual void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) = 0;
+    virtual void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) = 0;
+    virtual void tls(const FlowInfo& flow, Timestamp ts) = 0;
+    virtual void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) = 0;
+    virtual void summary(const RunSummary& run) = 0;
+};
+
+enum class Format : std::uint8_t { text, json };
+
+// `out` receives the transcript or JSON Lines; `notes` the text summary.
+std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes);
+
+// Shared by the renderers.
+std::string_view close_reason_name(CloseReason why);
+std::string_view unparsed_reason_name(UnparsedReason why);
+std::string_view direction_name(Direction dir);
+
+}  // namespace ftpsniff

@@ -1,0 +1,30 @@
+// Wires the stages together: capture -> decode -> reassembly -> ftp ->
+// annotate -> output. The only place that knows all of them.
+#pragma once
+
+#include "ftpsniff/knowledge.hpp"
+#include "ftpsniff/output.hpp"
+
+#include <bitset>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace ftpsniff {
+
+struct PipelineOptions {
+    std::vector<std::uint16_t> ports{21};  // FTP control ports
+    bool show_passwords = false;
+    Format format = Format::text;
+};
+
+// What a run ended with; main maps it to the exit status.
+enum class RunResult { ok, capture_cut };
+
+// Reads `path` ("-" for stdin) to the end and renders it to `out`; the text
+// summary goes to `notes`. Throws CaptureError when the file cannot be read
+// as a capture or its link type is not supported.
+RunResult run_capture_file(const std::string& path, const PipelineOptions& opts, const KnowledgeBase& kb,
+                           std::FILE* out, std::FILE* notes);
+
+}  // namespace ftpsniff

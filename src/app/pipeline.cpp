@@ -1,0 +1,108 @@
+#include "ftpsniff/pipeline.hpp"
+
+#include "ftpsniff/annotate.hpp"
+#include "ftpsniff/capture.hpp"
+#include "ftpsniff/decode.hpp"
+#include "ftpsniff/ftp_session.hpp"
+#include "ftpsniff/reassembly.hpp"
+
+#include <fmt/format.h>
+
+namespace ftpsniff {
+
+namespace {
+
+constexpr std::string_view kMaskedPassword = "****";
+
+// Receives the FTP events of every session, annotates replies, hides
+// passwords and hands all of it to the renderer.
+class Annotator : public FtpEvents {
+public:
+    Annotator(const KnowledgeBase& kb, Renderer& renderer, RunSummary& run, bool show_passwords)
+        : kb_(kb), renderer_(renderer), run_(run), show_passwords_(show_passwords) {}
+
+    void on_session_start(const FlowInfo& flow, Timestamp ts) override {
+        ++run_.sessions;
+        renderer_.session_start(flow, ts);
+    }
+    void on_command(const FlowInfo& flow, const CommandEvent& ev) override {
+        ++run_.commands;
+        if (ev.verb == "PASS" && !show_passwords_ && !ev.arg.empty()) {
+            CommandEvent masked = ev;
+            masked.arg = kMaskedPassword;
+            renderer_.command(flow, masked);
+            return;
+        }
+        renderer_.command(flow, ev);
+    }
+    void on_reply(const FlowInfo& flow, const ReplyEvent& ev) override {
+        int digit = ev.reply.code / 100;
+        ++run_.replies_by_class[digit >= 1 && digit <= 6 ? digit : 0];
+        renderer_.reply(flow, ev, annotate(kb_, ev.reply.code, ev.command));
+    }
+    void on_unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override { renderer_.unparsed(flow, ev); }
+    void on_gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
+        ++run_.gaps;
+        renderer_.gap(flow, ts, dir, length);
+    }
+    void on_tls(const FlowInfo& flow, Timestamp ts) override { renderer_.tls(flow, ts); }
+    void on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) override {
+        renderer_.session_end(flow, ts, why);
+    }
+
+private:
+    const KnowledgeBase& kb_;
+    Renderer& renderer_;
+    RunSummary& run_;
+    bool show_passwords_;
+};
+
+}  // namespace
+
+RunResult run_capture_file(const std::string& path, const PipelineOptions& opts, const KnowledgeBase& kb,
+                           std::FILE* out, std::FILE* notes) {
+    PcapReader reader = PcapReader::open_file(path);
+    if (!linktype_supported(reader.linktype())) {
+        throw CaptureError(fmt::format("{}: unsupported link type {} ({})", path == "-" ? "standard input" : path,
+                                       reader.linktype_name(), reader.linktype()));
+    }
+    RunSummary run;
+    run.source = path;
+    run.linktype = reader.linktype_name();
+    std::bitset<65536> ftp_ports;
+    for (std::uint16_t p : opts.ports) ftp_ports.set(p);
+
+    auto renderer = make_renderer(opts.format, out, notes);
+    Annotator annotator(kb, *renderer, run, opts.show_passwords);
+    Reassembler reassembler(
+        [&](const FlowInfo& flow) { return std::make_unique<FtpSession>(flow, annotator, run.anomalies); },
+        run.anomalies);
+
+    RawFrame frame;
+    Timestamp last{};
+    while (reader.next(frame)) {
+        ++run.packets;
+        last = frame.ts;
+        Decoded d = decode_frame(frame);
+        if (d.status == DecodeStatus::anomaly) {
+            run.anomalies.add(d.anomaly);
+            continue;
+        }
+        if (d.status != DecodeStatus::tcp) continue;
+        ++run.tcp_packets;
+        const TcpSegment& seg = d.segment;
+        // The cheap port test comes before any flow lookup: most packets of
+        // a busy capture are not FTP control traffic.
+        bool to_server = ftp_ports.test(seg.dst.port);
+        if (!to_server && !ftp_ports.test(seg.src.port)) continue;
+        ++run.ftp_packets;
+        if (seg.missing > 0) run.anomalies.add(Anomaly::snaplen_cut_payload);
+        reassembler.feed(seg, to_server);
+    }
+    reassembler.finish(last);
+    run.cut = reader.cut();
+    renderer->summary(run);
+    return run.cut ? RunResult::capture_cut : RunResult::ok;
+}
+
+}  // namespace ftpsniff

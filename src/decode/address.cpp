@@ -1,0 +1,48 @@
+#include "ftpsniff/decode.hpp"
+
+#include <fmt/format.h>
+
+namespace ftpsniff {
+
+namespace {
+
+// RFC 5952 §4: lower-case hex, no leading zeros, the longest run (first on a
+// tie) of two or more zero groups becomes "::".
+std::string ipv6_to_string(const std::array<std::uint8_t, 16>& b) {
+    std::array<unsigned, 8> g{};
+    for (int i = 0; i < 8; ++i) g[i] = static_cast<unsigned>(b[2 * i] << 8 | b[2 * i + 1]);
+    int best = -1, best_len = 0;
+    for (int i = 0; i < 8;) {
+        if (g[i] != 0) { ++i; continue; }
+        int j = i;
+        while (j < 8 && g[j] == 0) ++j;
+        if (j - i > best_len) { best = i; best_len = j - i; }
+        i = j;
+    }
+    if (best_len < 2) best = -1;
+    std::string out;
+    for (int i = 0; i < 8; ++i) {
+        if (i == best) {
+            out += "::";
+            i += best_len - 1;
+            continue;
+        }
+        if (!out.empty() && out.back() != ':') out += ':';
+        out += fmt::format("{:x}", g[i]);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string to_string(const IpAddress& ip) {
+    if (ip.version == 4) return fmt::format("{}.{}.{}.{}", ip.bytes[0], ip.bytes[1], ip.bytes[2], ip.bytes[3]);
+    return ipv6_to_string(ip.bytes);
+}
+
+std::string to_string(const Endpoint& ep) {
+    if (ep.ip.version == 4) return fmt::format("{}:{}", to_string(ep.ip), ep.port);
+    return fmt::format("[{}]:{}", to_string(ep.ip), ep.port);
+}
+
+}  // namespace ftpsniff

@@ -1,0 +1,241 @@
+#include "ftpsniff/byte_cursor.hpp"
+#include "ftpsniff/decode.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ftpsniff {
+
+namespace {
+
+// DLT values as libpcap reports them on Linux (LINKTYPE_RAW 101 arrives as 12).
+constexpr int kDltNull = 0;
+constexpr int kDltEthernet = 1;
+constexpr int kDltRaw = 12;
+constexpr int kDltRawBsd = 14;
+constexpr int kDltLoop = 108;
+constexpr int kDltLinuxSll = 113;
+constexpr int kDltIpv4 = 228;
+constexpr int kDltIpv6 = 229;
+constexpr int kDltLinuxSll2 = 276;
+
+constexpr std::uint16_t kEtherIpv4 = 0x0800;
+constexpr std::uint16_t kEtherIpv6 = 0x86dd;
+constexpr std::uint16_t kEtherVlan = 0x8100;
+constexpr std::uint16_t kEtherQinQ = 0x88a8;
+constexpr std::uint16_t kEtherQinQOld = 0x9100;
+constexpr std::uint8_t kProtoTcp = 6;
+constexpr int kMaxVlanTags = 4;
+
+enum class Network : std::uint8_t { ipv4, ipv6, other };
+
+Decoded anomaly(Anomaly a) { return Decoded{DecodeStatus::anomaly, a, {}}; }
+
+Network from_ethertype(std::uint16_t type) {
+    if (type == kEtherIpv4) return Network::ipv4;
+    if (type == kEtherIpv6) return Network::ipv6;
+    return Network::other;
+}
+
+// BSD loopback stores the address family in host order of the capturing
+// machine, so either byte order may appear; IPv6 has several values.
+Network from_bsd_family(std::uint32_t family) {
+    if (family == 2) return Network::ipv4;
+    if (family == 10 || family == 24 || family == 28 || family == 30) return Network::ipv6;
+    return Network::other;
+}
+
+Network from_version_nibble(ByteCursor cur) {
+    std::uint8_t first = 0;
+    if (!cur.u8(first)) return Network::other;
+    if (first >> 4 == 4) return Network::ipv4;
+    if (first >> 4 == 6) return Network::ipv6;
+    return Network::other;
+}
+
+// Moves the cursor past the link header; reports the network protocol.
+bool skip_link(int linktype, ByteCursor& cur, Network& net) {
+    std::uint16_t type = 0;
+    switch (linktype) {
+    case kDltEthernet:
+        if (!cur.skip(12) || !cur.be16(type)) return false;
+        for (int tags = 0; (type == kEtherVlan || type == kEtherQinQ || type == kEtherQinQOld); ++tags) {
+            if (tags == kMaxVlanTags || !cur.skip(2) || !cur.be16(type)) return false;
+        }
+        net = from_ethertype(type);
+        return true;
+    case kDltLinuxSll:
+        if (!cur.skip(14) || !cur.be16(type)) return false;
+        net = from_ethertype(type);
+        return true;
+    case kDltLinuxSll2:
+        if (!cur.be16(type) || !cur.skip(18)) return false;
+        net = from_ethertype(type);
+        return true;
+    case kDltNull:
+    case kDltLoop: {
+        std::uint32_t be = 0;
+        if (!cur.be32(be)) return false;
+        std::uint32_t swapped = __builtin_bswap32(be);
+        net = from_bsd_family(be);
+        if (net == Network::other) net = from_bsd_family(swapped);
+        return true;
+    }
+    case kDltRaw:
+    case kDltRawBsd:
+        net = from_version_nibble(cur);
+        return true;
+    case kDltIpv4:
+        net = Network::ipv4;
+        return true;
+    case kDltIpv6:
+        net = Network::ipv6;
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Fixes the bounds of the IP payload. `claimed` is what the IP header says;
+// fewer captured bytes are a snap-length cut when the frame was cut, and a
+// malformed packet otherwise.
+bool bound_payload(const RawFrame& frame, ByteCursor& cur, std::size_t claimed, std::span<const std::uint8_t>& out,
+                   std::uint32_t& missing, Anomaly& why) {
+    if (claimed <= cur.remaining()) {
+        (void)cur.take(claimed, out);  // drops Ethernet padding
+        missing = 0;
+        return true;
+    }
+    if (frame.caplen >= frame.wirelen) {
+        why = Anomaly::ip_length_past_caplen;
+        return false;
+    }
+    missing = static_cast<std::uint32_t>(claimed - cur.remaining());
+    (void)cur.take(cur.remaining(), out);
+    return true;
+}
+
+struct IpResult {
+    bool ok = false;
+    Anomaly why{};
+    bool tcp = false;
+    std::span<const std::uint8_t> payload;
+    std::uint32_t missing = 0;
+};
+
+IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg) {
+    IpResult r;
+    std::uint8_t vihl = 0, proto = 0;
+    std::uint16_t total = 0, frag = 0;
+    std::span<const std::uint8_t> src, dst;
+    if (!cur.u8(vihl) || !cur.skip(1) || !cur.be16(total) || !cur.skip(2) || !cur.be16(frag) || !cur.skip(1) ||
+        !cur.u8(proto) || !cur.skip(2) || !cur.take(4, src) || !cur.take(4, dst)) {
+        r.why = Anomaly::truncated_ip_header;
+        return r;
+    }
+    if (vihl >> 4 != 4) { r.why = Anomaly::bad_ip_version; return r; }
+    std::size_t ihl = (vihl & 0x0f) * 4u;
+    if (ihl < 20 || total < ihl) { r.why = Anomaly::bad_ip_header_length; return r; }
+    if (!cur.skip(ihl - 20)) { r.why = Anomaly::truncated_ip_header; return r; }
+    if ((frag & 0x3fff) != 0) { r.why = Anomaly::ip_fragment_skipped; return r; }
+    seg.src.ip = IpAddress{4, {}};
+    seg.dst.ip = IpAddress{4, {}};
+    std::copy(src.begin(), src.end(), seg.src.ip.bytes.begin());
+    std::copy(dst.begin(), dst.end(), seg.dst.ip.bytes.begin());
+    if (!bound_payload(frame, cur, total - ihl, r.payload, r.missing, r.why)) return r;
+    r.ok = true;
+    r.tcp = proto == kProtoTcp;
+    return r;
+}
+
+IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg) {
+    IpResult r;
+    std::uint8_t first = 0, next = 0;
+    std::uint16_t plen = 0;
+    std::span<const std::uint8_t> src, dst;
+    if (!cur.u8(first) || !cur.skip(3) || !cur.be16(plen) || !cur.u8(next) || !cur.skip(1) || !cur.take(16, src) ||
+        !cur.take(16, dst)) {
+        r.why = Anomaly::truncated_ip_header;
+        return r;
+    }
+    if (first >> 4 != 6) { r.why = Anomaly::bad_ip_version; return r; }
+    seg.src.ip = IpAddress{6, {}};
+    seg.dst.ip = IpAddress{6, {}};
+    std::copy(src.begin(), src.end(), seg.src.ip.bytes.begin());
+    std::copy(dst.begin(), dst.end(), seg.dst.ip.bytes.begin());
+    std::span<const std::uint8_t> body;
+    if (!bound_payload(frame, cur, plen, body, r.missing, r.why)) return r;
+    ByteCursor ext(body);
+    for (;;) {
+        std::uint8_t nh = 0, len = 0;
+        std::uint16_t frag = 0;
+        switch (next) {
+        case 0:   // hop-by-hop options
+        case 43:  // routing
+        case 60:  // destination options
+            if (!ext.u8(nh) || !ext.u8(len) || !ext.skip(len * 8u + 6)) { r.why = Anomaly::truncated_ipv6_extension; return r; }
+            next = nh;
+            continue;
+        case 51:  // authentication header counts 4-byte words, less two
+            if (!ext.u8(nh) || !ext.u8(len) || !ext.skip(len * 4u + 6)) { r.why = Anomaly::truncated_ipv6_extension; return r; }
+            next = nh;
+            continue;
+        case 44:  // fragment: an atomic fragment (offset 0, no more) is whole
+            if (!ext.u8(nh) || !ext.skip(1) || !ext.be16(frag) || !ext.skip(4)) { r.why = Anomaly::truncated_ipv6_extension; return r; }
+            if ((frag & 0xfff9) != 0) { r.why = Anomaly::ip_fragment_skipped; return r; }
+            next = nh;
+            continue;
+        default:
+            break;
+        }
+        break;
+    }
+    r.ok = true;
+    r.tcp = next == kProtoTcp;
+    r.payload = ext.rest();
+    return r;
+}
+
+}  // namespace
+
+bool linktype_supported(int linktype) {
+    switch (linktype) {
+    case kDltNull: case kDltEthernet: case kDltRaw: case kDltRawBsd: case kDltLoop:
+    case kDltLinuxSll: case kDltIpv4: case kDltIpv6: case kDltLinuxSll2:
+        return true;
+    default:
+        return false;
+    }
+}
+
+Decoded decode_frame(const RawFrame& frame) {
+    Decoded out;
+    ByteCursor cur(frame.bytes);
+    Network net = Network::other;
+    if (!skip_link(frame.linktype, cur, net)) return anomaly(Anomaly::truncated_link_header);
+    if (net == Network::other) return out;
+
+    TcpSegment& seg = out.segment;
+    IpResult ip = net == Network::ipv4 ? decode_ipv4(frame, cur, seg) : decode_ipv6(frame, cur, seg);
+    if (!ip.ok) return anomaly(ip.why);
+    if (!ip.tcp) return out;
+
+    ByteCursor tcp(ip.payload);
+    std::uint8_t offset = 0;
+    if (!tcp.be16(seg.src.port) || !tcp.be16(seg.dst.port) || !tcp.be32(seg.seq) || !tcp.be32(seg.ack) ||
+        !tcp.u8(offset) || !tcp.u8(seg.flags)) {
+        return anomaly(Anomaly::truncated_tcp_header);
+    }
+    std::size_t hlen = (offset >> 4) * 4u;
+    if (hlen < 20) return anomaly(Anomaly::bad_tcp_data_offset);
+    if (!tcp.skip(hlen - 14)) {
+        return anomaly(ip.missing > 0 ? Anomaly::truncated_tcp_header : Anomaly::bad_tcp_data_offset);
+    }
+    seg.ts = frame.ts;
+    seg.payload = tcp.rest();
+    seg.missing = ip.missing;
+    out.status = DecodeStatus::tcp;
+    return out;
+}
+
+}  // namespace ftpsniff

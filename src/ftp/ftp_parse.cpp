@@ -1,0 +1,92 @@
+#include "ftpsniff/ftp_parse.hpp"
+
+namespace ftpsniff {
+
+namespace {
+
+bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+std::optional<ParsedCommand> parse_command(std::string_view line) {
+    std::size_t n = 0;
+    while (n < line.size() && is_alpha(line[n])) ++n;
+    if (n == 0) return std::nullopt;
+    if (n == line.size()) return ParsedCommand{line, {}};
+    if (line[n] != ' ') return std::nullopt;
+    return ParsedCommand{line.substr(0, n), line.substr(n + 1)};
+}
+
+std::string upper_verb(std::string_view verb) {
+    std::string out(verb);
+    for (char& c : out) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    return out;
+}
+
+std::optional<ReplyLine> parse_reply_line(std::string_view line) {
+    if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2])) return std::nullopt;
+    int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+    if (line.size() == 3) return ReplyLine{code, ' ', {}};
+    if (line[3] != ' ' && line[3] != '-') return std::nullopt;
+    return ReplyLine{code, line[3], line.substr(4)};
+}
+
+std::string Reply::text() const {
+    std::string out;
+    const char digits[3] = {static_cast<char>('0' + code / 100 % 10), static_cast<char>('0' + code / 10 % 10),
+                            static_cast<char>('0' + code % 10)};
+    const std::string_view prefix(digits, 3);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::string_view l = lines[i];
+        // The first and last lines always carry the code; inner lines may.
+        if (l.size() >= 3 && l.substr(0, 3) == prefix && (l.size() == 3 || l[3] == ' ' || l[3] == '-')) {
+            l.remove_prefix(l.size() == 3 ? 3 : 4);
+        }
+        if (i > 0) out += '\n';
+        out += l;
+    }
+    return out;
+}
+
+ReplyAssembler::Result ReplyAssembler::feed(std::string_view line, bool truncated) {
+    if (!open_) {
+        auto parsed = parse_reply_line(line);
+        if (!parsed) return Result::not_a_reply;
+        current_ = Reply{};
+        current_.code = parsed->code;
+        add_line(line, truncated);
+        if (parsed->separator == '-') {
+            open_ = true;
+            return Result::pending;
+        }
+        return Result::reply;
+    }
+    add_line(line, truncated);
+    auto parsed = parse_reply_line(line);
+    if (parsed && parsed->code == current_.code && parsed->separator == ' ') {
+        open_ = false;
+        return Result::reply;
+    }
+    return Result::pending;
+}
+
+bool ReplyAssembler::abandon() {
+    if (!open_) return false;
+    open_ = false;
+    current_.complete = false;
+    return true;
+}
+
+void ReplyAssembler::add_line(std::string_view line, bool truncated) {
+    if (truncated) current_.truncated = true;
+    if (current_.lines.size() >= max_lines_) {
+        current_.truncated = true;
+        return;
+    }
+    current_.lines.emplace_back(line);
+}
+
+}  // namespace ftpsniff

@@ -1,0 +1,133 @@
+#include "ftpsniff/ftp_session.hpp"
+
+namespace ftpsniff {
+
+namespace {
+
+double millis_between(Timestamp from, Timestamp to) {
+    return static_cast<double>(to.sec - from.sec) * 1e3 +
+           (static_cast<double>(to.nsec) - static_cast<double>(from.nsec)) / 1e6;
+}
+
+bool is_greeting_code(int code) { return code == 120 || code == 220 || code == 421; }
+
+}  // namespace
+
+FtpSession::FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies,
+                       FtpLimits limits)
+    : flow_(flow),
+      out_(out),
+      anomalies_(anomalies),
+      limits_(limits),
+      client_lines_(limits.max_line),
+      server_lines_(limits.max_line),
+      replies_(limits.max_reply_lines) {
+    out_.on_session_start(flow_, flow_.first_seen);
+}
+
+void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) {
+    if (encrypted_) return;
+    if (dir == Direction::to_server) {
+        client_lines_.feed(bytes, [&](const Line& line) { client_line(line, ts); });
+    } else {
+        server_lines_.feed(bytes, [&](const Line& line) { server_line(line, ts); });
+    }
+}
+
+void FtpSession::client_line(const Line& line, Timestamp ts) {
+    if (encrypted_) return;
+    if (line.truncated) anomalies_.add(Anomaly::line_too_long);
+    auto cmd = parse_command(line.text);
+    if (!cmd) {
+        auto reason = line.after_gap ? UnparsedReason::fragment_after_gap : UnparsedReason::not_a_command;
+        out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_server, line.text, reason, line.truncated});
+        return;
+    }
+    std::string verb = upper_verb(cmd->verb);
+    if (pending_.size() >= limits_.max_pending_commands) {
+        anomalies_.add(Anomaly::pending_commands_cap_hit);
+        pending_.pop_front();
+    }
+    pending_.push_back(Pending{verb, ts});
+    out_.on_command(flow_, CommandEvent{ts, std::move(verb), cmd->arg, line.truncated});
+}
+
+void FtpSession::server_line(const Line& line, Timestamp ts) {
+    if (encrypted_) return;
+    if (line.truncated) anomalies_.add(Anomaly::line_too_long);
+    if (!replies_.open()) {
+        reply_start_ = ts;
+        // After a gap only a well-formed reply line can be trusted to start
+        // at a line boundary.
+        if (line.after_gap && !parse_reply_line(line.text)) {
+            out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_client, line.text,
+                                                  UnparsedReason::fragment_after_gap, line.truncated});
+            return;
+        }
+    }
+    switch (replies_.feed(line.text, line.truncated)) {
+    case ReplyAssembler::Result::reply:
+        finish_reply();
+        break;
+    case ReplyAssembler::Result::not_a_reply:
+        out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_client, line.text, UnparsedReason::not_a_reply,
+                                              line.truncated});
+        break;
+    case ReplyAssembler::Result::pending:
+        break;
+    }
+}
+
+std::optional<std::string_view> FtpSession::pair(const Reply& reply, Timestamp ts, std::optional<double>& latency,
+                                                 bool& greeting) {
+    if (!replied_ && !server_midstream_ && is_greeting_code(reply.code)) {
+        greeting = true;
+        replied_ = reply.code != 120;  // 120 promises a 220 greeting later
+        return std::nullopt;
+    }
+    replied_ = true;
+    if (pending_.empty()) return std::nullopt;
+    answered_ = pending_.front();
+    if (reply.code / 100 != 1) pending_.pop_front();
+    latency = millis_between(answered_.ts, ts);
+    return answered_.verb;
+}
+
+void FtpSession::finish_reply() {
+    Reply reply = replies_.take();
+    std::optional<double> latency;
+    bool greeting = false;
+    auto command = pair(reply, reply_start_, latency, greeting);
+    out_.on_reply(flow_, ReplyEvent{reply_start_, reply, command, latency, greeting});
+    if (reply.code == 234 && command == "AUTH") {
+        encrypted_ = true;
+        out_.on_tls(flow_, reply_start_);
+    }
+}
+
+void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
+    if (encrypted_) return;
+    LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
+    lines.gap();
+    if (length == 0) {
+        // Picked up mid-stream: the server's first reply is no greeting.
+        if (dir == Direction::to_client) server_midstream_ = true;
+        return;
+    }
+    if (dir == Direction::to_client && replies_.abandon()) finish_reply();
+    // Which commands the lost bytes held or answered is unknown: pairing
+    // across the gap would guess, so replies after it answer nothing known.
+    pending_.clear();
+    out_.on_gap(flow_, ts, dir, length);
+}
+
+void FtpSession::on_close(Timestamp ts, CloseReason why) {
+    if (!encrypted_) {
+        client_lines_.finish([&](const Line& line) { client_line(line, ts); });
+        server_lines_.finish([&](const Line& line) { server_line(line, ts); });
+        if (replies_.abandon()) finish_reply();
+    }
+    out_.on_session_end(flow_, ts, why);
+}
+
+}  // namespace ftpsniff

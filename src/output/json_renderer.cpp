@@ -1,0 +1,170 @@
+// JSON Lines for machines: one object per event; the schema is in the README.
+#include "buffered_file.hpp"
+#include "format_time.hpp"
+#include "renderers.hpp"
+
+#include "ftpsniff/escape.hpp"
+
+#include <fmt/format.h>
+
+namespace ftpsniff {
+
+namespace {
+
+// Builds one JSON object on one line. Keys are ours; string values are
+// escaped, so untrusted text can never break the line or the object.
+class JsonLine {
+public:
+    explicit JsonLine(std::string& b) : b_(b) { b_ += '{'; }
+
+    JsonLine& str(std::string_view key, std::string_view value) {
+        name(key);
+        b_ += '"';
+        append_json_escaped(b_, value);
+        b_ += '"';
+        return *this;
+    }
+    JsonLine& num(std::string_view key, std::uint64_t value) {
+        name(key);
+        fmt::format_to(std::back_inserter(b_), "{}", value);
+        return *this;
+    }
+    JsonLine& raw(std::string_view key, std::string_view json) {
+        name(key);
+        b_ += json;
+        return *this;
+    }
+    JsonLine& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
+    JsonLine& str_array(std::string_view key, const std::vector<std::string>& values) {
+        name(key);
+        b_ += '[';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i > 0) b_ += ',';
+            b_ += '"';
+            append_json_escaped(b_, values[i]);
+            b_ += '"';
+        }
+        b_ += ']';
+        return *this;
+    }
+    void end() { b_ += "}\n"; }
+
+private:
+    void name(std::string_view key) {
+        if (!first_) b_ += ',';
+        first_ = false;
+        b_ += '"';
+        b_ += key;
+        b_ += "\":";
+    }
+
+    std::string& b_;
+    bool first_ = true;
+};
+
+class JsonRenderer : public Renderer {
+public:
+    explicit JsonRenderer(std::FILE* out) : out_(out) {}
+
+    void session_start(const FlowInfo& flow, Timestamp ts) override {
+        head("session_start", flow, ts).boolean("handshake_seen", flow.handshake_seen).end();
+        out_.commit();
+    }
+
+    void command(const FlowInfo& flow, const CommandEvent& ev) override {
+        head("command", flow, ev.ts).str("verb", ev.verb).str("arg", ev.arg).boolean("truncated", ev.truncated).end();
+        out_.commit();
+    }
+
+    void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
+        JsonLine j = head("reply", flow, ev.ts);
+        j.num("code", static_cast<std::uint64_t>(ev.reply.code)).str_array("lines", ev.reply.lines);
+        j.str("text", ev.reply.text());
+        if (ev.command) {
+            j.str("command", *ev.command);
+        } else {
+            j.raw("command", "null");
+        }
+        if (ev.latency_ms) j.raw("latency_ms", fmt::format("{:.3f}", *ev.latency_ms));
+        j.boolean("greeting", ev.greeting)
+            .str("class", note.reply_class)
+            .str("name", note.name)
+            .str("meaning", note.meaning)
+            .str("remedy", note.remedy)
+            .str("source", note.source)
+            .boolean("known_code", note.known)
+            .boolean("complete", ev.reply.complete)
+            .boolean("truncated", ev.reply.truncated)
+            .end();
+        out_.commit();
+    }
+
+    void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
+        head("unparsed", flow, ev.ts)
+            .str("direction", direction_name(ev.dir))
+            .str("line", ev.line)
+            .str("reason", unparsed_reason_name(ev.reason))
+            .boolean("truncated", ev.truncated)
+            .end();
+        out_.commit();
+    }
+
+    void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
+        head("gap", flow, ts).str("direction", direction_name(dir)).num("bytes", length).end();
+        out_.commit();
+    }
+
+    void tls(const FlowInfo& flow, Timestamp ts) override {
+        head("tls", flow, ts).end();
+        out_.commit();
+    }
+
+    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) override {
+        head("session_end", flow, ts).str("reason", close_reason_name(why)).end();
+        out_.commit();
+    }
+
+    void summary(const RunSummary& run) override {
+        auto& b = out_.buffer();
+        JsonLine j(b);
+        j.str("type", "summary").str("source", run.source).str("linktype", run.linktype);
+        j.num("packets", run.packets).num("tcp_packets", run.tcp_packets).num("ftp_packets", run.ftp_packets);
+        j.num("sessions", run.sessions).num("commands", run.commands);
+        std::string classes = "{";
+        for (int c = 1; c <= 5; ++c) fmt::format_to(std::back_inserter(classes), "\"{}xx\":{},", c, run.replies_by_class[c]);
+        fmt::format_to(std::back_inserter(classes), "\"other\":{}}}", run.replies_by_class[0] + run.replies_by_class[6]);
+        j.raw("replies", classes).num("gaps", run.gaps);
+        std::string anomalies = "{";
+        for (std::size_t i = 0; i < kAnomalyCount; ++i) {
+            auto a = static_cast<Anomaly>(i);
+            if (run.anomalies.get(a) == 0) continue;
+            if (anomalies.size() > 1) anomalies += ',';
+            fmt::format_to(std::back_inserter(anomalies), "\"{}\":{}", anomaly_name(a), run.anomalies.get(a));
+        }
+        anomalies += '}';
+        j.raw("anomalies", anomalies);
+        if (run.cut) {
+            j.str("cut", *run.cut);
+        } else {
+            j.raw("cut", "null");
+        }
+        j.end();
+        out_.flush();
+    }
+
+private:
+    JsonLine head(std::string_view type, const FlowInfo& flow, Timestamp ts) {
+        JsonLine j(out_.buffer());
+        j.str("type", type).raw("ts", epoch_seconds(ts)).num("session", flow.id);
+        j.str("client", to_string(flow.client)).str("server", to_string(flow.server));
+        return j;
+    }
+
+    BufferedFile out_;
+};
+
+}  // namespace
+
+std::unique_ptr<Renderer> make_json_renderer(std::FILE* out) { return std::make_unique<JsonRenderer>(out); }
+
+}  // namespace ftpsniff

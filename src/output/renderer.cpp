@@ -1,0 +1,32 @@
+#include "renderers.hpp"
+
+namespace ftpsniff {
+
+std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes) {
+    if (format == Format::json) return make_json_renderer(out);
+    return make_text_renderer(out, notes);
+}
+
+std::string_view close_reason_name(CloseReason why) {
+    switch (why) {
+    case CloseReason::fin: return "fin";
+    case CloseReason::rst: return "rst";
+    case CloseReason::end_of_capture: return "end_of_capture";
+    }
+    return "";
+}
+
+std::string_view unparsed_reason_name(UnparsedReason why) {
+    switch (why) {
+    case UnparsedReason::not_a_command: return "not_a_command";
+    case UnparsedReason::not_a_reply: return "not_a_reply";
+    case UnparsedReason::fragment_after_gap: return "fragment_after_gap";
+    }
+    return "";
+}
+
+std::string_view direction_name(Direction dir) {
+    return dir == Direction::to_server ? "to_server" : "to_client";
+}
+
+}  // namespace ftpsniff

@@ -1,0 +1,157 @@
+// The transcript for people: one line per command and reply line, and under
+// each reply what it means and what to do.
+#include "buffered_file.hpp"
+#include "format_time.hpp"
+#include "renderers.hpp"
+
+#include "ftpsniff/escape.hpp"
+
+#include <fmt/format.h>
+
+namespace ftpsniff {
+
+namespace {
+
+constexpr std::string_view kIndent = "    ";
+
+class TextRenderer : public Renderer {
+public:
+    TextRenderer(std::FILE* out, std::FILE* notes) : out_(out), notes_(notes) {}
+
+    void session_start(const FlowInfo& flow, Timestamp ts) override {
+        auto& b = out_.buffer();
+        fmt::format_to(std::back_inserter(b), "session #{} {} -> {} at {}{}\n", flow.id, to_string(flow.client),
+                       to_string(flow.server), date_time(ts),
+                       flow.handshake_seen ? "" : " (no handshake in the capture: picked up mid-connection)");
+        out_.commit();
+    }
+
+    void command(const FlowInfo& flow, const CommandEvent& ev) override {
+        auto& b = out_.buffer();
+        prefix(b, flow, ev.ts, '>');
+        b += ev.verb;
+        if (!ev.arg.empty()) {
+            b += ' ';
+            append_escaped(b, ev.arg);
+        }
+        if (ev.truncated) b += " [line cut at the length limit]";
+        b += '\n';
+        out_.commit();
+    }
+
+    void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
+        auto& b = out_.buffer();
+        for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) {
+            if (i == 0) {
+                prefix(b, flow, ev.ts, '<');
+            } else {
+                b.append(kTimeWidth, ' ');
+                fmt::format_to(std::back_inserter(b), " #{} < ", flow.id);
+            }
+            append_escaped(b, ev.reply.lines[i]);
+            b += '\n';
+        }
+        b += kIndent;
+        fmt::format_to(std::back_inserter(b), "{} {} · {}", note.code, note.name, note.reply_class);
+        if (ev.greeting) {
+            b += " · greeting";
+        } else if (ev.command) {
+            fmt::format_to(std::back_inserter(b), " · answers {}", *ev.command);
+            if (ev.latency_ms) fmt::format_to(std::back_inserter(b), " after {:.1f} ms", *ev.latency_ms);
+        } else {
+            b += " · answers no known command";
+        }
+        if (!ev.reply.complete) b += " · incomplete: the stream ended or broke inside this reply";
+        if (ev.reply.truncated) b += " · cut at the length limit";
+        fmt::format_to(std::back_inserter(b), "\n{}meaning: {}\n{}remedy: {}\n", kIndent, note.meaning, kIndent,
+                       note.remedy);
+        out_.commit();
+    }
+
+    void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
+        auto& b = out_.buffer();
+        prefix(b, flow, ev.ts, ev.dir == Direction::to_server ? '>' : '<');
+        b += '"';
+        append_escaped(b, ev.line);
+        fmt::format_to(std::back_inserter(b), "\" [{}]\n", describe(ev.reason));
+        out_.commit();
+    }
+
+    void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
+        auto& b = out_.buffer();
+        prefix(b, flow, ts, dir == Direction::to_server ? '>' : '<');
+        fmt::format_to(std::back_inserter(b), "[gap: {} bytes from the {} are missing from the capture]\n", length,
+                       dir == Direction::to_server ? "client" : "server");
+        out_.commit();
+    }
+
+    void tls(const FlowInfo& flow, Timestamp ts) override {
+        auto& b = out_.buffer();
+        prefix(b, flow, ts, ' ');
+        b += "[the control connection is encrypted (TLS) from here on; nothing more can be read]\n";
+        out_.commit();
+    }
+
+    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) override {
+        auto& b = out_.buffer();
+        fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}\n\n", flow.id, describe(why),
+                       date_time(ts));
+        out_.commit();
+    }
+
+    void summary(const RunSummary& run) override {
+        out_.flush();
+        std::string b;
+        fmt::format_to(std::back_inserter(b),
+                       "{}: {} packets ({}), {} TCP, {} on FTP control connections; {} sessions, {} commands, "
+                       "replies 1xx {} 2xx {} 3xx {} 4xx {} 5xx {} other {}",
+                       run.source, run.packets, run.linktype, run.tcp_packets, run.ftp_packets, run.sessions,
+                       run.commands, run.replies_by_class[1], run.replies_by_class[2], run.replies_by_class[3],
+                       run.replies_by_class[4], run.replies_by_class[5],
+                       run.replies_by_class[0] + run.replies_by_class[6]);
+        if (run.gaps > 0) fmt::format_to(std::back_inserter(b), ", {} gaps", run.gaps);
+        for (std::size_t i = 0; i < kAnomalyCount; ++i) {
+            auto a = static_cast<Anomaly>(i);
+            if (run.anomalies.get(a) > 0) fmt::format_to(std::back_inserter(b), ", {} {}", run.anomalies.get(a), anomaly_name(a));
+        }
+        b += '\n';
+        std::fwrite(b.data(), 1, b.size(), notes_);
+        std::fflush(notes_);
+    }
+
+private:
+    static constexpr std::size_t kTimeWidth = 15;  // "HH:MM:SS.uuuuuu"
+
+    static void prefix(std::string& b, const FlowInfo& flow, Timestamp ts, char arrow) {
+        fmt::format_to(std::back_inserter(b), "{} #{} {} ", clock_time(ts), flow.id, arrow);
+    }
+
+    static std::string_view describe(UnparsedReason why) {
+        switch (why) {
+        case UnparsedReason::not_a_command: return "not an FTP command";
+        case UnparsedReason::not_a_reply: return "not a valid reply line";
+        case UnparsedReason::fragment_after_gap: return "end of a line whose start is missing; skipped";
+        }
+        return "";
+    }
+
+    static std::string_view describe(CloseReason why) {
+        switch (why) {
+        case CloseReason::fin: return "closed by both sides";
+        case CloseReason::rst: return "reset";
+        case CloseReason::end_of_capture: return "still open at the end of the capture";
+        }
+        return "";
+    }
+
+    BufferedFile out_;
+    std::FILE* notes_;
+};
+
+}  // namespace
+
+std::unique_ptr<Renderer> make_text_renderer(std::FILE* out, std::FILE* notes) {
+    return std::make_unique<TextRenderer>(out, notes);
+}
+
+}  // namespace ftpsniff
