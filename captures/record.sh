@@ -317,6 +317,12 @@ ftp.quit()
 PY
     stop_capture
     stop_server
+    # The same packets as pcapng, so both file formats are tested on real data.
+    if have editcap; then
+        editcap -F pcapng "$OUT_DIR/vsftpd-python-demo.pcap" "$OUT_DIR/vsftpd-python-demo.pcapng"
+    else
+        log "editcap (package tshark) not installed: vsftpd-python-demo.pcapng not rewritten"
+    fi
 }
 
 # --- lftp-ipv6: lftp -> vsftpd, IPv6 -------------------------------------------

@@ -57,7 +57,7 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Name of a DLT value ("EN10MB", "LINUX_SLL", ...) or "DLT <n>" when unknown.
+// Name of a DLT value ("EN10MB", "LINUX_SLL", ...), or its number when libpcap has no name.
 std::string linktype_name(int linktype);
 
 }  // namespace ftpsniff

@@ -59,7 +59,7 @@ public:
     Reply take() { return std::move(current_); }
 
 private:
-    void add_line(std::string_view line, bool truncated);
+    void add_line(std::string_view line, bool truncated, bool last);
 
     std::size_t max_lines_;
     bool open_ = false;

@@ -43,6 +43,9 @@ struct UnparsedEvent {
     std::string_view line;
     UnparsedReason reason;
     bool truncated = false;
+    // A server line that is no reply still takes the place of the answer to
+    // the oldest pending command (it is what the server said instead).
+    std::optional<std::string_view> command;
 };
 
 class FtpEvents {

@@ -23,8 +23,9 @@
 
 namespace ftpsniff {
 
-// RFC 1982 serial-number comparison for 32-bit TCP sequence numbers.
-constexpr bool seq_before(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; }
+// RFC 1982 serial-number arithmetic on 32-bit TCP sequence numbers: how far
+// `a` lies after `b` (negative: before), valid within 2^31 of each other.
+constexpr std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b); }
 
 enum class Direction : std::uint8_t { to_server, to_client };
 

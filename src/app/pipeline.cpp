@@ -63,8 +63,10 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
                            std::FILE* out, std::FILE* notes) {
     PcapReader reader = PcapReader::open_file(path);
     if (!linktype_supported(reader.linktype())) {
-        throw CaptureError(fmt::format("{}: unsupported link type {} ({})", path == "-" ? "standard input" : path,
-                                       reader.linktype_name(), reader.linktype()));
+        std::string name = reader.linktype_name();
+        std::string number = std::to_string(reader.linktype());
+        throw CaptureError(fmt::format("{}: unsupported link type {}{}", path == "-" ? "standard input" : path, name,
+                                       name == number ? "" : " (" + number + ")"));
     }
     RunSummary run;
     run.source = path;

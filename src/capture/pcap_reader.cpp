@@ -58,7 +58,7 @@ const std::optional<std::string>& PcapReader::cut() const { return impl_->cut; }
 
 std::string linktype_name(int linktype) {
     const char* name = pcap_datalink_val_to_name(linktype);
-    return name != nullptr ? std::string(name) : "DLT " + std::to_string(linktype);
+    return name != nullptr ? std::string(name) : std::to_string(linktype);
 }
 
 }  // namespace ftpsniff

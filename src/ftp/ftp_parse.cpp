@@ -57,20 +57,18 @@ ReplyAssembler::Result ReplyAssembler::feed(std::string_view line, bool truncate
         if (!parsed) return Result::not_a_reply;
         current_ = Reply{};
         current_.code = parsed->code;
-        add_line(line, truncated);
+        add_line(line, truncated, parsed->separator != '-');
         if (parsed->separator == '-') {
             open_ = true;
             return Result::pending;
         }
         return Result::reply;
     }
-    add_line(line, truncated);
     auto parsed = parse_reply_line(line);
-    if (parsed && parsed->code == current_.code && parsed->separator == ' ') {
-        open_ = false;
-        return Result::reply;
-    }
-    return Result::pending;
+    bool last = parsed && parsed->code == current_.code && parsed->separator == ' ';
+    add_line(line, truncated, last);
+    if (last) open_ = false;
+    return last ? Result::reply : Result::pending;
 }
 
 bool ReplyAssembler::abandon() {
@@ -80,10 +78,13 @@ bool ReplyAssembler::abandon() {
     return true;
 }
 
-void ReplyAssembler::add_line(std::string_view line, bool truncated) {
+void ReplyAssembler::add_line(std::string_view line, bool truncated, bool last) {
     if (truncated) current_.truncated = true;
     if (current_.lines.size() >= max_lines_) {
+        // Past the cap the middle is dropped; the last line is kept, in
+        // place of the line before it, so the reply still reads as ended.
         current_.truncated = true;
+        if (last) current_.lines.back() = line;
         return;
     }
     current_.lines.emplace_back(line);

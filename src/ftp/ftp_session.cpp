@@ -40,7 +40,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
     auto cmd = parse_command(line.text);
     if (!cmd) {
         auto reason = line.after_gap ? UnparsedReason::fragment_after_gap : UnparsedReason::not_a_command;
-        out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_server, line.text, reason, line.truncated});
+        out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_server, line.text, reason, line.truncated, {}});
         return;
     }
     std::string verb = upper_verb(cmd->verb);
@@ -61,7 +61,7 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
         // at a line boundary.
         if (line.after_gap && !parse_reply_line(line.text)) {
             out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_client, line.text,
-                                                  UnparsedReason::fragment_after_gap, line.truncated});
+                                                  UnparsedReason::fragment_after_gap, line.truncated, {}});
             return;
         }
     }
@@ -69,10 +69,17 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
     case ReplyAssembler::Result::reply:
         finish_reply();
         break;
-    case ReplyAssembler::Result::not_a_reply:
-        out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_client, line.text, UnparsedReason::not_a_reply,
-                                              line.truncated});
+    case ReplyAssembler::Result::not_a_reply: {
+        UnparsedEvent ev{ts, Direction::to_client, line.text, UnparsedReason::not_a_reply, line.truncated, {}};
+        replied_ = true;
+        if (!pending_.empty()) {
+            answered_ = std::move(pending_.front());
+            pending_.pop_front();
+            ev.command = answered_.verb;
+        }
+        out_.on_unparsed(flow_, ev);
         break;
+    }
     case ReplyAssembler::Result::pending:
         break;
     }

@@ -74,7 +74,13 @@ void append_json_escaped(std::string& out, std::string_view in) {
         std::size_t quote = in.find('"', start);
         std::string_view part = in.substr(start, quote == std::string_view::npos ? std::string_view::npos : quote - start);
         escape_with(out, part, [](std::string& o, unsigned char c) {
-            if (c < 0x20 || c == 0x7f) {
+            if (c == '\n') {
+                o += "\\n";
+            } else if (c == '\r') {
+                o += "\\r";
+            } else if (c == '\t') {
+                o += "\\t";
+            } else if (c < 0x20 || c == 0x7f) {
                 o += "\\u00";
                 o += kHex[c >> 4];
                 o += kHex[c & 0xf];

@@ -100,12 +100,20 @@ public:
     }
 
     void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
-        head("unparsed", flow, ev.ts)
+        JsonLine j = head("unparsed", flow, ev.ts);
+        j
             .str("direction", direction_name(ev.dir))
             .str("line", ev.line)
             .str("reason", unparsed_reason_name(ev.reason))
-            .boolean("truncated", ev.truncated)
-            .end();
+            .boolean("truncated", ev.truncated);
+        if (ev.dir == Direction::to_client) {
+            if (ev.command) {
+                j.str("command", *ev.command);
+            } else {
+                j.raw("command", "null");
+            }
+        }
+        j.end();
         out_.commit();
     }
 

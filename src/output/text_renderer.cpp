@@ -73,7 +73,9 @@ public:
         prefix(b, flow, ev.ts, ev.dir == Direction::to_server ? '>' : '<');
         b += '"';
         append_escaped(b, ev.line);
-        fmt::format_to(std::back_inserter(b), "\" [{}]\n", describe(ev.reason));
+        fmt::format_to(std::back_inserter(b), "\" [{}", describe(ev.reason));
+        if (ev.command) fmt::format_to(std::back_inserter(b), "; sent in answer to {}", *ev.command);
+        b += "]\n";
         out_.commit();
     }
 

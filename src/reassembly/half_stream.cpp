@@ -12,7 +12,7 @@ void HalfStream::on_syn(std::uint32_t seq) {
 std::uint64_t HalfStream::position_of(std::uint32_t seq) const {
     // Relative to the expected position; a segment more than 2^31 behind
     // cannot be told apart from one ahead, as in TCP itself.
-    auto delta = static_cast<std::int32_t>(seq - static_cast<std::uint32_t>(base_seq_ + next_));
+    std::int32_t delta = seq_diff(seq, static_cast<std::uint32_t>(base_seq_ + next_));
     if (delta < 0 && static_cast<std::uint64_t>(-static_cast<std::int64_t>(delta)) > next_) return 0;
     return next_ + delta;
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The command line on bad and unusual input: every error is one line on
+# stderr with its documented exit status. Usage: bad_input.sh FTPSNIFF CAPTURES_DIR
+set -uo pipefail
+bin=$1 captures=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# expect NAME STATUS STDERR_PATTERN -- ARGS...: exit status and a one-line
+# error that matches the pattern.
+expect() {
+    local name=$1 status=$2 pattern=$3
+    shift 4
+    "$bin" "$@" >"$work/out" 2>"$work/err" </dev/null
+    local got=$?
+    [ "$got" -eq "$status" ] || fail "$name: exit status $got, expected $status"
+    grep -Eq -- "$pattern" "$work/err" || fail "$name: stderr does not match '$pattern': $(cat "$work/err")"
+}
+
+expect "missing file" 1 '^ftpsniff: .*no-such\.pcap: .*No such file' -- -r "$work/no-such.pcap"
+[ "$(wc -l <"$work/err")" -eq 1 ] || fail "missing file: error is not one line"
+
+printf 'this is not a capture file at all\n' >"$work/text.pcap"
+expect "not a capture" 1 '^ftpsniff: .*text\.pcap: .*(format|magic)' -- -r "$work/text.pcap"
+[ "$(wc -l <"$work/err")" -eq 1 ] || fail "not a capture: error is not one line"
+
+# A pcap header with link type 147 (USER0), which ftpsniff cannot decode.
+printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x93\x00\x00\x00' >"$work/user0.pcap"
+expect "unsupported link type" 1 '^ftpsniff: .*user0\.pcap: unsupported link type 147$' -- -r "$work/user0.pcap"
+
+expect "no arguments" 2 'read is required|--read' --
+expect "bad port" 2 "--port: '0' is not a port number" -- -r "$captures/vsftpd-python-demo.pcap" --port 0
+expect "bad port list" 2 "--port: 'x' is not a port number" -- -r "$captures/vsftpd-python-demo.pcap" --port 21,x
+expect "bad format" 2 'format' -- -r "$captures/vsftpd-python-demo.pcap" --format xml
+
+# A capture cut inside a packet record: everything before the cut is
+# printed, then the cut is reported, with exit status 3.
+demo="$captures/vsftpd-python-demo.pcap"
+head -c 3000 "$demo" >"$work/cut.pcap"
+"$bin" -r "$work/cut.pcap" --format json >"$work/out" 2>"$work/err"
+status=$?
+[ "$status" -eq 3 ] || fail "truncated capture: exit status $status, expected 3"
+grep -q '"type":"reply".*"code":220' "$work/out" || fail "truncated capture: replies before the cut are missing"
+grep -q '"type":"summary".*"cut":"' "$work/out" || fail "truncated capture: summary does not say where it was cut"
+grep -q 'cut short' "$work/err" || fail "truncated capture: no message on stderr"
+
+# Standard input and pcapng give the same replies as the pcap file.
+"$bin" -r "$demo" --format json | grep -v '"type":"summary"' >"$work/file.jsonl"
+"$bin" -r - --format json <"$demo" | grep -v '"type":"summary"' >"$work/stdin.jsonl"
+cmp -s "$work/file.jsonl" "$work/stdin.jsonl" || fail "-r - differs from -r FILE"
+"$bin" -r "${demo%.pcap}.pcapng" --format json | grep -v '"type":"summary"' >"$work/ng.jsonl"
+cmp -s "$work/file.jsonl" "$work/ng.jsonl" || fail "pcapng differs from pcap"
+[ "$(grep -c '"type":"reply"' "$work/file.jsonl")" -eq 16 ] || fail "demo capture: expected 16 replies"
+
+# --port follows FTP elsewhere and stops seeing port 21.
+[ "$("$bin" -r "$demo" --port 2121 --format json | grep -c '"type":"reply"')" -eq 0 ] || fail "--port 2121 still saw port 21"
+
+# Passwords are masked unless asked for.
+"$bin" -r "$demo" >"$work/masked.txt" 2>/dev/null
+grep -q 'demo-pass-123' "$work/masked.txt" && fail "password shown without --show-passwords"
+grep -q 'PASS \*\*\*\*' "$work/masked.txt" || fail "PASS not shown as ****"
+"$bin" -r "$demo" --show-passwords 2>/dev/null | grep -q 'PASS demo-pass-123' || fail "--show-passwords did not show it"
+
+[ "$failures" -eq 0 ] || { echo "cli checks: $failures failed" >&2; exit 1; }

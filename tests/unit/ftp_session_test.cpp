@@ -1,0 +1,178 @@
+#include "ftpsniff/ftp_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace ftpsniff {
+namespace {
+
+// Writes each event as one short string: "C VERB arg", "R code <- VERB",
+// "R code greeting", "R code <- ?", "U line", "G dir len", "TLS", "END".
+class Recorder : public FtpEvents {
+public:
+    std::vector<std::string> events;
+    std::vector<double> latencies;
+
+    void on_session_start(const FlowInfo&, Timestamp) override {}
+    void on_command(const FlowInfo&, const CommandEvent& ev) override {
+        events.push_back("C " + ev.verb + (ev.arg.empty() ? "" : " " + std::string(ev.arg)));
+    }
+    void on_reply(const FlowInfo&, const ReplyEvent& ev) override {
+        std::string s = "R " + std::to_string(ev.reply.code);
+        if (ev.greeting) {
+            s += " greeting";
+        } else {
+            s += " <- " + (ev.command ? std::string(*ev.command) : "?");
+        }
+        if (!ev.reply.complete) s += " incomplete";
+        events.push_back(s);
+        if (ev.latency_ms) latencies.push_back(*ev.latency_ms);
+    }
+    void on_unparsed(const FlowInfo&, const UnparsedEvent& ev) override {
+        events.push_back("U " + std::string(ev.line) + (ev.command ? " <- " + std::string(*ev.command) : ""));
+    }
+    void on_gap(const FlowInfo&, Timestamp, Direction dir, std::uint64_t length) override {
+        events.push_back(std::string("G ") + (dir == Direction::to_server ? "c" : "s") + " " + std::to_string(length));
+    }
+    void on_tls(const FlowInfo&, Timestamp) override { events.push_back("TLS"); }
+    void on_session_end(const FlowInfo&, Timestamp, CloseReason) override { events.push_back("END"); }
+};
+
+class SessionTest : public testing::Test {
+protected:
+    void client(std::string_view bytes, std::int64_t ms = 0) { feed(Direction::to_server, bytes, ms); }
+    void server(std::string_view bytes, std::int64_t ms = 0) { feed(Direction::to_client, bytes, ms); }
+    void feed(Direction dir, std::string_view bytes, std::int64_t ms) {
+        Timestamp ts{ms / 1000, static_cast<std::uint32_t>(ms % 1000) * 1000000u};
+        session.on_data(dir, ts, std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+    }
+
+    FlowInfo flow{1, {}, {}, true, {}};
+    Recorder rec;
+    AnomalyCounts anomalies;
+    FtpSession session{flow, rec, anomalies};
+};
+
+TEST_F(SessionTest, GreetingThenFifoPairing) {
+    server("220 hi\r\n");
+    client("USER a\r\n", 10);
+    server("331 pw\r\n", 12);
+    client("PASS b\r\n", 20);
+    server("230 ok\r\n", 25);
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C USER a", "R 331 <- USER", "C PASS b",
+                                                    "R 230 <- PASS"}));
+    EXPECT_EQ(rec.latencies, (std::vector<double>{2.0, 5.0}));
+}
+
+TEST_F(SessionTest, PreliminaryKeepsCommandOpen) {
+    server("220 hi\r\n");
+    client("RETR f\r\n");
+    server("150 opening\r\n226 done\r\n");
+    client("QUIT\r\n");
+    server("221 bye\r\n");
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C RETR f", "R 150 <- RETR", "R 226 <- RETR",
+                                                    "C QUIT", "R 221 <- QUIT"}));
+}
+
+TEST_F(SessionTest, PipelinedCommandsAnsweredInOrder) {
+    server("220 hi\r\n");
+    client("PWD\r\nPWD\r\nCWD x\r\n");
+    server("257 \"/\"\r\n257 \"/\"\r\n250 ok\r\n");
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C PWD", "C PWD", "C CWD x", "R 257 <- PWD",
+                                                    "R 257 <- PWD", "R 250 <- CWD"}));
+}
+
+TEST_F(SessionTest, CommandBeforeGreetingIsNotAnsweredByIt) {
+    client("USER a\r\n");
+    server("220 hi\r\n331 pw\r\n");
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"C USER a", "R 220 greeting", "R 331 <- USER"}));
+}
+
+TEST_F(SessionTest, ServerLineThatIsNoReplyTakesTheAnswersPlace) {
+    server("220 hi\r\n");
+    client("SYST\r\nQUIT\r\n");
+    server("SYST not supported\r\n221 Bye\r\n");
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C SYST", "C QUIT", "U SYST not supported <- SYST",
+                                                    "R 221 <- QUIT"}));
+}
+
+TEST_F(SessionTest, UnsolicitedReplyAnswersNothing) {
+    server("220 hi\r\n");
+    server("421 Timeout.\r\n");
+    EXPECT_EQ(rec.events.back(), "R 421 <- ?");
+}
+
+TEST_F(SessionTest, MultiLineReplyIsOneReply) {
+    server("220-Welcome\r\n 220 still text\r\n220 Ready\r\n");
+    client("FEAT\r\n");
+    server("211-Features:\r\n EPSV\r\n211 End\r\n");
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C FEAT", "R 211 <- FEAT"}));
+}
+
+TEST_F(SessionTest, ReplySplitAtEveryByteIsStillOneReply) {
+    const std::string reply = "211-Features:\r\n EPSV\r\n211 End\r\n";
+    for (std::size_t cut = 1; cut < reply.size(); ++cut) {
+        Recorder r;
+        FtpSession s{flow, r, anomalies};
+        auto feed = [&](std::string_view b) {
+            s.on_data(Direction::to_client, {}, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), b.size()));
+        };
+        feed("220 hi\r\n");
+        s.on_data(Direction::to_server, {}, std::span(reinterpret_cast<const std::uint8_t*>("FEAT\r\n"), 6));
+        feed(std::string_view(reply).substr(0, cut));
+        feed(std::string_view(reply).substr(cut));
+        EXPECT_EQ(r.events, (std::vector<std::string>{"R 220 greeting", "C FEAT", "R 211 <- FEAT"})) << cut;
+    }
+}
+
+TEST_F(SessionTest, GapDropsPairingAndFragment) {
+    server("220 hi\r\n");
+    client("USER a\r\n");
+    session.on_gap(Direction::to_client, {}, 20);
+    server("ssword\r\n230 ok\r\n");
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C USER a", "G s 20", "U ssword", "R 230 <- ?"}));
+}
+
+TEST_F(SessionTest, MidStreamFirstReplyIsNoGreeting) {
+    FtpSession s{FlowInfo{2, {}, {}, false, {}}, rec, anomalies};
+    s.on_gap(Direction::to_client, {}, 0);
+    s.on_data(Direction::to_client, {}, std::span(reinterpret_cast<const std::uint8_t*>("220 x\r\n"), 7));
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 <- ?"}));
+}
+
+TEST_F(SessionTest, MidStreamKeepsFirstLineThatParses) {
+    FtpSession s{FlowInfo{2, {}, {}, false, {}}, rec, anomalies};
+    s.on_gap(Direction::to_server, {}, 0);
+    s.on_data(Direction::to_server, {}, std::span(reinterpret_cast<const std::uint8_t*>("PASV\r\n"), 6));
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"C PASV"}));
+}
+
+TEST_F(SessionTest, NothingIsParsedAfterAuthTls) {
+    server("220 hi\r\n");
+    client("AUTH TLS\r\n");
+    server("234 Proceed\r\n\x16\x03\x01garbage\r\n");
+    client("\x16\x03\x01\x02\x00USER x\r\n");
+    session.on_close({}, CloseReason::fin);
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C AUTH TLS", "R 234 <- AUTH", "TLS", "END"}));
+}
+
+TEST_F(SessionTest, CloseFlushesIncompleteReply) {
+    server("220 hi\r\n");
+    client("HELP\r\n");
+    server("214-The following\r\n USER PASS");
+    session.on_close({}, CloseReason::end_of_capture);
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C HELP", "R 214 <- HELP incomplete", "END"}));
+}
+
+TEST_F(SessionTest, PendingCommandsAreCapped) {
+    FtpSession s{flow, rec, anomalies, FtpLimits{8192, 1000, 2}};
+    s.on_data(Direction::to_server, {}, std::span(reinterpret_cast<const std::uint8_t*>("NOOP\r\nSYST\r\nPWD\r\n"), 17));
+    s.on_data(Direction::to_client, {}, std::span(reinterpret_cast<const std::uint8_t*>("200 a\r\n"), 7));
+    EXPECT_EQ(anomalies.get(Anomaly::pending_commands_cap_hit), 1u);
+    EXPECT_EQ(rec.events.back(), "R 200 <- SYST");
+}
+
+}  // namespace
+}  // namespace ftpsniff

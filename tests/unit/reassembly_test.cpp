@@ -1,0 +1,185 @@
+#include "ftpsniff/reassembly.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace ftpsniff {
+namespace {
+
+// Writes what a flow's handler receives as text: data as is, gaps as
+// "<gap N>", the close as "<close>", per direction.
+struct Recorded {
+    std::string to_server;
+    std::string to_client;
+    std::vector<std::uint64_t> ids;
+    int closes = 0;
+    CloseReason last_close{};
+};
+
+class RecordingHandler : public StreamHandler {
+public:
+    explicit RecordingHandler(Recorded& r) : r_(r) {}
+    void on_data(Direction dir, Timestamp, std::span<const std::uint8_t> bytes) override {
+        side(dir).append(bytes.begin(), bytes.end());
+    }
+    void on_gap(Direction dir, Timestamp, std::uint64_t length) override {
+        side(dir) += "<gap " + std::to_string(length) + ">";
+    }
+    void on_close(Timestamp, CloseReason why) override {
+        ++r_.closes;
+        r_.last_close = why;
+    }
+
+private:
+    std::string& side(Direction d) { return d == Direction::to_server ? r_.to_server : r_.to_client; }
+    Recorded& r_;
+};
+
+class ReassemblyTest : public testing::Test {
+protected:
+    Reassembler reassembler{[this](const FlowInfo& f) {
+                                rec.ids.push_back(f.id);
+                                return std::make_unique<RecordingHandler>(rec);
+                            },
+                            anomalies, ReassemblyLimits{64}};
+
+    void client(std::uint32_t seq, std::string_view data, std::uint8_t flags = tcp_flag::ack, std::uint32_t ack = 0) {
+        send(true, seq, data, flags, ack);
+    }
+    void server(std::uint32_t seq, std::string_view data, std::uint8_t flags = tcp_flag::ack, std::uint32_t ack = 0) {
+        send(false, seq, data, flags, ack);
+    }
+    void send(bool to_server, std::uint32_t seq, std::string_view data, std::uint8_t flags, std::uint32_t ack) {
+        TcpSegment s;
+        s.src = to_server ? kClient : kServer;
+        s.dst = to_server ? kServer : kClient;
+        s.seq = seq;
+        s.ack = ack;
+        // Without an explicit ack, acknowledge nothing new of the peer.
+        s.flags = ack == 0 ? static_cast<std::uint8_t>(flags & ~tcp_flag::ack) : flags;
+        s.payload = std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+        reassembler.feed(s, to_server);
+    }
+
+    const Endpoint kClient{IpAddress{4, {10, 0, 0, 1}}, 40000};
+    const Endpoint kServer{IpAddress{4, {10, 0, 0, 2}}, 21};
+    AnomalyCounts anomalies;
+    Recorded rec;
+};
+
+TEST_F(ReassemblyTest, InOrderBytesPassThrough) {
+    client(100, "", tcp_flag::syn);
+    server(500, "", tcp_flag::syn | tcp_flag::ack, 101);
+    server(501, "220 ready\r\n");
+    client(101, "USER a\r\n");
+    EXPECT_EQ(rec.to_client, "220 ready\r\n");
+    EXPECT_EQ(rec.to_server, "USER a\r\n");
+    EXPECT_EQ(rec.ids, std::vector<std::uint64_t>{1});
+}
+
+TEST_F(ReassemblyTest, RetransmissionIsDroppedAndFirstCopyWins) {
+    client(100, "", tcp_flag::syn);
+    client(101, "USER a\r\n");
+    client(101, "USER b\r\n");
+    client(105, "XX\r\nPASS\r\n");
+    EXPECT_EQ(rec.to_server, "USER a\r\nPASS\r\n");
+}
+
+TEST_F(ReassemblyTest, OutOfOrderIsDeliveredInOrder) {
+    client(100, "", tcp_flag::syn);
+    client(111, "ccc");
+    client(106, "bbbbb");
+    client(101, "aaaaa");
+    EXPECT_EQ(rec.to_server, "aaaaabbbbbccc");
+}
+
+TEST_F(ReassemblyTest, SequenceWrapsAround) {
+    for (std::uint32_t isn : {0xfffffff0u, 0xfffffffbu, 0xfffffffeu, 0xffffffffu}) {
+        rec = {};
+        Reassembler r{[this](const FlowInfo&) { return std::make_unique<RecordingHandler>(rec); }, anomalies};
+        auto seg = [&](std::uint32_t seq, std::string_view data, std::uint8_t flags) {
+            TcpSegment s{{}, kClient, kServer, seq, 0, flags,
+                         std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0};
+            r.feed(s, true);
+        };
+        seg(isn, "", tcp_flag::syn);
+        seg(isn + 1 + 6, "world\n", 0);  // ahead, across the wrap for most ISNs
+        seg(isn + 1, "hello ", 0);
+        EXPECT_EQ(rec.to_server, "hello world\n") << "isn " << isn;
+    }
+}
+
+TEST_F(ReassemblyTest, AckPastMissingBytesDeclaresGap) {
+    client(100, "", tcp_flag::syn);
+    server(500, "", tcp_flag::syn | tcp_flag::ack, 101);
+    server(501, "220 a\r\n");
+    // 10 bytes from the server were never captured, but the client acks them.
+    server(518, "221 b\r\n");
+    client(101, "", tcp_flag::ack, 525);
+    EXPECT_EQ(rec.to_client, "220 a\r\n<gap 10>221 b\r\n");
+}
+
+TEST_F(ReassemblyTest, UnfilledHoleBecomesGapAtClose) {
+    client(100, "", tcp_flag::syn);
+    client(101, "USER a\r\n");
+    client(119, "QUIT\r\n");
+    reassembler.finish({});
+    EXPECT_EQ(rec.to_server, "USER a\r\n<gap 10>QUIT\r\n");
+    EXPECT_EQ(rec.last_close, CloseReason::end_of_capture);
+}
+
+TEST_F(ReassemblyTest, OutOfOrderCapForcesGap) {
+    client(100, "", tcp_flag::syn);
+    client(201, std::string(40, 'a'));
+    client(241, std::string(40, 'b'));  // 80 buffered bytes exceed the cap of 64
+    EXPECT_EQ(anomalies.get(Anomaly::out_of_order_cap_hit), 1u);
+    EXPECT_EQ(rec.to_server, "<gap 100>" + std::string(40, 'a') + std::string(40, 'b'));
+}
+
+TEST_F(ReassemblyTest, MidStreamStartIsAnnouncedAsZeroGap) {
+    server(7000, "lo world\r\n");
+    EXPECT_EQ(rec.to_client, "<gap 0>lo world\r\n");
+}
+
+TEST_F(ReassemblyTest, FinFromBothSidesCloses) {
+    client(100, "", tcp_flag::syn);
+    server(500, "", tcp_flag::syn | tcp_flag::ack, 101);
+    client(101, "QUIT\r\n", tcp_flag::fin | tcp_flag::ack, 501);
+    EXPECT_EQ(rec.closes, 0);
+    server(501, "221 bye\r\n", tcp_flag::fin | tcp_flag::ack, 108);
+    EXPECT_EQ(rec.closes, 1);
+    EXPECT_EQ(rec.last_close, CloseReason::fin);
+    client(108, "", tcp_flag::ack, 511);  // the last ACK opens nothing new
+    EXPECT_EQ(rec.ids.size(), 1u);
+}
+
+TEST_F(ReassemblyTest, SynOnClosedTupleStartsNewFlow) {
+    client(100, "", tcp_flag::syn);
+    client(101, "A\n", tcp_flag::rst);
+    EXPECT_EQ(rec.last_close, CloseReason::rst);
+    client(9000, "", tcp_flag::syn);
+    client(9001, "B\n");
+    EXPECT_EQ(rec.ids, (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_EQ(rec.to_server, "A\nB\n");
+}
+
+TEST_F(ReassemblyTest, PureAcksAndKeepAlivesDoNotDisturb) {
+    client(100, "", tcp_flag::syn);
+    client(101, "AB");
+    client(102, "", tcp_flag::ack, 1);  // keep-alive: one below next, no data
+    client(103, "C\n");
+    EXPECT_EQ(rec.to_server, "ABC\n");
+}
+
+TEST(SequenceCompare, FollowsRfc1982) {
+    EXPECT_EQ(seq_diff(2, 1), 1);
+    EXPECT_EQ(seq_diff(1, 2), -1);
+    EXPECT_EQ(seq_diff(0, 0xffffffffu), 1);
+    EXPECT_EQ(seq_diff(0x10, 0xfffffff0u), 0x20);
+    EXPECT_EQ(seq_diff(5, 5), 0);
+}
+
+}  // namespace
+}  // namespace ftpsniff
