@@ -56,12 +56,14 @@ cmp -s "$work/file.jsonl" "$work/ng.jsonl" || fail "pcapng differs from pcap"
 [ "$(grep -c '"type":"reply"' "$work/file.jsonl")" -eq 16 ] || fail "demo capture: expected 16 replies"
 
 # --port follows FTP elsewhere and stops seeing port 21.
-[ "$("$bin" -r "$demo" --port 2121 --format json | grep -c '"type":"reply"')" -eq 0 ] || fail "--port 2121 still saw port 21"
+"$bin" -r "$demo" --port 2121 --format json >"$work/other-port.jsonl"
+grep -q '"type":"reply"' "$work/other-port.jsonl" && fail "--port 2121 still saw port 21"
 
 # Passwords are masked unless asked for.
 "$bin" -r "$demo" >"$work/masked.txt" 2>/dev/null
 grep -q 'demo-pass-123' "$work/masked.txt" && fail "password shown without --show-passwords"
 grep -q 'PASS \*\*\*\*' "$work/masked.txt" || fail "PASS not shown as ****"
-"$bin" -r "$demo" --show-passwords 2>/dev/null | grep -q 'PASS demo-pass-123' || fail "--show-passwords did not show it"
+"$bin" -r "$demo" --show-passwords >"$work/shown.txt" 2>/dev/null
+grep -q 'PASS demo-pass-123' "$work/shown.txt" || fail "--show-passwords did not show it"
 
 [ "$failures" -eq 0 ] || { echo "cli checks: $failures failed" >&2; exit 1; }
