@@ -1,5 +1,5 @@
 // Named per-packet and per-stream problems. The names are an API: the output
-// counts them and tests match on them, so only ever append.
+// counts them and tests match on them.
 #pragma once
 
 #include <array>
@@ -15,12 +15,18 @@ enum class Anomaly : std::uint8_t {
     bad_ip_version,
     bad_ip_header_length,
     ip_length_past_caplen,
-    ip_fragment_skipped,
     truncated_ipv6_extension,
     truncated_tcp_header,
     bad_tcp_data_offset,
     snaplen_cut_payload,
+    bad_fragment_offset,
+    ip_fragment_conflict,
+    ip_fragment_timeout,
+    ip_fragment_cap_hit,
+    tcp_overlap_conflict,
     out_of_order_cap_hit,
+    flow_cap_hit,
+    memory_cap_hit,
     line_too_long,
     pending_commands_cap_hit,
     count_  // not an anomaly: the number of them
@@ -29,6 +35,8 @@ enum class Anomaly : std::uint8_t {
 inline constexpr std::size_t kAnomalyCount = static_cast<std::size_t>(Anomaly::count_);
 
 std::string_view anomaly_name(Anomaly a);
+// One line for people: what happened and what it means for the output.
+std::string_view anomaly_description(Anomaly a);
 
 // Counts per anomaly, summed over a run.
 class AnomalyCounts {

@@ -5,9 +5,11 @@
 
 #include "ftpsniff/anomaly.hpp"
 #include "ftpsniff/capture.hpp"
+#include "ftpsniff/memory_budget.hpp"
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -52,17 +54,45 @@ struct TcpSegment {
     std::uint32_t missing = 0;              // payload bytes the snap length cut off
 };
 
-enum class DecodeStatus : std::uint8_t { tcp, not_tcp, anomaly };
+enum class DecodeStatus : std::uint8_t {
+    tcp,            // `segment` is valid
+    not_tcp,        // another protocol: skipped
+    fragment_held,  // an IP fragment, kept until its datagram is whole
+    anomaly         // malformed: skipped, and `anomaly` says why
+};
 
 struct Decoded {
     DecodeStatus status = DecodeStatus::not_tcp;
-    Anomaly anomaly{};  // valid when status == anomaly
-    TcpSegment segment; // valid when status == tcp
+    Anomaly anomaly{};
+    TcpSegment segment;
 };
 
-// Whether decode_frame understands this link type.
+struct DefragLimits {
+    std::size_t max_datagrams = 1024;  // incomplete datagrams held at once
+    std::int64_t timeout_sec = 30;     // capture time an incomplete datagram may wait
+};
+
+// Whether FrameDecoder understands this link type.
 bool linktype_supported(int linktype);
 
-Decoded decode_frame(const RawFrame& frame);
+class IpDefragmenter;
+
+// Decodes frames one after another. It keeps the IP fragments of datagrams
+// not yet whole, and counts every anomaly it meets in `anomalies`.
+class FrameDecoder {
+public:
+    FrameDecoder(MemoryBudget& budget, AnomalyCounts& anomalies, DefragLimits limits = {});
+    ~FrameDecoder();
+    FrameDecoder(const FrameDecoder&) = delete;
+    FrameDecoder& operator=(const FrameDecoder&) = delete;
+
+    // The segment's payload points into `frame`, or for a reassembled
+    // datagram into the decoder; either way it is valid until the next call.
+    Decoded decode(const RawFrame& frame);
+
+private:
+    AnomalyCounts& anomalies_;
+    std::unique_ptr<IpDefragmenter> defrag_;
+};
 
 }  // namespace ftpsniff

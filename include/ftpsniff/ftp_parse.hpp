@@ -2,10 +2,13 @@
 // reply state machine. Views in, values out; nothing here knows of packets.
 #pragma once
 
+#include "ftpsniff/memory_budget.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ftpsniff {
@@ -41,14 +44,24 @@ struct Reply {
     [[nodiscard]] std::string text() const;
 };
 
+struct ReplyLimits {
+    std::size_t max_lines = 1000;
+    std::size_t max_bytes = 64 * 1024;
+};
+
 // Groups server lines into replies. RFC 959 §4.2: a reply that opens with
 // "NNN-" ends at the first later line that starts with the same NNN and a
-// space; lines between are text, whatever digits they start with.
+// space; lines between are text, whatever digits they start with. The lines
+// of an open reply are charged to the memory budget; past the limits (or
+// the budget) middle lines are dropped and the reply marked truncated.
 class ReplyAssembler {
 public:
     enum class Result { pending, reply, not_a_reply };
 
-    explicit ReplyAssembler(std::size_t max_lines = 1000) : max_lines_(max_lines) {}
+    ReplyAssembler(ReplyLimits limits, MemoryBudget& budget) : limits_(limits), budget_(budget) {}
+    ReplyAssembler(const ReplyAssembler&) = delete;
+    ReplyAssembler& operator=(const ReplyAssembler&) = delete;
+    ~ReplyAssembler() { budget_.refund(charged_); }
 
     // On `reply` the finished reply is in take(); on `not_a_reply` the line
     // was not part of any reply.
@@ -56,12 +69,17 @@ public:
     // Ends an open multi-line reply early (a gap or the end of the stream).
     bool abandon();
     [[nodiscard]] bool open() const { return open_; }
-    Reply take() { return std::move(current_); }
+    Reply take();
+    // Whether the budget refused a line since the last call.
+    bool take_refused() { return std::exchange(refused_, false); }
 
 private:
     void add_line(std::string_view line, bool truncated, bool last);
 
-    std::size_t max_lines_;
+    ReplyLimits limits_;
+    MemoryBudget& budget_;
+    std::size_t charged_ = 0;
+    bool refused_ = false;
     bool open_ = false;
     Reply current_;
 };

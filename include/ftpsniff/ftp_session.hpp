@@ -56,6 +56,8 @@ public:
     virtual void on_reply(const FlowInfo& flow, const ReplyEvent& ev) = 0;
     virtual void on_unparsed(const FlowInfo& flow, const UnparsedEvent& ev) = 0;
     virtual void on_gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) = 0;
+    // A named problem in this session (already counted in the run's totals).
+    virtual void on_anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) = 0;
     // After AUTH and 234 the rest of the connection is TLS: nothing more is parsed.
     virtual void on_tls(const FlowInfo& flow, Timestamp ts) = 0;
     virtual void on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) = 0;
@@ -63,16 +65,18 @@ public:
 
 struct FtpLimits {
     std::size_t max_line = 8192;
-    std::size_t max_reply_lines = 1000;
+    ReplyLimits reply;
     std::size_t max_pending_commands = 256;
 };
 
 class FtpSession : public StreamHandler {
 public:
-    FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies, FtpLimits limits = {});
+    FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies, MemoryBudget& budget,
+               FtpLimits limits = {});
 
     void on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) override;
     void on_gap(Direction dir, Timestamp ts, std::uint64_t length) override;
+    void on_anomaly(Direction dir, Timestamp ts, Anomaly what) override;
     void on_close(Timestamp ts, CloseReason why) override;
 
 private:
@@ -81,6 +85,8 @@ private:
         Timestamp ts;
     };
 
+    void report(Direction dir, Timestamp ts, Anomaly what);
+    void check_budget(Direction dir, Timestamp ts);
     void client_line(const Line& line, Timestamp ts);
     void server_line(const Line& line, Timestamp ts);
     void finish_reply();

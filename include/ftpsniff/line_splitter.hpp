@@ -2,15 +2,20 @@
 // (CRLF or bare LF; the CR is removed). A line longer than the cap is cut and
 // flagged, and its excess discarded up to the next LF. A line that lies
 // wholly inside one chunk is handed on as a view into that chunk; only a line
-// split across chunks is copied.
+// split across chunks is copied, into a buffer charged to the memory budget
+// (a refused charge cuts the line as if it were too long).
 #pragma once
 
+#include "ftpsniff/memory_budget.hpp"
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace ftpsniff {
 
@@ -23,7 +28,10 @@ struct Line {
 
 class LineSplitter {
 public:
-    explicit LineSplitter(std::size_t max_line = 8192) : max_line_(max_line) {}
+    explicit LineSplitter(std::size_t max_line, MemoryBudget& budget) : max_line_(max_line), budget_(budget) {}
+    LineSplitter(const LineSplitter&) = delete;
+    LineSplitter& operator=(const LineSplitter&) = delete;
+    ~LineSplitter() { budget_.refund(charged_); }
 
     template <class Emit>
     void feed(std::span<const std::uint8_t> bytes, Emit&& emit) {
@@ -60,6 +68,9 @@ public:
         return dropped;
     }
 
+    // Whether the budget refused bytes since the last call.
+    bool take_refused() { return std::exchange(refused_, false); }
+
     // The stream ended: hands on an unterminated last line, if any.
     template <class Emit>
     void finish(Emit&& emit) {
@@ -75,6 +86,16 @@ private:
             truncated_ = true;
             n = room;
         }
+        if (buffer_.size() + n > charged_) {
+            std::size_t want = std::min(max_line_, std::max({buffer_.size() + n, 2 * charged_, std::size_t{64}}));
+            if (budget_.charge(want - charged_)) {
+                buffer_.reserve(want);
+                charged_ = want;
+            } else {
+                refused_ = truncated_ = true;
+                n = charged_ - buffer_.size();
+            }
+        }
         buffer_.append(p, n);
     }
 
@@ -86,9 +107,12 @@ private:
     }
 
     std::size_t max_line_;
+    MemoryBudget& budget_;
+    std::size_t charged_ = 0;  // what `buffer_` may grow to, as charged
     std::string buffer_;
     bool truncated_ = false;
     bool after_gap_ = false;
+    bool refused_ = false;
 };
 
 }  // namespace ftpsniff

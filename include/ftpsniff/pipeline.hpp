@@ -2,8 +2,11 @@
 // annotate -> output. The only place that knows all of them.
 #pragma once
 
+#include "ftpsniff/decode.hpp"
+#include "ftpsniff/ftp_session.hpp"
 #include "ftpsniff/knowledge.hpp"
 #include "ftpsniff/output.hpp"
+#include "ftpsniff/reassembly.hpp"
 
 #include <bitset>
 #include <cstdio>
@@ -16,6 +19,10 @@ struct PipelineOptions {
     std::vector<std::uint16_t> ports{21};  // FTP control ports
     bool show_passwords = false;
     Format format = Format::text;
+    std::size_t max_memory = std::size_t{1} << 30;  // all bytes held for the capture
+    DefragLimits defrag;
+    ReassemblyLimits reassembly;
+    FtpLimits ftp;
 };
 
 // What a run ended with; main maps it to the exit status.

@@ -3,17 +3,24 @@
 // bytes, nothing of FTP.
 //
 // Per direction: in-order payload is handed on as a span into the capture's
-// buffer (no copy); retransmitted bytes are dropped (the first copy wins);
-// segments ahead of the expected sequence number are copied into an
-// out-of-order buffer, capped in bytes, and delivered once the hole fills.
-// A hole is declared a gap, never filled with invented bytes, when the peer
-// acknowledges past it, when the buffer cap is hit, when the flow closes, or
-// at the end of the capture.
+// buffer (no copy); retransmitted bytes are dropped (the first copy wins, and
+// a retransmission that disagrees with it is reported as
+// tcp_overlap_conflict); segments ahead of the expected sequence number are
+// copied into an out-of-order buffer, capped in bytes, and delivered once the
+// hole fills. A hole is declared a gap, never filled with invented bytes,
+// when the peer acknowledges past it, when the buffer cap is hit, when the
+// flow closes, or at the end of the capture.
+//
+// Flows: keyed by (client, server); a SYN on a closed tuple starts a new
+// flow. The table holds at most `max_flows` (flow_cap_hit past it), a flow
+// idle for `idle_timeout_sec` of capture time is closed, and every byte held
+// is charged to the run's MemoryBudget (memory_cap_hit when it is spent).
 #pragma once
 
 #include "ftpsniff/anomaly.hpp"
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/decode.hpp"
+#include "ftpsniff/memory_budget.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -29,7 +36,7 @@ constexpr std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) { return stati
 
 enum class Direction : std::uint8_t { to_server, to_client };
 
-enum class CloseReason : std::uint8_t { fin, rst, end_of_capture };
+enum class CloseReason : std::uint8_t { fin, rst, idle_timeout, end_of_capture };
 
 struct FlowInfo {
     std::uint64_t id = 0;  // 1, 2, ... in order of first packet
@@ -46,6 +53,9 @@ public:
     virtual void on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) = 0;
     // `length` bytes of the stream are missing from the capture.
     virtual void on_gap(Direction dir, Timestamp ts, std::uint64_t length) = 0;
+    // Something went wrong in this direction (already counted in the run's
+    // AnomalyCounts): a conflicting retransmission, a cap hit.
+    virtual void on_anomaly(Direction dir, Timestamp ts, Anomaly what) = 0;
     virtual void on_close(Timestamp ts, CloseReason why) = 0;
 };
 
@@ -53,12 +63,16 @@ using HandlerFactory = std::function<std::unique_ptr<StreamHandler>(const FlowIn
 
 struct ReassemblyLimits {
     std::size_t out_of_order_bytes = 1 << 20;  // per direction
+    std::size_t max_flows = 100000;
+    std::int64_t idle_timeout_sec = 600;       // capture time
 };
 
 class Reassembler {
 public:
-    Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, ReassemblyLimits limits = {});
+    Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, MemoryBudget& budget, ReassemblyLimits limits = {});
     ~Reassembler();
+    Reassembler(const Reassembler&) = delete;
+    Reassembler& operator=(const Reassembler&) = delete;
 
     // `to_server` says which way the segment travels; the caller decides
     // which endpoint is the server (the FTP port).
@@ -66,21 +80,29 @@ public:
     // Delivers what is still buffered and closes every flow.
     void finish(Timestamp ts);
 
-    [[nodiscard]] std::uint64_t flows_seen() const { return next_id_ - 1; }
+    struct Flow;  // defined in the implementation
 
 private:
-    struct Flow;
     struct KeyHash {
         std::size_t operator()(const std::pair<Endpoint, Endpoint>& k) const;
     };
-    void close(std::unordered_map<std::pair<Endpoint, Endpoint>, std::unique_ptr<Flow>, KeyHash>::iterator it,
-               Timestamp ts, CloseReason why);
+    using Table = std::unordered_map<std::pair<Endpoint, Endpoint>, std::unique_ptr<Flow>, KeyHash>;
+
+    Table::iterator open_flow(const Endpoint& client, const Endpoint& server, const TcpSegment& seg, bool syn);
+    void close(Flow& flow, Timestamp ts, CloseReason why);
+    // Closes, in order of first appearance, the flows `pick` selects.
+    template <class Pick>
+    void close_where(Timestamp ts, CloseReason why, Pick&& pick);
+    void expire_idle(Timestamp now);
+    void erase(Table::iterator it);
 
     HandlerFactory factory_;
     AnomalyCounts& anomalies_;
+    MemoryBudget& budget_;
     ReassemblyLimits limits_;
     std::uint64_t next_id_ = 1;
-    std::unordered_map<std::pair<Endpoint, Endpoint>, std::unique_ptr<Flow>, KeyHash> flows_;
+    std::int64_t last_sweep_sec_ = 0;
+    Table flows_;
 };
 
 }  // namespace ftpsniff

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdint>
 
 namespace ftpsniff {
 
@@ -29,6 +30,17 @@ bool parse_ports(const std::string& text, std::vector<std::uint16_t>& out, std::
     }
 }
 
+// "1048576", "512K", "64M", "1G" (powers of 1024) -> bytes.
+bool parse_size(const std::string& text, std::size_t& out) {
+    std::size_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    std::string_view unit(end, text.data() + text.size() - end);
+    int shift = unit.empty() ? 0 : unit == "K" || unit == "k" ? 10 : unit == "M" || unit == "m" ? 20 : unit == "G" || unit == "g" ? 30 : -1;
+    if (ec != std::errc() || end == text.data() || shift < 0 || value == 0 || value > (SIZE_MAX >> shift)) return false;
+    out = value << shift;
+    return true;
+}
+
 }  // namespace
 
 int parse_command_line(int argc, char** argv, CommandLine& cl) {
@@ -44,6 +56,23 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         ->check(CLI::IsMember({"text", "json"}))
         ->type_name("text|json");
     app.add_flag("--show-passwords", cl.pipeline.show_passwords, "Show PASS arguments instead of ****");
+    std::string max_memory = "1G";
+    auto& limits = cl.pipeline;
+    app.add_option("--max-memory", max_memory, "Most bytes held for the capture at once (default 1G)")
+        ->type_name("SIZE[K|M|G]");
+    app.add_option("--max-flows", limits.reassembly.max_flows, "Most TCP connections followed at once (default 100000)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--idle-timeout", limits.reassembly.idle_timeout_sec,
+                   "Close a connection idle this long, in capture time (default 600)")
+        ->type_name("SECONDS")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--max-line", limits.ftp.max_line, "Longest command or reply line kept (default 8192)")
+        ->type_name("BYTES")
+        ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20));
+    app.add_option("--max-out-of-order", limits.reassembly.out_of_order_bytes,
+                   "Bytes buffered ahead of a hole, per direction (default 1048576)")
+        ->type_name("BYTES")
+        ->check(CLI::PositiveNumber);
     app.footer("Exit status: 0 done, 1 input cannot be read as a capture, 2 bad usage, 3 capture cut short.");
     try {
         app.parse(argc, argv);
@@ -55,6 +84,10 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     std::string error;
     if (!parse_ports(ports, cl.pipeline.ports, error)) {
         fmt::print(stderr, "ftpsniff: {}\n", error);
+        return kExitUsage;
+    }
+    if (!parse_size(max_memory, cl.pipeline.max_memory)) {
+        fmt::print(stderr, "ftpsniff: --max-memory: '{}' is not a size (e.g. 512M, 1G)\n", max_memory);
         return kExitUsage;
     }
     cl.pipeline.format = format == "json" ? Format::json : Format::text;

@@ -45,6 +45,9 @@ public:
         ++run_.gaps;
         renderer_.gap(flow, ts, dir, length);
     }
+    void on_anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
+        renderer_.anomaly(flow, ts, dir, what);
+    }
     void on_tls(const FlowInfo& flow, Timestamp ts) override { renderer_.tls(flow, ts); }
     void on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) override {
         renderer_.session_end(flow, ts, why);
@@ -76,20 +79,20 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
 
     auto renderer = make_renderer(opts.format, out, notes);
     Annotator annotator(kb, *renderer, run, opts.show_passwords);
+    MemoryBudget budget(opts.max_memory);
+    FrameDecoder decoder(budget, run.anomalies, opts.defrag);
     Reassembler reassembler(
-        [&](const FlowInfo& flow) { return std::make_unique<FtpSession>(flow, annotator, run.anomalies); },
-        run.anomalies);
+        [&](const FlowInfo& flow) {
+            return std::make_unique<FtpSession>(flow, annotator, run.anomalies, budget, opts.ftp);
+        },
+        run.anomalies, budget, opts.reassembly);
 
     RawFrame frame;
     Timestamp last{};
     while (reader.next(frame)) {
         ++run.packets;
         last = frame.ts;
-        Decoded d = decode_frame(frame);
-        if (d.status == DecodeStatus::anomaly) {
-            run.anomalies.add(d.anomaly);
-            continue;
-        }
+        Decoded d = decoder.decode(frame);
         if (d.status != DecodeStatus::tcp) continue;
         ++run.tcp_packets;
         const TcpSegment& seg = d.segment;

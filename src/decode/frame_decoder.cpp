@@ -1,8 +1,9 @@
 #include "ftpsniff/byte_cursor.hpp"
 #include "ftpsniff/decode.hpp"
 
+#include "ip_defrag.hpp"
+
 #include <algorithm>
-#include <cstring>
 
 namespace ftpsniff {
 
@@ -118,17 +119,25 @@ bool bound_payload(const RawFrame& frame, ByteCursor& cur, std::size_t claimed, 
 struct IpResult {
     bool ok = false;
     Anomaly why{};
+    bool held = false;  // a fragment of a datagram not yet whole
     bool tcp = false;
     std::span<const std::uint8_t> payload;
     std::uint32_t missing = 0;
 };
 
-IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg) {
+// A fragment cut by the snap length cannot complete its datagram.
+bool fragment_cut(IpResult& r) {
+    if (r.missing == 0) return false;
+    r.why = Anomaly::snaplen_cut_payload;
+    return true;
+}
+
+IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpDefragmenter& defrag) {
     IpResult r;
     std::uint8_t vihl = 0, proto = 0;
-    std::uint16_t total = 0, frag = 0;
+    std::uint16_t total = 0, id = 0, frag = 0;
     std::span<const std::uint8_t> src, dst;
-    if (!cur.u8(vihl) || !cur.skip(1) || !cur.be16(total) || !cur.skip(2) || !cur.be16(frag) || !cur.skip(1) ||
+    if (!cur.u8(vihl) || !cur.skip(1) || !cur.be16(total) || !cur.be16(id) || !cur.be16(frag) || !cur.skip(1) ||
         !cur.u8(proto) || !cur.skip(2) || !cur.take(4, src) || !cur.take(4, dst)) {
         r.why = Anomaly::truncated_ip_header;
         return r;
@@ -137,18 +146,28 @@ IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg) {
     std::size_t ihl = (vihl & 0x0f) * 4u;
     if (ihl < 20 || total < ihl) { r.why = Anomaly::bad_ip_header_length; return r; }
     if (!cur.skip(ihl - 20)) { r.why = Anomaly::truncated_ip_header; return r; }
-    if ((frag & 0x3fff) != 0) { r.why = Anomaly::ip_fragment_skipped; return r; }
     seg.src.ip = IpAddress{4, {}};
     seg.dst.ip = IpAddress{4, {}};
     std::copy(src.begin(), src.end(), seg.src.ip.bytes.begin());
     std::copy(dst.begin(), dst.end(), seg.dst.ip.bytes.begin());
     if (!bound_payload(frame, cur, total - ihl, r.payload, r.missing, r.why)) return r;
+    if ((frag & 0x3fff) != 0) {  // MF set or a non-zero offset
+        if (fragment_cut(r)) return r;
+        FragmentKey key{seg.src.ip, seg.dst.ip, id, proto};
+        auto whole = defrag.add(key, frame.ts, (frag & 0x1fffu) * 8u, (frag & 0x2000) != 0, r.payload);
+        r.ok = true;
+        if (!whole) {
+            r.held = true;
+            return r;
+        }
+        r.payload = whole->payload;
+    }
     r.ok = true;
     r.tcp = proto == kProtoTcp;
     return r;
 }
 
-IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg) {
+IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpDefragmenter& defrag) {
     IpResult r;
     std::uint8_t first = 0, next = 0;
     std::uint16_t plen = 0;
@@ -180,11 +199,23 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg) {
             if (!ext.u8(nh) || !ext.u8(len) || !ext.skip(len * 4u + 6)) { r.why = Anomaly::truncated_ipv6_extension; return r; }
             next = nh;
             continue;
-        case 44:  // fragment: an atomic fragment (offset 0, no more) is whole
-            if (!ext.u8(nh) || !ext.skip(1) || !ext.be16(frag) || !ext.skip(4)) { r.why = Anomaly::truncated_ipv6_extension; return r; }
-            if ((frag & 0xfff9) != 0) { r.why = Anomaly::ip_fragment_skipped; return r; }
+        case 44: {  // fragment: an atomic fragment (offset 0, no more) is whole
+            std::uint32_t id = 0;
+            if (!ext.u8(nh) || !ext.skip(1) || !ext.be16(frag) || !ext.be32(id)) { r.why = Anomaly::truncated_ipv6_extension; return r; }
             next = nh;
+            if ((frag & 0xfff9) == 0) continue;
+            if (fragment_cut(r)) return r;
+            FragmentKey key{seg.src.ip, seg.dst.ip, id, nh};
+            auto whole = defrag.add(key, frame.ts, frag & 0xfff8u, (frag & 1) != 0, ext.rest());
+            if (!whole) {
+                r.ok = true;
+                r.held = true;
+                return r;
+            }
+            // Headers after the fragment header belong to the reassembled part.
+            ext = ByteCursor(whole->payload);
             continue;
+        }
         default:
             break;
         }
@@ -196,19 +227,7 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg) {
     return r;
 }
 
-}  // namespace
-
-bool linktype_supported(int linktype) {
-    switch (linktype) {
-    case kDltNull: case kDltEthernet: case kDltRaw: case kDltRawBsd: case kDltLoop:
-    case kDltLinuxSll: case kDltIpv4: case kDltIpv6: case kDltLinuxSll2:
-        return true;
-    default:
-        return false;
-    }
-}
-
-Decoded decode_frame(const RawFrame& frame) {
+Decoded decode_headers(const RawFrame& frame, IpDefragmenter& defrag) {
     Decoded out;
     ByteCursor cur(frame.bytes);
     Network net = Network::other;
@@ -216,8 +235,12 @@ Decoded decode_frame(const RawFrame& frame) {
     if (net == Network::other) return out;
 
     TcpSegment& seg = out.segment;
-    IpResult ip = net == Network::ipv4 ? decode_ipv4(frame, cur, seg) : decode_ipv6(frame, cur, seg);
+    IpResult ip = net == Network::ipv4 ? decode_ipv4(frame, cur, seg, defrag) : decode_ipv6(frame, cur, seg, defrag);
     if (!ip.ok) return anomaly(ip.why);
+    if (ip.held) {
+        out.status = DecodeStatus::fragment_held;
+        return out;
+    }
     if (!ip.tcp) return out;
 
     ByteCursor tcp(ip.payload);
@@ -235,6 +258,29 @@ Decoded decode_frame(const RawFrame& frame) {
     seg.payload = tcp.rest();
     seg.missing = ip.missing;
     out.status = DecodeStatus::tcp;
+    return out;
+}
+
+}  // namespace
+
+bool linktype_supported(int linktype) {
+    switch (linktype) {
+    case kDltNull: case kDltEthernet: case kDltRaw: case kDltRawBsd: case kDltLoop:
+    case kDltLinuxSll: case kDltIpv4: case kDltIpv6: case kDltLinuxSll2:
+        return true;
+    default:
+        return false;
+    }
+}
+
+FrameDecoder::FrameDecoder(MemoryBudget& budget, AnomalyCounts& anomalies, DefragLimits limits)
+    : anomalies_(anomalies), defrag_(std::make_unique<IpDefragmenter>(limits, budget, anomalies)) {}
+
+FrameDecoder::~FrameDecoder() = default;
+
+Decoded FrameDecoder::decode(const RawFrame& frame) {
+    Decoded out = decode_headers(frame, *defrag_);
+    if (out.status == DecodeStatus::anomaly) anomalies_.add(out.anomaly);
     return out;
 }
 

@@ -80,14 +80,41 @@ bool ReplyAssembler::abandon() {
 
 void ReplyAssembler::add_line(std::string_view line, bool truncated, bool last) {
     if (truncated) current_.truncated = true;
-    if (current_.lines.size() >= max_lines_) {
-        // Past the cap the middle is dropped; the last line is kept, in
-        // place of the line before it, so the reply still reads as ended.
-        current_.truncated = true;
-        if (last) current_.lines.back() = line;
+    std::size_t cost = line.size() + sizeof(std::string);
+    if (current_.lines.empty()) {
+        // The first line (at most one line's cap) is always kept: it names the reply.
+        if (budget_.charge(cost)) {
+            charged_ += cost;
+        } else {
+            refused_ = true;
+        }
+        current_.lines.emplace_back(line);
         return;
     }
+    bool fits = current_.lines.size() < limits_.max_lines && charged_ + cost <= limits_.max_bytes;
+    if (fits && !budget_.charge(cost)) {
+        refused_ = true;
+        fits = false;
+    }
+    if (!fits) {
+        // Past a limit the middle is dropped; the last line is kept, in
+        // place of the line before it, so the reply still reads as ended.
+        current_.truncated = true;
+        if (last && current_.lines.size() > 1) {
+            current_.lines.back() = line;
+        } else if (last) {
+            current_.lines.emplace_back(line);
+        }
+        return;
+    }
+    charged_ += cost;
     current_.lines.emplace_back(line);
+}
+
+Reply ReplyAssembler::take() {
+    budget_.refund(charged_);
+    charged_ = 0;
+    return std::move(current_);
 }
 
 }  // namespace ftpsniff

@@ -13,16 +13,30 @@ bool is_greeting_code(int code) { return code == 120 || code == 220 || code == 4
 
 }  // namespace
 
-FtpSession::FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies,
+FtpSession::FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies, MemoryBudget& budget,
                        FtpLimits limits)
     : flow_(flow),
       out_(out),
       anomalies_(anomalies),
       limits_(limits),
-      client_lines_(limits.max_line),
-      server_lines_(limits.max_line),
-      replies_(limits.max_reply_lines) {
+      client_lines_(limits.max_line, budget),
+      server_lines_(limits.max_line, budget),
+      replies_(limits.reply, budget) {
     out_.on_session_start(flow_, flow_.first_seen);
+}
+
+void FtpSession::report(Direction dir, Timestamp ts, Anomaly what) {
+    anomalies_.add(what);
+    out_.on_anomaly(flow_, ts, dir, what);
+}
+
+void FtpSession::on_anomaly(Direction dir, Timestamp ts, Anomaly what) { out_.on_anomaly(flow_, ts, dir, what); }
+
+void FtpSession::check_budget(Direction dir, Timestamp ts) {
+    LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
+    bool refused = lines.take_refused();
+    if (dir == Direction::to_client) refused = replies_.take_refused() || refused;
+    if (refused) report(dir, ts, Anomaly::memory_cap_hit);
 }
 
 void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) {
@@ -32,11 +46,12 @@ void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8
     } else {
         server_lines_.feed(bytes, [&](const Line& line) { server_line(line, ts); });
     }
+    check_budget(dir, ts);
 }
 
 void FtpSession::client_line(const Line& line, Timestamp ts) {
     if (encrypted_) return;
-    if (line.truncated) anomalies_.add(Anomaly::line_too_long);
+    if (line.truncated) report(Direction::to_server, ts, Anomaly::line_too_long);
     auto cmd = parse_command(line.text);
     if (!cmd) {
         auto reason = line.after_gap ? UnparsedReason::fragment_after_gap : UnparsedReason::not_a_command;
@@ -45,7 +60,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
     }
     std::string verb = upper_verb(cmd->verb);
     if (pending_.size() >= limits_.max_pending_commands) {
-        anomalies_.add(Anomaly::pending_commands_cap_hit);
+        report(Direction::to_server, ts, Anomaly::pending_commands_cap_hit);
         pending_.pop_front();
     }
     pending_.push_back(Pending{verb, ts});
@@ -54,7 +69,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
 
 void FtpSession::server_line(const Line& line, Timestamp ts) {
     if (encrypted_) return;
-    if (line.truncated) anomalies_.add(Anomaly::line_too_long);
+    if (line.truncated) report(Direction::to_client, ts, Anomaly::line_too_long);
     if (!replies_.open()) {
         reply_start_ = ts;
         // After a gap only a well-formed reply line can be trusted to start

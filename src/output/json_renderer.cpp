@@ -122,6 +122,11 @@ public:
         out_.commit();
     }
 
+    void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
+        head("anomaly", flow, ts).str("direction", direction_name(dir)).str("name", anomaly_name(what)).end();
+        out_.commit();
+    }
+
     void tls(const FlowInfo& flow, Timestamp ts) override {
         head("tls", flow, ts).end();
         out_.commit();

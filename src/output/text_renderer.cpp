@@ -87,6 +87,13 @@ public:
         out_.commit();
     }
 
+    void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
+        auto& b = out_.buffer();
+        prefix(b, flow, ts, dir == Direction::to_server ? '>' : '<');
+        fmt::format_to(std::back_inserter(b), "[{}: {}]\n", anomaly_name(what), anomaly_description(what));
+        out_.commit();
+    }
+
     void tls(const FlowInfo& flow, Timestamp ts) override {
         auto& b = out_.buffer();
         prefix(b, flow, ts, ' ');
@@ -141,6 +148,7 @@ private:
         switch (why) {
         case CloseReason::fin: return "closed by both sides";
         case CloseReason::rst: return "reset";
+        case CloseReason::idle_timeout: return "idle past --idle-timeout";
         case CloseReason::end_of_capture: return "still open at the end of the capture";
         }
         return "";

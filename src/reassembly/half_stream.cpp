@@ -1,6 +1,18 @@
 #include "half_stream.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace ftpsniff {
+
+namespace {
+
+void report(const HalfStream::Out& out, Anomaly a) {
+    out.anomalies.add(a);
+    out.handler.on_anomaly(out.dir, out.ts, a);
+}
+
+}  // namespace
 
 void HalfStream::on_syn(std::uint32_t seq) {
     if (synced_) return;
@@ -17,18 +29,44 @@ std::uint64_t HalfStream::position_of(std::uint32_t seq) const {
     return next_ + delta;
 }
 
+void HalfStream::remember(std::uint64_t at, std::span<const std::uint8_t> bytes) {
+    if (bytes.size() > kRecent) {
+        at += bytes.size() - kRecent;
+        bytes = bytes.last(kRecent);
+    }
+    std::size_t slot = at % kRecent;
+    std::size_t first = std::min(bytes.size(), kRecent - slot);
+    std::memcpy(recent_.data() + slot, bytes.data(), first);
+    std::memcpy(recent_.data(), bytes.data() + first, bytes.size() - first);
+}
+
+bool HalfStream::conflicts_with_recent(std::uint64_t at, std::span<const std::uint8_t> bytes) const {
+    std::uint64_t lo = std::max({at, recent_from_, next_ >= kRecent ? next_ - kRecent : 0});
+    std::uint64_t hi = std::min(at + bytes.size(), next_);
+    for (std::uint64_t p = lo; p < hi; ++p) {
+        if (recent_[p % kRecent] != bytes[p - at]) return true;
+    }
+    return false;
+}
+
 void HalfStream::deliver(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes,
                          std::uint32_t missing) {
     std::uint64_t end = at + bytes.size() + missing;
-    if (end <= next_) return;  // retransmission: the first copy already went out
+    // A keep-alive repeats the last byte (often as garbage): no conflict.
+    bool keep_alive = bytes.size() == 1 && missing == 0 && end == next_;
+    if (at < next_ && !keep_alive && conflicts_with_recent(at, bytes)) report(out, Anomaly::tcp_overlap_conflict);
+    if (end <= next_) return;
     std::uint64_t skip = next_ - at;
     if (skip < bytes.size()) {
-        out.handler.on_data(out.dir, out.ts, bytes.subspan(skip));
+        auto fresh = bytes.subspan(skip);
+        out.handler.on_data(out.dir, out.ts, fresh);
+        remember(next_, fresh);
         next_ = at + bytes.size();
     }
     if (next_ < end) {
         out.handler.on_gap(out.dir, out.ts, end - next_);
         next_ = end;
+        recent_from_ = next_;
     }
 }
 
@@ -36,6 +74,7 @@ void HalfStream::drain(const Out& out) {
     while (!ooo_.empty() && ooo_.begin()->first <= next_) {
         auto node = ooo_.extract(ooo_.begin());
         ooo_bytes_ -= node.mapped().bytes.size();
+        budget_.refund(node.mapped().bytes.size());
         deliver(out, node.key(), node.mapped().bytes, node.mapped().missing);
     }
 }
@@ -47,12 +86,50 @@ void HalfStream::skip_to(const Out& out, std::uint64_t target) {
         std::uint64_t hole_end = ooo_.empty() ? target : std::min(target, ooo_.begin()->first);
         out.handler.on_gap(out.dir, out.ts, hole_end - next_);
         next_ = hole_end;
+        recent_from_ = next_;
     }
     drain(out);
 }
 
+void HalfStream::buffer(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes,
+                        std::uint32_t missing) {
+    // Keep only the parts no earlier buffered segment covers; where they
+    // overlap, compare what both captured.
+    std::uint64_t end = at + bytes.size() + missing;
+    std::uint64_t captured_end = at + bytes.size();
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> holes;
+    std::uint64_t cursor = at;
+    auto it = ooo_.upper_bound(at);
+    if (it != ooo_.begin() && std::prev(it)->first + std::prev(it)->second.length() > at) --it;
+    bool conflict = false;
+    for (; it != ooo_.end() && it->first < end; ++it) {
+        std::uint64_t hb = it->first, he = hb + it->second.length();
+        std::uint64_t lo = std::max(hb, at), hi = std::min(hb + it->second.bytes.size(), captured_end);
+        if (lo < hi && std::memcmp(it->second.bytes.data() + (lo - hb), bytes.data() + (lo - at), hi - lo) != 0) {
+            conflict = true;
+        }
+        if (hb > cursor) holes.emplace_back(cursor, hb);
+        cursor = std::max(cursor, he);
+    }
+    if (cursor < end) holes.emplace_back(cursor, end);
+    if (conflict) report(out, Anomaly::tcp_overlap_conflict);
+
+    for (auto [b, e] : holes) {
+        std::uint64_t cb = std::min(b, captured_end), ce = std::min(e, captured_end);
+        std::size_t size = ce - cb;
+        if (!budget_.charge(size)) {
+            report(out, Anomaly::memory_cap_hit);
+            return;  // the bytes are lost; the hole becomes a gap later
+        }
+        Pending& p = ooo_[b];
+        p.bytes.assign(bytes.begin() + (cb - at), bytes.begin() + (ce - at));
+        p.missing = static_cast<std::uint32_t>(e - b - size);
+        ooo_bytes_ += size;
+    }
+}
+
 void HalfStream::on_segment(const Out& out, std::uint32_t seq, std::span<const std::uint8_t> payload,
-                            std::uint32_t missing, bool fin, AnomalyCounts& anomalies, std::size_t ooo_cap) {
+                            std::uint32_t missing, bool fin, std::size_t ooo_cap) {
     if (!synced_) {
         // Picked up mid-stream: a zero-length gap tells the consumer that
         // the first bytes may start inside a line.
@@ -65,25 +142,16 @@ void HalfStream::on_segment(const Out& out, std::uint32_t seq, std::span<const s
     std::uint64_t len = payload.size() + missing;
     if (fin) fin_at_ = at + len;
     if (len == 0) return;
+    if (at > next_ && ooo_bytes_ + payload.size() > ooo_cap) {
+        report(out, Anomaly::out_of_order_cap_hit);
+        skip_to(out, ooo_.empty() ? at : ooo_.rbegin()->first);
+    }
     if (at <= next_) {
         deliver(out, at, payload, missing);
         drain(out);
         return;
     }
-    if (ooo_bytes_ + payload.size() > ooo_cap) {
-        anomalies.add(Anomaly::out_of_order_cap_hit);
-        skip_to(out, ooo_.empty() ? at : ooo_.rbegin()->first);
-        if (at <= next_) {
-            deliver(out, at, payload, missing);
-            drain(out);
-            return;
-        }
-    }
-    auto [it, inserted] = ooo_.try_emplace(at);
-    if (!inserted) return;  // same start already buffered: the first copy wins
-    it->second.bytes.assign(payload.begin(), payload.end());
-    it->second.missing = missing;
-    ooo_bytes_ += payload.size();
+    buffer(out, at, payload, missing);
 }
 
 void HalfStream::on_peer_ack(const Out& out, std::uint32_t ack) {
@@ -96,8 +164,14 @@ void HalfStream::on_peer_ack(const Out& out, std::uint32_t ack) {
 void HalfStream::flush(const Out& out) {
     if (!ooo_.empty()) {
         const auto& last = *ooo_.rbegin();
-        skip_to(out, last.first + last.second.bytes.size() + last.second.missing);
+        skip_to(out, last.first + last.second.length());
     }
+}
+
+void HalfStream::release_buffer() {
+    budget_.refund(ooo_bytes_);
+    ooo_bytes_ = 0;
+    ooo_.clear();
 }
 
 }  // namespace ftpsniff

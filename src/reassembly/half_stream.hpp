@@ -1,10 +1,17 @@
 // One direction of a TCP connection: sequence tracking and the out-of-order
 // buffer. Positions are 64-bit offsets from where tracking began, so the
 // buffer's order survives sequence-number wraparound.
+//
+// The first copy of a byte wins. To tell a faithful retransmission from a
+// conflicting one, the last kRecent delivered bytes are kept and compared
+// with any segment that overlaps them; buffered segments are compared with
+// each other as they arrive.
 #pragma once
 
+#include "ftpsniff/memory_budget.hpp"
 #include "ftpsniff/reassembly.hpp"
 
+#include <array>
 #include <map>
 #include <optional>
 #include <vector>
@@ -13,16 +20,24 @@ namespace ftpsniff {
 
 class HalfStream {
 public:
+    static constexpr std::size_t kRecent = 512;
+
     // Where the events of this direction go, and what they are stamped with.
     struct Out {
         StreamHandler& handler;
         Direction dir;
         Timestamp ts;
+        AnomalyCounts& anomalies;
     };
+
+    explicit HalfStream(MemoryBudget& budget) : budget_(budget) {}
+    HalfStream(const HalfStream&) = delete;
+    HalfStream& operator=(const HalfStream&) = delete;
+    ~HalfStream() { release_buffer(); }
 
     void on_syn(std::uint32_t seq);
     void on_segment(const Out& out, std::uint32_t seq, std::span<const std::uint8_t> payload, std::uint32_t missing,
-                    bool fin, AnomalyCounts& anomalies, std::size_t ooo_cap);
+                    bool fin, std::size_t ooo_cap);
     // The peer acknowledged `ack`: bytes before it were sent, so any still
     // missing here were lost by the capture.
     void on_peer_ack(const Out& out, std::uint32_t ack);
@@ -35,20 +50,28 @@ public:
 private:
     struct Pending {
         std::vector<std::uint8_t> bytes;
-        std::uint32_t missing = 0;
+        std::uint32_t missing = 0;  // bytes after `bytes` the snap length cut off
+        [[nodiscard]] std::uint64_t length() const { return bytes.size() + missing; }
     };
 
     [[nodiscard]] std::uint64_t position_of(std::uint32_t seq) const;
     void deliver(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes, std::uint32_t missing);
     void drain(const Out& out);
     void skip_to(const Out& out, std::uint64_t target);
+    void buffer(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes, std::uint32_t missing);
+    void remember(std::uint64_t at, std::span<const std::uint8_t> bytes);
+    [[nodiscard]] bool conflicts_with_recent(std::uint64_t at, std::span<const std::uint8_t> bytes) const;
+    void release_buffer();
 
+    MemoryBudget& budget_;
     bool synced_ = false;
     std::uint32_t base_seq_ = 0;  // sequence number of position 0
     std::uint64_t next_ = 0;      // next position expected
     std::optional<std::uint64_t> fin_at_;
     std::map<std::uint64_t, Pending> ooo_;
     std::size_t ooo_bytes_ = 0;
+    std::uint64_t recent_from_ = 0;  // `recent_` holds delivered bytes from here to next_
+    std::array<std::uint8_t, kRecent> recent_{};
 };
 
 }  // namespace ftpsniff

@@ -8,13 +8,21 @@
 namespace ftpsniff {
 
 struct Reassembler::Flow {
+    explicit Flow(MemoryBudget& budget) : to_server(budget), to_client(budget) {}
+
     FlowInfo info;
     std::unique_ptr<StreamHandler> handler;  // null once closed
     HalfStream to_server;
     HalfStream to_client;
+    Timestamp last_seen;
 };
 
 namespace {
+
+// What one flow costs the memory budget before it buffers anything: its own
+// state and a share for the fixed state of its consumer. Buffers are charged
+// as they fill.
+constexpr std::size_t kFlowCost = sizeof(Reassembler::Flow) + 2048;
 
 std::size_t hash_endpoint(const Endpoint& e, std::size_t h) {
     // FNV-1a over the address bytes and port.
@@ -31,12 +39,39 @@ std::size_t Reassembler::KeyHash::operator()(const std::pair<Endpoint, Endpoint>
     return hash_endpoint(k.second, hash_endpoint(k.first, 14695981039346656037ULL));
 }
 
-Reassembler::Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, ReassemblyLimits limits)
-    : factory_(std::move(factory)), anomalies_(anomalies), limits_(limits) {}
+Reassembler::Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, MemoryBudget& budget,
+                         ReassemblyLimits limits)
+    : factory_(std::move(factory)), anomalies_(anomalies), budget_(budget), limits_(limits) {}
 
-Reassembler::~Reassembler() = default;
+Reassembler::~Reassembler() {
+    for (std::size_t i = 0; i < flows_.size(); ++i) budget_.refund(kFlowCost);
+}
+
+Reassembler::Table::iterator Reassembler::open_flow(const Endpoint& client, const Endpoint& server,
+                                                    const TcpSegment& seg, bool syn) {
+    if (flows_.size() >= limits_.max_flows) {
+        // Closed tuples are kept only to recognise port reuse: drop them first.
+        for (auto it = flows_.begin(); it != flows_.end();) {
+            auto here = it++;
+            if (!here->second->handler) erase(here);
+        }
+        if (flows_.size() >= limits_.max_flows) {
+            anomalies_.add(Anomaly::flow_cap_hit);
+            return flows_.end();
+        }
+    }
+    if (!budget_.charge(kFlowCost)) {
+        anomalies_.add(Anomaly::memory_cap_hit);
+        return flows_.end();
+    }
+    auto flow = std::make_unique<Flow>(budget_);
+    flow->info = FlowInfo{next_id_++, client, server, syn, seg.ts};
+    flow->handler = factory_(flow->info);
+    return flows_.emplace(std::pair{client, server}, std::move(flow)).first;
+}
 
 void Reassembler::feed(const TcpSegment& seg, bool to_server) {
+    expire_idle(seg.ts);
     const Endpoint& client = to_server ? seg.src : seg.dst;
     const Endpoint& server = to_server ? seg.dst : seg.src;
     bool syn = (seg.flags & tcp_flag::syn) != 0;
@@ -45,19 +80,18 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
 
     auto it = flows_.find({client, server});
     if (it != flows_.end() && !it->second->handler && opening) {
-        flows_.erase(it);  // port reuse: a new connection on a closed tuple
+        erase(it);  // port reuse: a new connection on a closed tuple
         it = flows_.end();
     }
     if (it == flows_.end()) {
         // A flow starts at a SYN or at the first byte of payload; stray ACKs
         // and FINs of connections we never saw carry nothing to follow.
         if (!syn && !has_bytes) return;
-        auto flow = std::make_unique<Flow>();
-        flow->info = FlowInfo{next_id_++, client, server, syn, seg.ts};
-        flow->handler = factory_(flow->info);
-        it = flows_.emplace(std::pair{client, server}, std::move(flow)).first;
+        it = open_flow(client, server, seg, syn);
+        if (it == flows_.end()) return;
     }
     Flow& flow = *it->second;
+    flow.last_seen = seg.ts;
     if (!flow.handler) return;
 
     HalfStream& mine = to_server ? flow.to_server : flow.to_client;
@@ -69,35 +103,58 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
         mine.on_syn(seg.seq);
         return;
     }
-    if ((seg.flags & tcp_flag::ack) != 0) peer.on_peer_ack({*flow.handler, peer_dir, seg.ts}, seg.ack);
-    mine.on_segment({*flow.handler, dir, seg.ts}, seg.seq, seg.payload, seg.missing,
-                    (seg.flags & tcp_flag::fin) != 0, anomalies_, limits_.out_of_order_bytes);
+    if ((seg.flags & tcp_flag::ack) != 0) peer.on_peer_ack({*flow.handler, peer_dir, seg.ts, anomalies_}, seg.ack);
+    mine.on_segment({*flow.handler, dir, seg.ts, anomalies_}, seg.seq, seg.payload, seg.missing,
+                    (seg.flags & tcp_flag::fin) != 0, limits_.out_of_order_bytes);
     if ((seg.flags & tcp_flag::rst) != 0) {
-        close(it, seg.ts, CloseReason::rst);
+        close(flow, seg.ts, CloseReason::rst);
     } else if (mine.finished() && peer.finished()) {
-        close(it, seg.ts, CloseReason::fin);
+        close(flow, seg.ts, CloseReason::fin);
     }
 }
 
-void Reassembler::close(decltype(flows_)::iterator it, Timestamp ts, CloseReason why) {
-    Flow& flow = *it->second;
-    flow.to_server.flush({*flow.handler, Direction::to_server, ts});
-    flow.to_client.flush({*flow.handler, Direction::to_client, ts});
+void Reassembler::close(Flow& flow, Timestamp ts, CloseReason why) {
+    flow.to_server.flush({*flow.handler, Direction::to_server, ts, anomalies_});
+    flow.to_client.flush({*flow.handler, Direction::to_client, ts, anomalies_});
     flow.handler->on_close(ts, why);
     flow.handler.reset();
-    flow.to_server = HalfStream{};
-    flow.to_client = HalfStream{};
+}
+
+template <class Pick>
+void Reassembler::close_where(Timestamp ts, CloseReason why, Pick&& pick) {
+    // In order of first appearance, so the output does not depend on the
+    // hash table's layout.
+    std::vector<Flow*> chosen;
+    for (auto& [key, flow] : flows_) {
+        if (flow->handler && pick(*flow)) chosen.push_back(flow.get());
+    }
+    std::sort(chosen.begin(), chosen.end(), [](const Flow* a, const Flow* b) { return a->info.id < b->info.id; });
+    for (Flow* f : chosen) close(*f, ts, why);
+}
+
+void Reassembler::expire_idle(Timestamp now) {
+    // Sweeping once per second of capture time keeps this off the per-packet path.
+    if (now.sec - last_sweep_sec_ < 1) return;
+    last_sweep_sec_ = now.sec;
+    auto idle = [&](const Flow& f) { return now.sec - f.last_seen.sec > limits_.idle_timeout_sec; };
+    close_where(now, CloseReason::idle_timeout, idle);
+    for (auto it = flows_.begin(); it != flows_.end();) {
+        if (idle(*it->second)) {
+            auto gone = it++;
+            erase(gone);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void Reassembler::erase(Table::iterator it) {
+    budget_.refund(kFlowCost);
+    flows_.erase(it);
 }
 
 void Reassembler::finish(Timestamp ts) {
-    // Close in order of first appearance so the output does not depend on
-    // the hash table's layout.
-    std::vector<decltype(flows_)::iterator> open;
-    for (auto it = flows_.begin(); it != flows_.end(); ++it) {
-        if (it->second->handler) open.push_back(it);
-    }
-    std::sort(open.begin(), open.end(), [](auto a, auto b) { return a->second->info.id < b->second->info.id; });
-    for (auto it : open) close(it, ts, CloseReason::end_of_capture);
+    close_where(ts, CloseReason::end_of_capture, [](const Flow&) { return true; });
 }
 
 }  // namespace ftpsniff

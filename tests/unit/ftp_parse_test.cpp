@@ -57,7 +57,8 @@ struct MultiLineCase {
 class ReplyGrouping : public testing::TestWithParam<MultiLineCase> {};
 
 TEST_P(ReplyGrouping, FollowsRfc959) {
-    ReplyAssembler assembler;
+    MemoryBudget budget(1 << 20);
+    ReplyAssembler assembler({}, budget);
     std::vector<std::string> got;
     for (const auto& line : GetParam().lines) {
         switch (assembler.feed(line, false)) {
@@ -113,13 +114,29 @@ TEST(Reply, TextStripsCodes) {
 }
 
 TEST(ReplyAssembler, LineCapMarksTruncated) {
-    ReplyAssembler a(3);
+    MemoryBudget budget(1 << 20);
+    ReplyAssembler a({3, 1 << 16}, budget);
     EXPECT_EQ(a.feed("230-a", false), ReplyAssembler::Result::pending);
     for (int i = 0; i < 5; ++i) EXPECT_EQ(a.feed("x", false), ReplyAssembler::Result::pending);
     ASSERT_EQ(a.feed("230 end", false), ReplyAssembler::Result::reply);
     Reply r = a.take();
     EXPECT_EQ(r.lines, (std::vector<std::string>{"230-a", "x", "230 end"}));
     EXPECT_TRUE(r.truncated);
+    EXPECT_EQ(budget.used(), 0u);  // all given back once the reply is taken
+}
+
+TEST(ReplyAssembler, ByteCapAndBudgetKeepFirstAndLastLines) {
+    MemoryBudget budget(200);
+    ReplyAssembler a({1000, 1 << 16}, budget);
+    EXPECT_EQ(a.feed("220-" + std::string(100, 'w'), false), ReplyAssembler::Result::pending);
+    EXPECT_EQ(a.feed(std::string(100, 'x'), false), ReplyAssembler::Result::pending);
+    EXPECT_TRUE(a.take_refused());
+    ASSERT_EQ(a.feed("220 ready", false), ReplyAssembler::Result::reply);
+    Reply r = a.take();
+    EXPECT_EQ(r.lines.size(), 2u);
+    EXPECT_EQ(r.lines.back(), "220 ready");
+    EXPECT_TRUE(r.truncated);
+    EXPECT_LE(budget.peak(), 200u);
 }
 
 }  // namespace

@@ -36,6 +36,9 @@ public:
     void on_gap(const FlowInfo&, Timestamp, Direction dir, std::uint64_t length) override {
         events.push_back(std::string("G ") + (dir == Direction::to_server ? "c" : "s") + " " + std::to_string(length));
     }
+    void on_anomaly(const FlowInfo&, Timestamp, Direction, Anomaly what) override {
+        events.push_back("A " + std::string(anomaly_name(what)));
+    }
     void on_tls(const FlowInfo&, Timestamp) override { events.push_back("TLS"); }
     void on_session_end(const FlowInfo&, Timestamp, CloseReason) override { events.push_back("END"); }
 };
@@ -52,7 +55,8 @@ protected:
     FlowInfo flow{1, {}, {}, true, {}};
     Recorder rec;
     AnomalyCounts anomalies;
-    FtpSession session{flow, rec, anomalies};
+    MemoryBudget budget{1 << 20};
+    FtpSession session{flow, rec, anomalies, budget};
 };
 
 TEST_F(SessionTest, GreetingThenFifoPairing) {
@@ -115,7 +119,7 @@ TEST_F(SessionTest, ReplySplitAtEveryByteIsStillOneReply) {
     const std::string reply = "211-Features:\r\n EPSV\r\n211 End\r\n";
     for (std::size_t cut = 1; cut < reply.size(); ++cut) {
         Recorder r;
-        FtpSession s{flow, r, anomalies};
+        FtpSession s{flow, r, anomalies, budget};
         auto feed = [&](std::string_view b) {
             s.on_data(Direction::to_client, {}, std::span(reinterpret_cast<const std::uint8_t*>(b.data()), b.size()));
         };
@@ -136,14 +140,14 @@ TEST_F(SessionTest, GapDropsPairingAndFragment) {
 }
 
 TEST_F(SessionTest, MidStreamFirstReplyIsNoGreeting) {
-    FtpSession s{FlowInfo{2, {}, {}, false, {}}, rec, anomalies};
+    FtpSession s{FlowInfo{2, {}, {}, false, {}}, rec, anomalies, budget};
     s.on_gap(Direction::to_client, {}, 0);
     s.on_data(Direction::to_client, {}, std::span(reinterpret_cast<const std::uint8_t*>("220 x\r\n"), 7));
     EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 <- ?"}));
 }
 
 TEST_F(SessionTest, MidStreamKeepsFirstLineThatParses) {
-    FtpSession s{FlowInfo{2, {}, {}, false, {}}, rec, anomalies};
+    FtpSession s{FlowInfo{2, {}, {}, false, {}}, rec, anomalies, budget};
     s.on_gap(Direction::to_server, {}, 0);
     s.on_data(Direction::to_server, {}, std::span(reinterpret_cast<const std::uint8_t*>("PASV\r\n"), 6));
     EXPECT_EQ(rec.events, (std::vector<std::string>{"C PASV"}));
@@ -167,7 +171,7 @@ TEST_F(SessionTest, CloseFlushesIncompleteReply) {
 }
 
 TEST_F(SessionTest, PendingCommandsAreCapped) {
-    FtpSession s{flow, rec, anomalies, FtpLimits{8192, 1000, 2}};
+    FtpSession s{flow, rec, anomalies, budget, FtpLimits{8192, {}, 2}};
     s.on_data(Direction::to_server, {}, std::span(reinterpret_cast<const std::uint8_t*>("NOOP\r\nSYST\r\nPWD\r\n"), 17));
     s.on_data(Direction::to_client, {}, std::span(reinterpret_cast<const std::uint8_t*>("200 a\r\n"), 7));
     EXPECT_EQ(anomalies.get(Anomaly::pending_commands_cap_hit), 1u);

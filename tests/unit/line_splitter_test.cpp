@@ -23,7 +23,7 @@ std::ostream& operator<<(std::ostream& os, const Got& g) {
 
 class Splitter {
 public:
-    explicit Splitter(std::size_t cap = 8192) : s_(cap) {}
+    explicit Splitter(std::size_t cap = 8192, std::size_t budget = 1 << 20) : budget_(budget), s_(cap, budget_) {}
     Splitter& feed(std::string_view bytes) {
         s_.feed(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
                 [this](const Line& l) { got.push_back({std::string(l.text), l.truncated, l.after_gap, l.complete}); });
@@ -33,6 +33,7 @@ public:
         s_.finish([this](const Line& l) { got.push_back({std::string(l.text), l.truncated, l.after_gap, l.complete}); });
         return *this;
     }
+    MemoryBudget budget_;
     LineSplitter s_;
     std::vector<Got> got;
 };
@@ -79,6 +80,18 @@ TEST(LineSplitter, GapDropsPartialLineAndFlagsNext) {
     s.feed("SS x\r\nQUIT\r\n");
     EXPECT_EQ(s.got, (std::vector<Got>{{"USER a", false, false, true}, {"SS x", false, true, true},
                                        {"QUIT", false, false, true}}));
+}
+
+TEST(LineSplitter, SplitLineIsChargedToTheBudget) {
+    Splitter s(8192, 100);
+    s.feed(std::string(80, 'a'));
+    EXPECT_GE(s.budget_.used(), 80u);
+    EXPECT_FALSE(s.s_.take_refused());
+    s.feed(std::string(80, 'b')).feed("\n");
+    EXPECT_TRUE(s.s_.take_refused());
+    ASSERT_EQ(s.got.size(), 1u);
+    EXPECT_TRUE(s.got[0].truncated);
+    EXPECT_LE(s.budget_.peak(), 100u);
 }
 
 TEST(LineSplitter, UnterminatedTailComesOutAtFinish) {

@@ -27,6 +27,9 @@ public:
     void on_gap(Direction dir, Timestamp, std::uint64_t length) override {
         side(dir) += "<gap " + std::to_string(length) + ">";
     }
+    void on_anomaly(Direction dir, Timestamp, Anomaly what) override {
+        side(dir) += "<" + std::string(anomaly_name(what)) + ">";
+    }
     void on_close(Timestamp, CloseReason why) override {
         ++r_.closes;
         r_.last_close = why;
@@ -43,7 +46,7 @@ protected:
                                 rec.ids.push_back(f.id);
                                 return std::make_unique<RecordingHandler>(rec);
                             },
-                            anomalies, ReassemblyLimits{64}};
+                            anomalies, budget, ReassemblyLimits{64, 100, 600}};
 
     void client(std::uint32_t seq, std::string_view data, std::uint8_t flags = tcp_flag::ack, std::uint32_t ack = 0) {
         send(true, seq, data, flags, ack);
@@ -66,6 +69,7 @@ protected:
     const Endpoint kClient{IpAddress{4, {10, 0, 0, 1}}, 40000};
     const Endpoint kServer{IpAddress{4, {10, 0, 0, 2}}, 21};
     AnomalyCounts anomalies;
+    MemoryBudget budget{1 << 20};
     Recorded rec;
 };
 
@@ -79,12 +83,31 @@ TEST_F(ReassemblyTest, InOrderBytesPassThrough) {
     EXPECT_EQ(rec.ids, std::vector<std::uint64_t>{1});
 }
 
-TEST_F(ReassemblyTest, RetransmissionIsDroppedAndFirstCopyWins) {
+TEST_F(ReassemblyTest, FaithfulRetransmissionIsDroppedQuietly) {
+    client(100, "", tcp_flag::syn);
+    client(101, "USER a\r\n");
+    client(101, "USER a\r\n");
+    client(105, " a\r\nPASS\r\n");
+    EXPECT_EQ(rec.to_server, "USER a\r\nPASS\r\n");
+    EXPECT_EQ(anomalies.get(Anomaly::tcp_overlap_conflict), 0u);
+}
+
+TEST_F(ReassemblyTest, ConflictingRetransmissionKeepsFirstCopyAndIsReported) {
     client(100, "", tcp_flag::syn);
     client(101, "USER a\r\n");
     client(101, "USER b\r\n");
     client(105, "XX\r\nPASS\r\n");
-    EXPECT_EQ(rec.to_server, "USER a\r\nPASS\r\n");
+    EXPECT_EQ(rec.to_server, "USER a\r\n<tcp_overlap_conflict><tcp_overlap_conflict>PASS\r\n");
+    EXPECT_EQ(anomalies.get(Anomaly::tcp_overlap_conflict), 2u);
+}
+
+TEST_F(ReassemblyTest, OverlapWhileBufferedKeepsFirstArrival) {
+    client(100, "", tcp_flag::syn);
+    client(106, "bbbbb");       // positions 5-9 arrive first
+    client(104, "XXyyyyy");     // 3-9: the overlap 5-9 disagrees
+    client(101, "aaa");
+    EXPECT_EQ(rec.to_server, "<tcp_overlap_conflict>aaaXXbbbbb");
+    EXPECT_EQ(anomalies.get(Anomaly::tcp_overlap_conflict), 1u);
 }
 
 TEST_F(ReassemblyTest, OutOfOrderIsDeliveredInOrder) {
@@ -98,7 +121,7 @@ TEST_F(ReassemblyTest, OutOfOrderIsDeliveredInOrder) {
 TEST_F(ReassemblyTest, SequenceWrapsAround) {
     for (std::uint32_t isn : {0xfffffff0u, 0xfffffffbu, 0xfffffffeu, 0xffffffffu}) {
         rec = {};
-        Reassembler r{[this](const FlowInfo&) { return std::make_unique<RecordingHandler>(rec); }, anomalies};
+        Reassembler r{[this](const FlowInfo&) { return std::make_unique<RecordingHandler>(rec); }, anomalies, budget};
         auto seg = [&](std::uint32_t seq, std::string_view data, std::uint8_t flags) {
             TcpSegment s{{}, kClient, kServer, seq, 0, flags,
                          std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0};
@@ -135,7 +158,7 @@ TEST_F(ReassemblyTest, OutOfOrderCapForcesGap) {
     client(201, std::string(40, 'a'));
     client(241, std::string(40, 'b'));  // 80 buffered bytes exceed the cap of 64
     EXPECT_EQ(anomalies.get(Anomaly::out_of_order_cap_hit), 1u);
-    EXPECT_EQ(rec.to_server, "<gap 100>" + std::string(40, 'a') + std::string(40, 'b'));
+    EXPECT_EQ(rec.to_server, "<out_of_order_cap_hit><gap 100>" + std::string(40, 'a') + std::string(40, 'b'));
 }
 
 TEST_F(ReassemblyTest, MidStreamStartIsAnnouncedAsZeroGap) {
@@ -168,9 +191,49 @@ TEST_F(ReassemblyTest, SynOnClosedTupleStartsNewFlow) {
 TEST_F(ReassemblyTest, PureAcksAndKeepAlivesDoNotDisturb) {
     client(100, "", tcp_flag::syn);
     client(101, "AB");
-    client(102, "", tcp_flag::ack, 1);  // keep-alive: one below next, no data
+    client(102, "", tcp_flag::ack, 1);  // keep-alive without data
+    client(102, "\0", tcp_flag::ack, 1);  // keep-alive repeating one (garbage) byte
     client(103, "C\n");
     EXPECT_EQ(rec.to_server, "ABC\n");
+    EXPECT_EQ(anomalies.get(Anomaly::tcp_overlap_conflict), 0u);
+}
+
+TEST_F(ReassemblyTest, FlowCapRefusesNewFlowsAndCounts) {
+    Reassembler r{[this](const FlowInfo& f) {
+                      rec.ids.push_back(f.id);
+                      return std::make_unique<RecordingHandler>(rec);
+                  },
+                  anomalies, budget, ReassemblyLimits{64, 2, 600}};
+    for (std::uint16_t port = 1; port <= 3; ++port) {
+        TcpSegment s{{}, Endpoint{kClient.ip, port}, kServer, 1, 0, tcp_flag::syn, {}, 0};
+        r.feed(s, true);
+    }
+    EXPECT_EQ(rec.ids, (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_EQ(anomalies.get(Anomaly::flow_cap_hit), 1u);
+}
+
+TEST_F(ReassemblyTest, IdleFlowIsClosedOnCaptureTime) {
+    Reassembler r{[this](const FlowInfo&) { return std::make_unique<RecordingHandler>(rec); }, anomalies, budget,
+                  ReassemblyLimits{64, 100, 60}};
+    TcpSegment s{{1000, 0}, kClient, kServer, 1, 0, tcp_flag::syn, {}, 0};
+    r.feed(s, true);
+    TcpSegment other{{1061, 0}, Endpoint{kClient.ip, 2}, kServer, 1, 0, tcp_flag::syn, {}, 0};
+    r.feed(other, true);  // 61 s later: the first flow has idled out
+    EXPECT_EQ(rec.closes, 1);
+    EXPECT_EQ(rec.last_close, CloseReason::idle_timeout);
+}
+
+TEST_F(ReassemblyTest, MemoryBudgetRefusesBufferingAndCounts) {
+    MemoryBudget tight{16 * 1024};
+    Reassembler r{[this](const FlowInfo&) { return std::make_unique<RecordingHandler>(rec); }, anomalies, tight};
+    auto data = std::string(15000, 'x');
+    TcpSegment syn{{}, kClient, kServer, 100, 0, tcp_flag::syn, {}, 0};
+    r.feed(syn, true);
+    TcpSegment ahead{{}, kClient, kServer, 5000, 0, 0,
+                     std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0};
+    r.feed(ahead, true);
+    EXPECT_EQ(anomalies.get(Anomaly::memory_cap_hit), 1u);
+    EXPECT_LE(tight.peak(), tight.limit());
 }
 
 TEST(SequenceCompare, FollowsRfc1982) {
