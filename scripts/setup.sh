@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     g++ cmake make pkg-config    # toolchain
     libpcap-dev libfmt-dev libcli11-dev  # libraries
-    libgtest-dev python3         # tests
+    libgtest-dev nlohmann-json3-dev python3  # tests
 )
 
 missing=()

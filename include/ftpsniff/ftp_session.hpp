@@ -34,7 +34,8 @@ struct ReplyEvent {
 enum class UnparsedReason : std::uint8_t {
     not_a_command,      // client line that is no FTP command
     not_a_reply,        // server line outside any reply that is no reply line
-    fragment_after_gap  // the rest of a line whose start the capture lost
+    fragment_after_gap,  // the rest of a line whose start the capture lost
+    cut_by_gap           // the start of a line whose rest the capture lost
 };
 
 struct UnparsedEvent {

@@ -58,14 +58,12 @@ public:
         }
     }
 
-    // Bytes are missing: the line in progress is dropped and the next line
-    // is flagged. Returns whether a partial line was dropped.
-    bool gap() {
-        bool dropped = !buffer_.empty() || truncated_;
-        buffer_.clear();
-        truncated_ = false;
+    // Bytes are missing: the line in progress, if any, is handed on as
+    // incomplete (it is no command or reply now) and the next line is flagged.
+    template <class Emit>
+    void gap(Emit&& emit) {
+        finish(emit);
         after_gap_ = true;
-        return dropped;
     }
 
     // Whether the budget refused bytes since the last call.

@@ -129,14 +129,16 @@ void FtpSession::finish_reply() {
 
 void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
     if (encrypted_) return;
+    if (dir == Direction::to_client && replies_.abandon()) finish_reply();
     LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
-    lines.gap();
+    lines.gap([&](const Line& line) {
+        out_.on_unparsed(flow_, UnparsedEvent{ts, dir, line.text, UnparsedReason::cut_by_gap, line.truncated, {}});
+    });
     if (length == 0) {
         // Picked up mid-stream: the server's first reply is no greeting.
         if (dir == Direction::to_client) server_midstream_ = true;
         return;
     }
-    if (dir == Direction::to_client && replies_.abandon()) finish_reply();
     // Which commands the lost bytes held or answered is unknown: pairing
     // across the gap would guess, so replies after it answer nothing known.
     pending_.clear();

@@ -22,6 +22,7 @@ std::string_view unparsed_reason_name(UnparsedReason why) {
     case UnparsedReason::not_a_command: return "not_a_command";
     case UnparsedReason::not_a_reply: return "not_a_reply";
     case UnparsedReason::fragment_after_gap: return "fragment_after_gap";
+    case UnparsedReason::cut_by_gap: return "cut_by_gap";
     }
     return "";
 }

@@ -140,6 +140,7 @@ private:
         case UnparsedReason::not_a_command: return "not an FTP command";
         case UnparsedReason::not_a_reply: return "not a valid reply line";
         case UnparsedReason::fragment_after_gap: return "end of a line whose start is missing; skipped";
+        case UnparsedReason::cut_by_gap: return "start of a line whose end is missing; skipped";
         }
         return "";
     }

@@ -1,0 +1,328 @@
+// End-to-end cases: captures built byte by byte, run through the whole
+// pipeline, with the exact events expected. Each case is one way real
+// networks and capture tools mangle a TCP stream.
+#include "../support/capture_builder.hpp"
+
+#include "ftpsniff/pipeline.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <sstream>
+
+namespace ftpsniff {
+namespace {
+
+using test::Conversation;
+using test::Packet;
+using test::PcapWriter;
+
+// The run's JSON Lines, each event condensed to one short string.
+std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {}) {
+    char path[] = "/tmp/ftpsniff-case-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    capture.write(path);
+    char* text = nullptr;
+    std::size_t size = 0;
+    std::FILE* out = open_memstream(&text, &size);
+    std::FILE* notes = std::fopen("/dev/null", "w");
+    opts.format = Format::json;
+    run_capture_file(path, opts, KnowledgeBase::builtin(), out, notes);
+    std::fclose(out);
+    std::fclose(notes);
+    std::remove(path);
+    std::istringstream lines(std::string(text, size));
+    std::free(text);
+
+    std::vector<std::string> events;
+    for (std::string line; std::getline(lines, line);) {
+        auto j = nlohmann::json::parse(line);
+        std::string type = j["type"];
+        auto dir = [&] { return std::string(j["direction"] == "to_server" ? "c" : "s"); };
+        if (type == "session_start") {
+            events.push_back("S" + std::to_string(j["session"].get<int>()) + (j["handshake_seen"] ? "" : " midstream"));
+        } else if (type == "command") {
+            std::string arg = j["arg"];
+            events.push_back("C " + j["verb"].get<std::string>() + (arg.empty() ? "" : " " + arg));
+        } else if (type == "reply") {
+            std::string joined;
+            for (const auto& l : j["lines"]) joined += (joined.empty() ? "" : "|") + l.get<std::string>();
+            std::string to = j["greeting"] ? "greeting" : j["command"].is_null() ? "?" : j["command"].get<std::string>();
+            events.push_back("R " + joined + " <- " + to + (j["complete"] ? "" : " incomplete"));
+        } else if (type == "unparsed") {
+            events.push_back("U " + dir() + " " + j["line"].get<std::string>() + " " + j["reason"].get<std::string>());
+        } else if (type == "gap") {
+            events.push_back("G " + dir() + " " + std::to_string(j["bytes"].get<std::uint64_t>()));
+        } else if (type == "anomaly") {
+            events.push_back("A " + dir() + " " + j["name"].get<std::string>());
+        } else if (type == "tls") {
+            events.push_back("TLS");
+        } else if (type == "session_end") {
+            events.push_back("E " + j["reason"].get<std::string>());
+        }
+    }
+    return events;
+}
+
+using Events = std::vector<std::string>;
+
+const Endpoint kClient = test::endpoint("192.0.2.10", 40000);
+const Endpoint kServer = test::endpoint("192.0.2.21", 21);
+const std::string kFeat = "211-Features:\r\n EPSV\r\n PASV\r\n211 End\r\n";
+
+// A session: greeting, FEAT with a multi-line reply, QUIT, closed by FIN.
+// `server_feat` decides how the FEAT reply's bytes reach the capture.
+PcapWriter feat_session(const std::function<std::vector<Packet>(Conversation&)>& server_feat,
+                        std::uint32_t client_isn = 1000, std::uint32_t server_isn = 5000) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer, client_isn, server_isn);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("FEAT\r\n"));
+    w.add(server_feat(c));
+    w.add(c.client("QUIT\r\n"));
+    w.add(c.server("221 bye\r\n"));
+    w.add(c.close());
+    return w;
+}
+
+const Events kFeatEvents = {"S1",
+                            "R 220 ready <- greeting",
+                            "C FEAT",
+                            "R 211-Features:| EPSV| PASV|211 End <- FEAT",
+                            "C QUIT",
+                            "R 221 bye <- QUIT",
+                            "E fin"};
+
+TEST(CaptureCases, InOrderSession) {
+    EXPECT_EQ(run(feat_session([](Conversation& c) { return std::vector<Packet>{c.server(kFeat)}; })), kFeatEvents);
+}
+
+TEST(CaptureCases, ReplySplitAtEveryBytePosition) {
+    for (std::size_t cut = 1; cut < kFeat.size(); ++cut) {
+        auto w = feat_session([&](Conversation& c) { return test::split(c.server(kFeat), {cut}); });
+        EXPECT_EQ(run(w), kFeatEvents) << "cut at " << cut;
+    }
+}
+
+TEST(CaptureCases, SegmentsReversed) {
+    auto w = feat_session([](Conversation& c) {
+        auto parts = test::split(c.server(kFeat), {5, 12, 20, 31});
+        std::reverse(parts.begin(), parts.end());
+        return parts;
+    });
+    EXPECT_EQ(run(w), kFeatEvents);
+}
+
+TEST(CaptureCases, SegmentsShuffled) {
+    std::mt19937 rng(42);
+    for (int round = 0; round < 20; ++round) {
+        auto w = feat_session([&](Conversation& c) {
+            std::vector<std::size_t> cuts;
+            for (std::size_t i = 1; i < kFeat.size(); i += 3) cuts.push_back(i);
+            auto parts = test::split(c.server(kFeat), cuts);
+            std::shuffle(parts.begin(), parts.end(), rng);
+            return parts;
+        });
+        EXPECT_EQ(run(w), kFeatEvents) << "round " << round;
+    }
+}
+
+TEST(CaptureCases, DuplicatesAndFaithfulOverlapsAreDropped) {
+    auto w = feat_session([](Conversation& c) {
+        std::vector<Packet> parts{c.server_at(0, kFeat.substr(0, 20)), c.server_at(0, kFeat.substr(0, 20)),
+                                  c.server_at(10, kFeat.substr(10, 15)), c.server_at(15, kFeat.substr(15))};
+        c.server(kFeat);
+        return parts;
+    });
+    EXPECT_EQ(run(w), kFeatEvents);
+}
+
+TEST(CaptureCases, ConflictingOverlapKeepsFirstCopyAndIsReported) {
+    auto w = feat_session([](Conversation& c) {
+        std::vector<Packet> parts{c.server_at(0, kFeat.substr(0, 20)), c.server_at(15, "XXXXX" + kFeat.substr(20))};
+        c.server(kFeat);
+        return parts;
+    });
+    Events expected = kFeatEvents;
+    expected.insert(expected.begin() + 3, "A s tcp_overlap_conflict");
+    EXPECT_EQ(run(w), expected);
+}
+
+TEST(CaptureCases, LostSegmentBecomesGapAndParsingResumes) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("USER anna\r\n"));
+    c.server("331 Password required for anna.\r\n");  // never captured
+    w.add(c.client("PASS secret\r\n"));                // acknowledges the lost reply
+    w.add(c.server("230 Logged in.\r\n"));
+    w.add(c.close());
+    EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C USER anna", "G s 33", "C PASS ****",
+                              "R 230 Logged in. <- PASS", "E fin"}));
+}
+
+TEST(CaptureCases, GapInsideLineDropsTheFragment) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("LIST\r\n"));
+    auto parts = test::split(c.server("150 Here comes the listing.\r\n226 Done.\r\n"), {10, 20});
+    w.add(parts[0]);
+    w.add(parts[2]);  // parts[1] is lost; the client's ACK below reveals it
+    w.add(c.client("QUIT\r\n"));
+    w.add(c.server("221 bye\r\n"));
+    w.add(c.close());
+    EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C LIST", "U s 150 Here c cut_by_gap", "G s 10",
+                              "U s isting. fragment_after_gap",
+                              "R 226 Done. <- ?", "C QUIT", "R 221 bye <- QUIT", "E fin"}));
+}
+
+TEST(CaptureCases, SequenceNumbersWrapAround) {
+    for (std::uint32_t isn : {0xfffffff0u, 0xfffffffau, 0xffffffffu}) {
+        auto w = feat_session(
+            [](Conversation& c) {
+                auto parts = test::split(c.server(kFeat), {7, 14});
+                std::reverse(parts.begin(), parts.end());
+                return parts;
+            },
+            isn, isn - 3);
+        EXPECT_EQ(run(w), kFeatEvents) << "isn " << isn;
+    }
+}
+
+TEST(CaptureCases, MidStreamPickupStartsAtFirstCompleteLine) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    c.handshake();
+    w.add(c.server("ome to the server\r\n220 ready\r\n"));  // the capture starts inside the greeting
+    w.add(c.client("PASV\r\n"));
+    w.add(c.server("227 Entering Passive Mode (192,0,2,21,200,10).\r\n"));
+    EXPECT_EQ(run(w), (Events{"S1 midstream", "U s ome to the server fragment_after_gap", "R 220 ready <- ?", "C PASV",
+                              "R 227 Entering Passive Mode (192,0,2,21,200,10). <- PASV", "E end_of_capture"}));
+}
+
+TEST(CaptureCases, PortReuseStartsNewSession) {
+    PcapWriter w(1);
+    for (std::uint32_t isn : {1000u, 90000u}) {
+        Conversation c(kClient, kServer, isn, isn * 3);
+        w.add(c.handshake());
+        w.add(c.server("220 ready\r\n"));
+        w.add(c.client("QUIT\r\n"));
+        w.add(c.server("221 bye\r\n"));
+        w.add(c.close());
+    }
+    EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C QUIT", "R 221 bye <- QUIT", "E fin", "S2",
+                              "R 220 ready <- greeting", "C QUIT", "R 221 bye <- QUIT", "E fin"}));
+}
+
+TEST(CaptureCases, ResetEndsSession) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    Packet rst = c.client("");
+    rst.flags = tcp_flag::rst;
+    w.add(rst);
+    EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "E rst"}));
+}
+
+TEST(CaptureCases, SnapLengthCutIsAGap) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("HELP\r\n"));
+    auto reply = test::frame(1, test::ip_packet(c.server("214-Commands:\r\n USER PASS\r\n214 End\r\n")));
+    w.add(reply, reply.size() - 20);  // the last 20 payload bytes are not in the capture
+    w.add(c.client("QUIT\r\n"));
+    w.add(c.server("221 bye\r\n"));
+    EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C HELP", "R 214-Commands: <- HELP incomplete",
+                              "U s   cut_by_gap", "G s 20",
+                              "C QUIT", "R 221 bye <- QUIT", "E end_of_capture"}));
+}
+
+// The same short session under every link layer and IP version ftpsniff reads.
+Events short_session_under(int linktype, const Endpoint& client, const Endpoint& server, int vlans = 0,
+                           bool ipv6_extensions = false) {
+    PcapWriter w(linktype);
+    Conversation c(client, server);
+    std::vector<Packet> packets = c.handshake();
+    packets.push_back(c.server("220 ready\r\n"));
+    packets.push_back(c.client("SYST\r\n"));
+    packets.push_back(c.server("215 UNIX Type: L8\r\n"));
+    for (const Packet& p : packets) w.add(test::frame(linktype, test::ip_packet(p, ipv6_extensions), vlans));
+    return run(w);
+}
+
+const Events kShortEvents = {"S1", "R 220 ready <- greeting", "C SYST", "R 215 UNIX Type: L8 <- SYST",
+                             "E end_of_capture"};
+
+TEST(CaptureCases, EveryLinkTypeIpv4AndIpv6) {
+    const Endpoint client6 = test::endpoint("fd00::1:10", 40000), server6 = test::endpoint("fd00::1:26", 21);
+    for (int linktype : {1, 0, 108, 113, 276, 101}) {
+        EXPECT_EQ(short_session_under(linktype, kClient, kServer), kShortEvents) << "link type " << linktype;
+        EXPECT_EQ(short_session_under(linktype, client6, server6), kShortEvents) << "link type " << linktype;
+    }
+    EXPECT_EQ(short_session_under(228, kClient, kServer), kShortEvents);
+    EXPECT_EQ(short_session_under(229, client6, server6), kShortEvents);
+}
+
+TEST(CaptureCases, VlanAndQinQ) {
+    EXPECT_EQ(short_session_under(1, kClient, kServer, 1), kShortEvents);
+    EXPECT_EQ(short_session_under(1, kClient, kServer, 2), kShortEvents);
+}
+
+TEST(CaptureCases, Ipv6ExtensionHeaders) {
+    EXPECT_EQ(short_session_under(1, test::endpoint("2001:db8::1", 40000), test::endpoint("2001:db8::2", 21), 0, true),
+              kShortEvents);
+}
+
+TEST(CaptureCases, IpFragmentsReassembledInAnyOrder) {
+    for (const auto& [client, server] : {std::pair{kClient, kServer},
+                                         std::pair{test::endpoint("fd00::10", 40000), test::endpoint("fd00::21", 21)}}) {
+        PcapWriter w(1);
+        Conversation c(client, server);
+        w.add(c.handshake());
+        w.add(c.server("220 ready\r\n"));
+        w.add(c.client("FEAT\r\n"));
+        auto fragments = test::fragment(test::ip_packet(c.server(kFeat)), 16);
+        std::reverse(fragments.begin(), fragments.end());
+        fragments.push_back(fragments[1]);  // a duplicate fragment changes nothing
+        for (const auto& f : fragments) w.add(test::frame(1, f));
+        EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C FEAT",
+                                  "R 211-Features:| EPSV| PASV|211 End <- FEAT", "E end_of_capture"}))
+            << to_string(client);
+    }
+}
+
+TEST(CaptureCases, PasswordsAreMaskedUnlessAsked) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.client("pass hunter2\r\n"));
+    EXPECT_EQ(run(w)[1], "C PASS ****");
+    PipelineOptions show;
+    show.show_passwords = true;
+    EXPECT_EQ(run(w, show)[1], "C PASS hunter2");
+}
+
+TEST(CaptureCases, OtherControlPort) {
+    PcapWriter w(1);
+    Conversation c(kClient, test::endpoint("192.0.2.21", 2121));
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    EXPECT_EQ(run(w), (Events{}));
+    PipelineOptions opts;
+    opts.ports = {2121};
+    EXPECT_EQ(run(w, opts), (Events{"S1", "R 220 ready <- greeting", "E end_of_capture"}));
+}
+
+}  // namespace
+}  // namespace ftpsniff
