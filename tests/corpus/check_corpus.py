@@ -5,11 +5,13 @@ Each NAME.pcap there comes with NAME.lines.tsv, an independent line-level
 reading of the capture: both directions rebuilt by sequence number, server
 lines grouped into RFC 959 replies, replies paired with commands first in,
 first out. For every TCP connection, ftpsniff must report the same replies,
-in the same order, answering the same commands; and where tshark (which reads
-only a segment's first line) sees a reply, ftpsniff must see it too.
+in the same order, answering the same commands; every reply tshark (which
+reads only a segment's first line) sees, ftpsniff must see too, and in all
+it must find more.
 
 Usage: check_corpus.py FTPSNIFF CORPUS_DIR
 """
+import collections
 import csv
 import ipaddress
 import json
@@ -40,7 +42,7 @@ TSHARK_FALSE_REPLIES = {
 
 def line_view(path):
     """Per connection (client, server): the replies and malformed lines."""
-    streams = {}
+    streams, first_lines, commands, first_commands = {}, [], {}, []
     open_reply = {}  # a multi-line reply names its command on its last line
     with open(path, newline="") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -51,16 +53,20 @@ def line_view(path):
             kind = row["kind"].removesuffix("-noeol")
             if kind in ("reply", "reply-first"):
                 streams.setdefault(key, []).append((int(row["code"]), answered(row["reply_to"])))
+                first_lines.append(row["text"].split("\\n", 1)[0].removesuffix("\\r"))
                 if kind == "reply-first":
                     open_reply[key] = len(streams[key]) - 1
             elif kind == "reply-last" and key in open_reply:
                 index = open_reply.pop(key)
                 streams[key][index] = (streams[key][index][0], answered(row["reply_to"]))
+            elif kind.startswith("command"):
+                commands.setdefault(key, []).append((row["command"].upper(), row["arg"]))
+                first_commands.append(row["text"].split("\\n", 1)[0].removesuffix("\\r"))
             elif kind == "reply-malformed":
                 streams.setdefault(key, []).append(("malformed", answered(row["reply_to"])))
             else:
                 streams.setdefault(key, [])
-    return streams
+    return streams, first_lines, commands, first_commands
 
 
 def ftpsniff_view(binary, pcap, ports):
@@ -68,7 +74,7 @@ def ftpsniff_view(binary, pcap, ports):
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"ftpsniff exited {out.returncode}: {out.stderr.strip()}")
-    streams = {}
+    streams, lines, commands = {}, {}, {}
     for line in out.stdout.splitlines():
         ev = json.loads(line)
         if ev["type"] == "summary":
@@ -77,38 +83,108 @@ def ftpsniff_view(binary, pcap, ports):
         seq = streams.setdefault(key, [])
         if ev["type"] == "reply":
             seq.append((ev["code"], "<greeting>" if ev["greeting"] else ev["command"]))
+            lines.setdefault(key, set()).update(escape(l) for l in ev["lines"])
+        elif ev["type"] == "command":
+            commands.setdefault(key, []).append((ev["verb"], ev["arg"], ev["truncated"]))
         elif ev["type"] == "unparsed" and ev["direction"] == "to_client" and ev["reason"] == "not_a_reply":
             seq.append(("malformed", ev["command"]))
-    return streams
+            lines.setdefault(key, set()).add(escape(ev["line"]))
+    return streams, lines, commands
 
 
-def tshark_reply_codes(path):
+def escape(raw):
+    r"""A line as the .tsv files write it: \\, \r, \n, \t, \xNN."""
+    out = []
+    for b in raw.encode("utf-8", "surrogateescape"):
+        c = chr(b)
+        if c == "\\":
+            out.append("\\\\")
+        elif c in "\r\n\t":
+            out.append({"\r": "\\r", "\n": "\\n", "\t": "\\t"}[c])
+        elif 0x20 <= b < 0x7f:
+            out.append(c)
+        else:
+            out.append(f"\\x{b:02x}")
+    return "".join(out)
+
+
+def tshark_rows(path, field):
+    """(connection, code or verb, first line of the segment) for each reply
+    (field ftp.response.code) or command (ftp.request.command) tshark reports."""
+    rows = []
     with open(path, newline="") as f:
-        return [int(row["ftp.response.code"]) for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-                if row.get("ftp.response.code", "").isdigit()]
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if not row.get(field, ""):
+                continue
+            src = row["ip.src"] or row["ipv6.src"]
+            dst = row["ip.dst"] or row["ipv6.dst"]
+            if field == "ftp.response.code":
+                key = (endpoint(dst, row["tcp.dstport"]), endpoint(src, row["tcp.srcport"]))
+            else:
+                key = (endpoint(src, row["tcp.srcport"]), endpoint(dst, row["tcp.dstport"]))
+            first = row["payload_escaped"].split("\\n", 1)[0].removesuffix("\\r")
+            rows.append((key, row[field], first))
+    return rows
+
+
+def deduplicated(rows):
+    """First lines of tshark's rows, less retransmissions (a row repeating the
+    one just before it on the same connection)."""
+    out, last = [], {}
+    for key, _, first in rows:
+        if last.get(key) != first:
+            out.append(first)
+        last[key] = first
+    return out
+
+
+def same_commands(expected, got):
+    """Verbs equal; arguments equal, but for PASS (masked) and lines ftpsniff
+    cut at its length cap (a prefix)."""
+    if len(expected) != len(got):
+        return False
+    for (verb, arg), (got_verb, got_arg, truncated) in zip(expected, got):
+        if verb != got_verb:
+            return False
+        if verb != "PASS" and got_arg != arg and not (truncated and arg.startswith(got_arg)):
+            return False
+    return True
 
 
 def main():
     binary, corpus = sys.argv[1], pathlib.Path(sys.argv[2])
-    failures, checked = [], 0
+    failures, checked, replies, commands, unseen_by_tshark = [], 0, 0, 0, 0
     for pcap in sorted(corpus.glob("*.pcap")):
-        lines_tsv = pcap.with_suffix(".lines.tsv")
-        expected = line_view(lines_tsv)
+        expected, first_lines, expected_commands, first_commands = line_view(pcap.with_suffix(".lines.tsv"))
         ports = {key[1].rsplit(":", 1)[1] for key in expected} or {"21"}
-        got = ftpsniff_view(binary, pcap, ports)
-        for key, replies in expected.items():
-            if got.get(key, []) != replies:
-                failures.append(f"{pcap.name} {key[0]} -> {key[1]}:\n  expected {replies}\n  ftpsniff {got.get(key)}")
-        ours = sorted(code for seq in got.values() for code, _ in seq if code != "malformed")
-        theirs = tshark_reply_codes(pcap.with_suffix(".tshark.tsv"))
-        # tshark counts retransmitted segments again, so compare distinct counts per code.
-        for code in set(theirs):
-            if code not in ours and (pcap.name, code) not in TSHARK_FALSE_REPLIES:
-                failures.append(f"{pcap.name}: tshark sees reply {code}, ftpsniff does not")
+        got, got_lines, got_commands = ftpsniff_view(binary, pcap, ports)
+        for key, seq in expected.items():
+            if got.get(key, []) != seq:
+                failures.append(f"{pcap.name} {key[0]} -> {key[1]}:\n  expected {seq}\n  ftpsniff {got.get(key)}")
+            if not same_commands(expected_commands.get(key, []), got_commands.get(key, [])):
+                failures.append(f"{pcap.name} {key[0]} -> {key[1]}: commands differ:\n  expected "
+                                f"{str(expected_commands.get(key))[:300]}\n  ftpsniff {str(got_commands.get(key))[:300]}")
+        tshark_replies = tshark_rows(pcap.with_suffix(".tshark.tsv"), "ftp.response.code")
+        for key, code, first in tshark_replies:
+            if first not in got_lines.get(key, set()) and (pcap.name, int(code)) not in TSHARK_FALSE_REPLIES:
+                failures.append(f"{pcap.name}: tshark sees '{first}', ftpsniff does not")
+        # A line that starts no segment is invisible to tshark.
+        tshark_commands = tshark_rows(pcap.with_suffix(".tshark.tsv"), "ftp.request.command")
+        starts = collections.Counter(deduplicated(tshark_replies + tshark_commands))
+        lines = collections.Counter(first_lines + first_commands)
+        missed = sum(max(0, n - starts[text]) for text, n in lines.items())
+        if missed:
+            print(f"{pcap.name}: {missed} commands or replies tshark cannot see (not at the start of a segment)")
+        unseen_by_tshark += missed
+        replies += sum(len(seq) for seq in got.values())
+        commands += sum(len(seq) for seq in got_commands.values())
         checked += 1
+    if unseen_by_tshark == 0:
+        failures.append("no line that tshark misses was found: the corpus holds some")
     for f in failures:
         print("FAIL:", f)
-    print(f"corpus: {checked} captures checked, {len(failures)} mismatches")
+    print(f"corpus: {checked} captures, {replies} replies and {commands} commands checked, "
+          f"{unseen_by_tshark} of them unseen by tshark, {len(failures)} mismatches")
     return 1 if failures else 0
 
 
