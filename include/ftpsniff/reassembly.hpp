@@ -64,7 +64,7 @@ using HandlerFactory = std::function<std::unique_ptr<StreamHandler>(const FlowIn
 struct ReassemblyLimits {
     std::size_t out_of_order_bytes = 1 << 20;  // per direction
     std::size_t max_flows = 100000;
-    std::int64_t idle_timeout_sec = 600;       // capture time
+    std::int64_t idle_timeout_sec = 3600;      // capture time; a long transfer keeps the control connection idle
 };
 
 class Reassembler {

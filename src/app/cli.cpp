@@ -63,7 +63,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.add_option("--max-flows", limits.reassembly.max_flows, "Most TCP connections followed at once (default 100000)")
         ->check(CLI::PositiveNumber);
     app.add_option("--idle-timeout", limits.reassembly.idle_timeout_sec,
-                   "Close a connection idle this long, in capture time (default 600)")
+                   "Close a connection idle this long, in capture time (default 3600)")
         ->type_name("SECONDS")
         ->check(CLI::PositiveNumber);
     app.add_option("--max-line", limits.ftp.max_line, "Longest command or reply line kept (default 8192)")

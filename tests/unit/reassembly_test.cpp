@@ -198,6 +198,14 @@ TEST_F(ReassemblyTest, PureAcksAndKeepAlivesDoNotDisturb) {
     EXPECT_EQ(anomalies.get(Anomaly::tcp_overlap_conflict), 0u);
 }
 
+TEST_F(ReassemblyTest, ZeroWindowProbeByteIsNotRepeated) {
+    client(100, "", tcp_flag::syn);
+    client(101, "U");          // the probe: one byte of new data
+    client(101, "USER a\n");  // the window opens: sent again with the rest
+    EXPECT_EQ(rec.to_server, "USER a\n");
+    EXPECT_EQ(anomalies.get(Anomaly::tcp_overlap_conflict), 0u);
+}
+
 TEST_F(ReassemblyTest, FlowCapRefusesNewFlowsAndCounts) {
     Reassembler r{[this](const FlowInfo& f) {
                       rec.ids.push_back(f.id);
