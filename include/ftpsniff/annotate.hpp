@@ -2,6 +2,7 @@
 // knowledge base, in the context of the command it answers.
 #pragma once
 
+#include "ftpsniff/diagnose.hpp"
 #include "ftpsniff/knowledge.hpp"
 
 #include <optional>
@@ -18,6 +19,7 @@ struct Annotation {
     std::string remedy;
     std::string source;
     bool known = true;  // false: explained from its digits alone
+    std::vector<Diagnosis> diagnoses;
 };
 
 Annotation annotate(const KnowledgeBase& kb, int code, std::optional<std::string_view> command);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ftpsniff/anomaly.hpp"
+#include "ftpsniff/data_channel.hpp"
 #include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/line_splitter.hpp"
 #include "ftpsniff/reassembly.hpp"
@@ -29,6 +30,9 @@ struct ReplyEvent {
     std::optional<std::string_view> command;  // verb answered; none for greeting or unsolicited
     std::optional<double> latency_ms;         // from that command to the first line
     bool greeting = false;
+    // For a reply to PASV, EPSV or LPSV, or to PORT, EPRT or LPRT: the data
+    // connection's address, from the reply or from the command's argument.
+    std::optional<DataAddressResult> data_address;
 };
 
 enum class UnparsedReason : std::uint8_t {
@@ -83,6 +87,7 @@ public:
 private:
     struct Pending {
         std::string verb;
+        std::string arg;
         Timestamp ts;
     };
 

@@ -7,12 +7,23 @@
 #include "ftpsniff/ftp_session.hpp"
 
 #include <array>
+#include <map>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 
 namespace ftpsniff {
+
+// Failed logins from one client address, over the whole capture.
+struct LoginFailures {
+    std::uint64_t failures = 0;
+    std::uint64_t sessions = 0;
+    std::uint64_t last_session = 0;
+};
+
+// Failed logins from one address at which they count as possible guessing.
+inline constexpr std::uint64_t kGuessingThreshold = 5;
 
 struct RunSummary {
     std::string source;  // file name, "-" for stdin
@@ -25,6 +36,7 @@ struct RunSummary {
     std::array<std::uint64_t, 7> replies_by_class{};  // index = first digit; 0 for other
     std::uint64_t gaps = 0;
     AnomalyCounts anomalies;
+    std::map<IpAddress, LoginFailures> login_failures;
     std::optional<std::string> cut;  // where a damaged capture stopped
 };
 

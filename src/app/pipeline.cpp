@@ -1,6 +1,8 @@
 #include "ftpsniff/pipeline.hpp"
 
 #include "ftpsniff/annotate.hpp"
+#include "ftpsniff/command_replies.hpp"
+#include "ftpsniff/diagnose.hpp"
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/decode.hpp"
 #include "ftpsniff/ftp_session.hpp"
@@ -38,7 +40,13 @@ public:
     void on_reply(const FlowInfo& flow, const ReplyEvent& ev) override {
         int digit = ev.reply.code / 100;
         ++run_.replies_by_class[digit >= 1 && digit <= 6 ? digit : 0];
-        renderer_.reply(flow, ev, annotate(kb_, ev.reply.code, ev.command));
+        Annotation note = annotate(kb_, ev.reply.code, ev.command);
+        note.diagnoses = diagnose(ReplyFacts{ev.reply.code, ev.command, ev.latency_ms, &flow, ev.data_address},
+                                  CommandReplies::builtin(), diagnose_options_);
+        for (const Diagnosis& d : note.diagnoses) {
+            if (d.id == "login_failed") note_login_failure(flow, note);
+        }
+        renderer_.reply(flow, ev, note);
     }
     void on_unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override { renderer_.unparsed(flow, ev); }
     void on_gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
@@ -54,10 +62,28 @@ public:
     }
 
 private:
+    // Failed logins from one client address across sessions: at the
+    // threshold the failure that reaches it says so, and the summary lists it.
+    void note_login_failure(const FlowInfo& flow, Annotation& note) {
+        LoginFailures& f = run_.login_failures[flow.client.ip];
+        ++f.failures;
+        if (f.last_session != flow.id) ++f.sessions;
+        f.last_session = flow.id;
+        if (f.failures == kGuessingThreshold) {
+            note.diagnoses.push_back(
+                {"login_guessing",
+                 fmt::format("{} failed logins from {} in {} sessions: possibly password guessing", f.failures,
+                             to_string(flow.client.ip), f.sessions),
+                 "If these are not a user's own retries, block the address (fail2ban) and make sure the server "
+                 "delays or limits failed logins."});
+        }
+    }
+
     const KnowledgeBase& kb_;
     Renderer& renderer_;
     RunSummary& run_;
     bool show_passwords_;
+    DiagnoseOptions diagnose_options_;
 };
 
 }  // namespace

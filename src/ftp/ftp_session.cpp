@@ -11,6 +11,17 @@ double millis_between(Timestamp from, Timestamp to) {
 
 bool is_greeting_code(int code) { return code == 120 || code == 220 || code == 421; }
 
+// The data-connection address an exchange announces, if it is one that does.
+std::optional<DataAddressResult> announced_address(std::string_view verb, std::string_view arg, const Reply& reply) {
+    if (verb == "PASV" && reply.code == 227) return parse_pasv_reply(reply.text());
+    if (verb == "EPSV" && reply.code == 229) return parse_epsv_reply(reply.text());
+    if (verb == "LPSV" && reply.code == 228) return parse_lpsv_reply(reply.text());
+    if (verb == "PORT") return parse_port_arg(arg);
+    if (verb == "EPRT") return parse_eprt_arg(arg);
+    if (verb == "LPRT") return parse_lprt_arg(arg);
+    return std::nullopt;
+}
+
 }  // namespace
 
 FtpSession::FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies, MemoryBudget& budget,
@@ -63,7 +74,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
         report(Direction::to_server, ts, Anomaly::pending_commands_cap_hit);
         pending_.pop_front();
     }
-    pending_.push_back(Pending{verb, ts});
+    pending_.push_back(Pending{verb, std::string(cmd->arg), ts});
     out_.on_command(flow_, CommandEvent{ts, std::move(verb), cmd->arg, line.truncated});
 }
 
@@ -120,7 +131,9 @@ void FtpSession::finish_reply() {
     std::optional<double> latency;
     bool greeting = false;
     auto command = pair(reply, reply_start_, latency, greeting);
-    out_.on_reply(flow_, ReplyEvent{reply_start_, reply, command, latency, greeting});
+    std::optional<DataAddressResult> address;
+    if (command) address = announced_address(*command, answered_.arg, reply);
+    out_.on_reply(flow_, ReplyEvent{reply_start_, reply, command, latency, greeting, address});
     if (reply.code == 234 && command == "AUTH") {
         encrypted_ = true;
         out_.on_tls(flow_, reply_start_);

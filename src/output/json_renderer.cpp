@@ -48,6 +48,8 @@ public:
         return *this;
     }
     void end() { b_ += "}\n"; }
+    // Closes an object that is nested in another.
+    void close() { b_ += '}'; }
 
 private:
     void name(std::string_view key) {
@@ -94,8 +96,15 @@ public:
             .str("source", note.source)
             .boolean("known_code", note.known)
             .boolean("complete", ev.reply.complete)
-            .boolean("truncated", ev.reply.truncated)
-            .end();
+            .boolean("truncated", ev.reply.truncated);
+        std::string diagnoses = "[";
+        for (const Diagnosis& d : note.diagnoses) {
+            if (diagnoses.size() > 1) diagnoses += ',';
+            JsonLine o(diagnoses);
+            o.str("id", d.id).str("message", d.message).str("remedy", d.remedy).close();
+        }
+        diagnoses += ']';
+        j.raw("diagnoses", diagnoses).end();
         out_.commit();
     }
 
@@ -156,6 +165,15 @@ public:
         }
         anomalies += '}';
         j.raw("anomalies", anomalies);
+        std::string guessing = "[";
+        for (const auto& [ip, f] : run.login_failures) {
+            if (f.failures < kGuessingThreshold) continue;
+            if (guessing.size() > 1) guessing += ',';
+            JsonLine o(guessing);
+            o.str("client", to_string(ip)).num("failures", f.failures).num("sessions", f.sessions).close();
+        }
+        guessing += ']';
+        j.raw("login_guessing", guessing);
         if (run.cut) {
             j.str("cut", *run.cut);
         } else {

@@ -65,6 +65,12 @@ public:
         if (ev.reply.truncated) b += " · cut at the length limit";
         fmt::format_to(std::back_inserter(b), "\n{}meaning: {}\n{}remedy: {}\n", kIndent, note.meaning, kIndent,
                        note.remedy);
+        for (const Diagnosis& d : note.diagnoses) {
+            b += kIndent;
+            fmt::format_to(std::back_inserter(b), "! {}: ", d.id);
+            append_escaped(b, d.message);  // may quote addresses or codes from the capture
+            fmt::format_to(std::back_inserter(b), "\n{}  do: {}\n", kIndent, d.remedy);
+        }
         out_.commit();
     }
 
@@ -119,6 +125,11 @@ public:
                        run.replies_by_class[4], run.replies_by_class[5],
                        run.replies_by_class[0] + run.replies_by_class[6]);
         if (run.gaps > 0) fmt::format_to(std::back_inserter(b), ", {} gaps", run.gaps);
+        for (const auto& [ip, f] : run.login_failures) {
+            if (f.failures < kGuessingThreshold) continue;
+            fmt::format_to(std::back_inserter(b), ", {} failed logins from {} in {} sessions (possible guessing)",
+                           f.failures, to_string(ip), f.sessions);
+        }
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {
             auto a = static_cast<Anomaly>(i);
             if (run.anomalies.get(a) > 0) fmt::format_to(std::back_inserter(b), ", {} {}", run.anomalies.get(a), anomaly_name(a));

@@ -1,4 +1,4 @@
-// The bytes of data/reply_codes.tsv, embedded by the build (cmake/embed.cmake).
+// The files of data/, embedded by the build (cmake/embed.cmake).
 #pragma once
 
 #include <string_view>
@@ -6,5 +6,6 @@
 namespace ftpsniff {
 
 std::string_view builtin_reply_codes();
+std::string_view builtin_command_replies();
 
 }  // namespace ftpsniff

@@ -1,0 +1,40 @@
+// Diagnoses: findings about one reply in its context, each with a stable id,
+// a one-line message and a remedy. They are built from the reply, the
+// command it answers, the connection's endpoints and the data-channel
+// address the exchange announced; nothing here keeps state.
+#pragma once
+
+#include "ftpsniff/command_replies.hpp"
+#include "ftpsniff/data_channel.hpp"
+#include "ftpsniff/reassembly.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ftpsniff {
+
+struct Diagnosis {
+    std::string_view id;  // stable snake_case name, listed in the README
+    std::string message;
+    std::string remedy;
+};
+
+struct ReplyFacts {
+    int code = 0;
+    std::optional<std::string_view> command;  // the verb answered
+    std::optional<double> latency_ms;
+    const FlowInfo* flow = nullptr;
+    // For a reply to PASV, EPSV or LPSV, or to PORT, EPRT or LPRT: the
+    // announced address, parsed from the reply or the command's argument.
+    std::optional<DataAddressResult> data_address;
+};
+
+struct DiagnoseOptions {
+    double slow_reply_ms = 5000;
+};
+
+std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnoseOptions& opts);
+
+}  // namespace ftpsniff
