@@ -29,6 +29,7 @@ struct ReplyFacts {
     // For a reply to PASV, EPSV or LPSV, or to PORT, EPRT or LPRT: the
     // announced address, parsed from the reply or the command's argument.
     std::optional<DataAddressResult> data_address;
+    bool abort_pending = false;  // a 426 then is the abort's doing
 };
 
 struct DiagnoseOptions {

@@ -9,6 +9,7 @@
 #include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/line_splitter.hpp"
 #include "ftpsniff/reassembly.hpp"
+#include "ftpsniff/telnet_filter.hpp"
 
 #include <deque>
 #include <optional>
@@ -33,6 +34,7 @@ struct ReplyEvent {
     // For a reply to PASV, EPSV or LPSV, or to PORT, EPRT or LPRT: the data
     // connection's address, from the reply or from the command's argument.
     std::optional<DataAddressResult> data_address;
+    bool abort_pending = false;  // the client has sent ABOR and awaits its answer
 };
 
 enum class UnparsedReason : std::uint8_t {
@@ -103,6 +105,8 @@ private:
     FtpEvents& out_;
     AnomalyCounts& anomalies_;
     FtpLimits limits_;
+    TelnetFilter client_telnet_;
+    TelnetFilter server_telnet_;
     LineSplitter client_lines_;
     LineSplitter server_lines_;
     ReplyAssembler replies_;

@@ -74,7 +74,7 @@ void check_data_connection(const ReplyFacts& f, std::vector<Diagnosis>& out) {
         out.push_back({"data_connection_missing", "the server could not open the data connection",
                        "A firewall or NAT blocks the data connection: in passive mode open the server's passive port "
                        "range; in active mode let the server reach the client's PORT address, or switch to passive."});
-    } else if (f.code == 426 && f.command != "ABOR") {
+    } else if (f.code == 426 && f.command != "ABOR" && !f.abort_pending) {
         out.push_back({"data_connection_missing", "the data connection broke during the transfer",
                        "Something closed the data connection mid-transfer: a firewall's idle timeout, a NAT, or the "
                        "client going away; retry, and compare both ends' logs."});

@@ -41,7 +41,7 @@ public:
         int digit = ev.reply.code / 100;
         ++run_.replies_by_class[digit >= 1 && digit <= 6 ? digit : 0];
         Annotation note = annotate(kb_, ev.reply.code, ev.command);
-        note.diagnoses = diagnose(ReplyFacts{ev.reply.code, ev.command, ev.latency_ms, &flow, ev.data_address},
+        note.diagnoses = diagnose(ReplyFacts{ev.reply.code, ev.command, ev.latency_ms, &flow, ev.data_address, ev.abort_pending},
                                   CommandReplies::builtin(), diagnose_options_);
         for (const Diagnosis& d : note.diagnoses) {
             if (d.id == "login_failed") note_login_failure(flow, note);

@@ -1,5 +1,7 @@
 #include "ftpsniff/ftp_session.hpp"
 
+#include <algorithm>
+
 namespace ftpsniff {
 
 namespace {
@@ -53,9 +55,13 @@ void FtpSession::check_budget(Direction dir, Timestamp ts) {
 void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) {
     if (encrypted_) return;
     if (dir == Direction::to_server) {
-        client_lines_.feed(bytes, [&](const Line& line) { client_line(line, ts); });
+        client_telnet_.feed(bytes, [&](std::span<const std::uint8_t> data) {
+            client_lines_.feed(data, [&](const Line& line) { client_line(line, ts); });
+        });
     } else {
-        server_lines_.feed(bytes, [&](const Line& line) { server_line(line, ts); });
+        server_telnet_.feed(bytes, [&](std::span<const std::uint8_t> data) {
+            server_lines_.feed(data, [&](const Line& line) { server_line(line, ts); });
+        });
     }
     check_budget(dir, ts);
 }
@@ -133,7 +139,8 @@ void FtpSession::finish_reply() {
     auto command = pair(reply, reply_start_, latency, greeting);
     std::optional<DataAddressResult> address;
     if (command) address = announced_address(*command, answered_.arg, reply);
-    out_.on_reply(flow_, ReplyEvent{reply_start_, reply, command, latency, greeting, address});
+    bool abort_pending = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return p.verb == "ABOR"; });
+    out_.on_reply(flow_, ReplyEvent{reply_start_, reply, command, latency, greeting, address, abort_pending});
     if (reply.code == 234 && command == "AUTH") {
         encrypted_ = true;
         out_.on_tls(flow_, reply_start_);
@@ -143,6 +150,7 @@ void FtpSession::finish_reply() {
 void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
     if (encrypted_) return;
     if (dir == Direction::to_client && replies_.abandon()) finish_reply();
+    (dir == Direction::to_server ? client_telnet_ : server_telnet_).reset();
     LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
     lines.gap([&](const Line& line) {
         out_.on_unparsed(flow_, UnparsedEvent{ts, dir, line.text, UnparsedReason::cut_by_gap, line.truncated, {}});

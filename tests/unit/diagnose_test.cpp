@@ -75,6 +75,7 @@ TEST(Diagnose, DataConnectionLoginTlsAndLatency) {
     EXPECT_EQ(ids({425, "RETR", {}, &kFlow, {}}), Ids{"data_connection_missing"});
     EXPECT_EQ(ids({426, "STOR", {}, &kFlow, {}}), Ids{"data_connection_missing"});
     EXPECT_EQ(ids({426, "ABOR", {}, &kFlow, {}}), Ids{});  // an abort is meant to break it
+    EXPECT_EQ(ids({426, "RETR", {}, &kFlow, {}, true}), Ids{});
     EXPECT_EQ(ids({530, "PASS", {}, &kFlow, {}}), Ids{"login_failed"});
     EXPECT_EQ(ids({530, "CWD", {}, &kFlow, {}}), Ids{});
     EXPECT_EQ(ids({234, "AUTH", {}, &kFlow, {}}), Ids{"tls_started"});

@@ -164,6 +164,16 @@ TEST_F(SessionTest, NothingIsParsedAfterAuthTls) {
     EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C AUTH TLS", "R 234 <- AUTH", "TLS", "END"}));
 }
 
+TEST_F(SessionTest, TelnetInterruptBeforeAborIsRemoved) {
+    server("220 hi\r\n");
+    client("RETR big\r\n");
+    server("150 sending\r\n");
+    client("\xff\xf4\xff\xf2" "ABOR\r\n");
+    server("426 aborted\r\n226 ABOR ok\r\n");
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C RETR big", "R 150 <- RETR", "C ABOR",
+                                                    "R 426 <- RETR", "R 226 <- ABOR"}));
+}
+
 TEST_F(SessionTest, CloseFlushesIncompleteReply) {
     server("220 hi\r\n");
     client("HELP\r\n");

@@ -1,0 +1,83 @@
+// Removes Telnet commands from an FTP control stream (RFC 854; RFC 959 §4.1:
+// the control connection speaks Telnet). IAC IAC is one data byte 0xFF;
+// IAC WILL/WONT/DO/DONT <option> and IAC SB ... IAC SE are negotiation; any
+// other IAC <command> (IP and DM before ABOR, NOP, ...) is a signal. Data
+// between them is handed on as views into the input, so a stream without
+// IAC passes through untouched. State carries across chunks.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+
+namespace ftpsniff {
+
+class TelnetFilter {
+public:
+    template <class Sink>
+    void feed(std::span<const std::uint8_t> bytes, Sink&& sink) {
+        while (!bytes.empty()) {
+            if (state_ == State::data) {
+                const void* iac = std::memchr(bytes.data(), kIac, bytes.size());
+                std::size_t n = iac ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(iac) - bytes.data())
+                                    : bytes.size();
+                if (n > 0) sink(bytes.first(n));
+                if (!iac) return;
+                bytes = bytes.subspan(n + 1);
+                state_ = State::command;
+                ++commands_;
+                continue;
+            }
+            std::uint8_t b = bytes.front();
+            bytes = bytes.subspan(1);
+            step(b, sink);
+        }
+    }
+
+    // Bytes are missing: whatever command was open is forgotten.
+    void reset() { state_ = State::data; }
+
+    // Telnet commands removed so far (IAC IAC, a data byte, not counted).
+    [[nodiscard]] std::uint64_t commands() const { return commands_; }
+
+private:
+    static constexpr std::uint8_t kIac = 255, kSb = 250, kSe = 240, kWill = 251, kDont = 254;
+    static constexpr std::uint8_t kData[1] = {kIac};
+
+    enum class State : std::uint8_t { data, command, option, sub, sub_iac };
+
+    template <class Sink>
+    void step(std::uint8_t b, Sink& sink) {
+        switch (state_) {
+        case State::command:
+            if (b == kIac) {
+                --commands_;
+                sink(std::span<const std::uint8_t>(kData, 1));
+                state_ = State::data;
+            } else if (b >= kWill && b <= kDont) {
+                state_ = State::option;
+            } else if (b == kSb) {
+                state_ = State::sub;
+            } else {
+                state_ = State::data;
+            }
+            break;
+        case State::option:
+            state_ = State::data;
+            break;
+        case State::sub:
+            if (b == kIac) state_ = State::sub_iac;
+            break;
+        case State::sub_iac:
+            state_ = b == kSe ? State::data : State::sub;
+            break;
+        case State::data:
+            break;
+        }
+    }
+
+    State state_ = State::data;
+    std::uint64_t commands_ = 0;
+};
+
+}  // namespace ftpsniff
