@@ -9,6 +9,7 @@
 #include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/line_splitter.hpp"
 #include "ftpsniff/reassembly.hpp"
+#include "ftpsniff/session_state.hpp"
 #include "ftpsniff/telnet_filter.hpp"
 
 #include <deque>
@@ -65,9 +66,10 @@ public:
     virtual void on_gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) = 0;
     // A named problem in this session (already counted in the run's totals).
     virtual void on_anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) = 0;
-    // After AUTH and 234 the rest of the connection is TLS: nothing more is parsed.
-    virtual void on_tls(const FlowInfo& flow, Timestamp ts) = 0;
-    virtual void on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) = 0;
+    // The rest of the connection is TLS (after AUTH and 234, or from its
+    // first byte on the control port): nothing more is parsed.
+    virtual void on_tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) = 0;
+    virtual void on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) = 0;
 };
 
 struct FtpLimits {
@@ -95,6 +97,7 @@ private:
 
     void report(Direction dir, Timestamp ts, Anomaly what);
     void check_budget(Direction dir, Timestamp ts);
+    bool starts_with_tls(Direction dir, std::span<const std::uint8_t> bytes);
     void client_line(const Line& line, Timestamp ts);
     void server_line(const Line& line, Timestamp ts);
     void finish_reply();
@@ -113,7 +116,9 @@ private:
     Timestamp reply_start_;
     std::deque<Pending> pending_;
     Pending answered_;  // the command a reply being reported answers
-    bool server_midstream_ = false;
+    SessionState state_;
+    bool midstream_[2] = {false, false};  // per Direction: picked up after its start
+    bool started_[2] = {false, false};    // per Direction: bytes have been seen
     bool replied_ = false;
     bool encrypted_ = false;
 };

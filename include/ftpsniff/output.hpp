@@ -49,8 +49,8 @@ public:
     virtual void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) = 0;
     virtual void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) = 0;
     virtual void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) = 0;
-    virtual void tls(const FlowInfo& flow, Timestamp ts) = 0;
-    virtual void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) = 0;
+    virtual void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) = 0;
+    virtual void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) = 0;
     virtual void summary(const RunSummary& run) = 0;
 };
 

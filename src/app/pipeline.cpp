@@ -56,9 +56,9 @@ public:
     void on_anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
         renderer_.anomaly(flow, ts, dir, what);
     }
-    void on_tls(const FlowInfo& flow, Timestamp ts) override { renderer_.tls(flow, ts); }
-    void on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) override {
-        renderer_.session_end(flow, ts, why);
+    void on_tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override { renderer_.tls(flow, ts, mode); }
+    void on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
+        renderer_.session_end(flow, ts, why, state);
     }
 
 private:

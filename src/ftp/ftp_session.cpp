@@ -52,8 +52,23 @@ void FtpSession::check_budget(Direction dir, Timestamp ts) {
     if (refused) report(dir, ts, Anomaly::memory_cap_hit);
 }
 
+// A TLS handshake record (content type 22, version 3.x) as a stream's very
+// first bytes: implicit FTPS, TLS before any FTP.
+bool FtpSession::starts_with_tls(Direction dir, std::span<const std::uint8_t> bytes) {
+    auto d = static_cast<std::size_t>(dir);
+    bool first = !started_[d] && !midstream_[d];
+    started_[d] = true;
+    return first && bytes.size() >= 2 && bytes[0] == 0x16 && bytes[1] == 0x03;
+}
+
 void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) {
     if (encrypted_) return;
+    if (starts_with_tls(dir, bytes)) {
+        encrypted_ = true;
+        state_.tls = TlsMode::implicit;
+        out_.on_tls(flow_, ts, TlsMode::implicit);
+        return;
+    }
     if (dir == Direction::to_server) {
         client_telnet_.feed(bytes, [&](std::span<const std::uint8_t> data) {
             client_lines_.feed(data, [&](const Line& line) { client_line(line, ts); });
@@ -75,6 +90,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
         out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_server, line.text, reason, line.truncated, {}});
         return;
     }
+    ++state_.commands;
     std::string verb = upper_verb(cmd->verb);
     if (pending_.size() >= limits_.max_pending_commands) {
         report(Direction::to_server, ts, Anomaly::pending_commands_cap_hit);
@@ -119,7 +135,7 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
 
 std::optional<std::string_view> FtpSession::pair(const Reply& reply, Timestamp ts, std::optional<double>& latency,
                                                  bool& greeting) {
-    if (!replied_ && !server_midstream_ && is_greeting_code(reply.code)) {
+    if (!replied_ && !midstream_[static_cast<std::size_t>(Direction::to_client)] && is_greeting_code(reply.code)) {
         greeting = true;
         replied_ = reply.code != 120;  // 120 promises a 220 greeting later
         return std::nullopt;
@@ -140,10 +156,12 @@ void FtpSession::finish_reply() {
     std::optional<DataAddressResult> address;
     if (command) address = announced_address(*command, answered_.arg, reply);
     bool abort_pending = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return p.verb == "ABOR"; });
+    ++state_.replies;
+    if (command && reply.code / 100 != 1) state_.on_final_reply(*command, answered_.arg, reply);
     out_.on_reply(flow_, ReplyEvent{reply_start_, reply, command, latency, greeting, address, abort_pending});
-    if (reply.code == 234 && command == "AUTH") {
+    if (state_.tls == TlsMode::explicit_auth) {
         encrypted_ = true;
-        out_.on_tls(flow_, reply_start_);
+        out_.on_tls(flow_, reply_start_, TlsMode::explicit_auth);
     }
 }
 
@@ -156,8 +174,9 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
         out_.on_unparsed(flow_, UnparsedEvent{ts, dir, line.text, UnparsedReason::cut_by_gap, line.truncated, {}});
     });
     if (length == 0) {
-        // Picked up mid-stream: the server's first reply is no greeting.
-        if (dir == Direction::to_client) server_midstream_ = true;
+        // Picked up mid-stream: the server's first reply is no greeting, and
+        // the first bytes are no stream start.
+        midstream_[static_cast<std::size_t>(dir)] = true;
         return;
     }
     // Which commands the lost bytes held or answered is unknown: pairing
@@ -172,7 +191,7 @@ void FtpSession::on_close(Timestamp ts, CloseReason why) {
         server_lines_.finish([&](const Line& line) { server_line(line, ts); });
         if (replies_.abandon()) finish_reply();
     }
-    out_.on_session_end(flow_, ts, why);
+    out_.on_session_end(flow_, ts, why, state_);
 }
 
 }  // namespace ftpsniff

@@ -136,13 +136,27 @@ public:
         out_.commit();
     }
 
-    void tls(const FlowInfo& flow, Timestamp ts) override {
-        head("tls", flow, ts).end();
+    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
+        head("tls", flow, ts).str("mode", tls_mode_name(mode)).end();
         out_.commit();
     }
 
-    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) override {
-        head("session_end", flow, ts).str("reason", close_reason_name(why)).end();
+    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
+        JsonLine j = head("session_end", flow, ts);
+        j.str("reason", close_reason_name(why));
+        if (state.user.empty()) {
+            j.raw("user", "null");
+        } else {
+            j.str("user", state.user);
+        }
+        j.str("login", login_state_name(state.login)).str("tls", tls_mode_name(state.tls));
+        j.str("transfer_type", state.type);
+        if (state.cwd) {
+            j.str("cwd", *state.cwd);
+        } else {
+            j.raw("cwd", "null");
+        }
+        j.num("commands", state.commands).num("replies", state.replies).end();
         out_.commit();
     }
 

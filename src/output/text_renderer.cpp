@@ -100,17 +100,27 @@ public:
         out_.commit();
     }
 
-    void tls(const FlowInfo& flow, Timestamp ts) override {
+    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
         auto& b = out_.buffer();
         prefix(b, flow, ts, ' ');
-        b += "[the control connection is encrypted (TLS) from here on; nothing more can be read]\n";
+        b += mode == TlsMode::implicit
+                 ? "[implicit FTPS: the connection starts with TLS; nothing in it can be read]\n"
+                 : "[the control connection is encrypted (TLS) from here on; nothing more can be read]\n";
         out_.commit();
     }
 
-    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why) override {
+    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
         auto& b = out_.buffer();
-        fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}\n\n", flow.id, describe(why),
-                       date_time(ts));
+        fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}: ", flow.id, describe(why), date_time(ts));
+        if (!state.user.empty()) {
+            b += "user ";
+            append_escaped(b, state.user);
+            b += ", ";
+        }
+        fmt::format_to(std::back_inserter(b), "login {}, {} commands, {} replies", login_state_name(state.login),
+                       state.commands, state.replies);
+        if (state.tls != TlsMode::none) fmt::format_to(std::back_inserter(b), ", TLS {}", tls_mode_name(state.tls));
+        b += "\n\n";
         out_.commit();
     }
 

@@ -39,8 +39,12 @@ public:
     void on_anomaly(const FlowInfo&, Timestamp, Direction, Anomaly what) override {
         events.push_back("A " + std::string(anomaly_name(what)));
     }
-    void on_tls(const FlowInfo&, Timestamp) override { events.push_back("TLS"); }
-    void on_session_end(const FlowInfo&, Timestamp, CloseReason) override { events.push_back("END"); }
+    void on_tls(const FlowInfo&, Timestamp, TlsMode mode) override {
+        events.push_back("TLS " + std::string(tls_mode_name(mode)));
+    }
+    void on_session_end(const FlowInfo&, Timestamp, CloseReason, const SessionState& state) override {
+        events.push_back("END login " + std::string(login_state_name(state.login)));
+    }
 };
 
 class SessionTest : public testing::Test {
@@ -161,7 +165,15 @@ TEST_F(SessionTest, NothingIsParsedAfterAuthTls) {
     server("234 Proceed\r\n\x16\x03\x01garbage\r\n");
     client("\x16\x03\x01\x02\x00USER x\r\n");
     session.on_close({}, CloseReason::fin);
-    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C AUTH TLS", "R 234 <- AUTH", "TLS", "END"}));
+    EXPECT_EQ(rec.events,
+              (std::vector<std::string>{"R 220 greeting", "C AUTH TLS", "R 234 <- AUTH", "TLS explicit", "END login none"}));
+}
+
+TEST_F(SessionTest, ImplicitTlsFromTheFirstByte) {
+    client("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03");
+    server("\x16\x03\x03\x00\x5a\x02\x00\x00\x56\x03\x03");
+    session.on_close({}, CloseReason::fin);
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"TLS implicit", "END login none"}));
 }
 
 TEST_F(SessionTest, TelnetInterruptBeforeAborIsRemoved) {
@@ -179,7 +191,8 @@ TEST_F(SessionTest, CloseFlushesIncompleteReply) {
     client("HELP\r\n");
     server("214-The following\r\n USER PASS");
     session.on_close({}, CloseReason::end_of_capture);
-    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C HELP", "R 214 <- HELP incomplete", "END"}));
+    EXPECT_EQ(rec.events,
+              (std::vector<std::string>{"R 220 greeting", "C HELP", "R 214 <- HELP incomplete", "END login none"}));
 }
 
 TEST_F(SessionTest, PendingCommandsAreCapped) {
