@@ -27,6 +27,7 @@ enum class Anomaly : std::uint8_t {
     out_of_order_cap_hit,
     flow_cap_hit,
     memory_cap_hit,
+    data_flow_cap_hit,
     line_too_long,
     pending_commands_cap_hit,
     count_  // not an anomaly: the number of them

@@ -19,6 +19,12 @@ struct Timestamp {
     friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
 };
 
+// Milliseconds from one capture time to another.
+inline double millis_between(Timestamp from, Timestamp to) {
+    return static_cast<double>(to.sec - from.sec) * 1e3 +
+           (static_cast<double>(to.nsec) - static_cast<double>(from.nsec)) / 1e6;
+}
+
 struct RawFrame {
     Timestamp ts;
     int linktype = 0;           // DLT_* value as libpcap reports it

@@ -12,6 +12,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 
 namespace ftpsniff {
 
@@ -29,6 +30,11 @@ struct Endpoint {
 
     friend bool operator==(const Endpoint&, const Endpoint&) = default;
     friend auto operator<=>(const Endpoint&, const Endpoint&) = default;
+};
+
+// Hash of a (client, server) pair, for the flow tables.
+struct EndpointPairHash {
+    std::size_t operator()(const std::pair<Endpoint, Endpoint>& k) const;
 };
 
 // "192.0.2.1" or RFC 5952 "fd00::1:26".

@@ -24,6 +24,9 @@ struct CommandEvent {
     std::string verb;      // upper case
     std::string_view arg;  // as sent
     bool truncated = false;
+    // For PORT, EPRT and LPRT: the address the server is to connect to. The
+    // server may connect before it replies, so it is known here already.
+    std::optional<DataAddressResult> data_address;
 };
 
 struct ReplyEvent {

@@ -31,6 +31,7 @@ struct RunSummary {
     std::uint64_t packets = 0;
     std::uint64_t tcp_packets = 0;
     std::uint64_t ftp_packets = 0;
+    std::uint64_t data_packets = 0;  // of the data connections followed
     std::uint64_t sessions = 0;
     std::uint64_t commands = 0;
     std::array<std::uint64_t, 7> replies_by_class{};  // index = first digit; 0 for other
@@ -38,6 +39,23 @@ struct RunSummary {
     AnomalyCounts anomalies;
     std::map<IpAddress, LoginFailures> login_failures;
     std::optional<std::string> cut;  // where a damaged capture stopped
+};
+
+enum class DataEnd : std::uint8_t { fin, rst, end_of_capture, never_opened };
+
+// A data connection announced by a session (PASV, EPSV, PORT, ...), once it
+// has ended or once its transfer finished without it.
+struct DataChannelEvent {
+    Timestamp ts;
+    bool passive = true;  // the client connected to the server
+    std::string command;  // the transfer it served (RETR, LIST, ...), "" if none was seen
+    Endpoint listener;
+    std::optional<Endpoint> opener;  // none when it never opened
+    Timestamp first;
+    Timestamp last;
+    std::uint64_t bytes_to_server = 0;
+    std::uint64_t bytes_to_client = 0;
+    DataEnd end = DataEnd::never_opened;
 };
 
 class Renderer {
@@ -50,6 +68,7 @@ public:
     virtual void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) = 0;
     virtual void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) = 0;
     virtual void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) = 0;
+    virtual void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) = 0;
     virtual void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) = 0;
     virtual void summary(const RunSummary& run) = 0;
 };
@@ -63,5 +82,6 @@ std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE
 std::string_view close_reason_name(CloseReason why);
 std::string_view unparsed_reason_name(UnparsedReason why);
 std::string_view direction_name(Direction dir);
+std::string_view data_end_name(DataEnd end);
 
 }  // namespace ftpsniff

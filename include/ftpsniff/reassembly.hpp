@@ -83,10 +83,7 @@ public:
     struct Flow;  // defined in the implementation
 
 private:
-    struct KeyHash {
-        std::size_t operator()(const std::pair<Endpoint, Endpoint>& k) const;
-    };
-    using Table = std::unordered_map<std::pair<Endpoint, Endpoint>, std::unique_ptr<Flow>, KeyHash>;
+    using Table = std::unordered_map<std::pair<Endpoint, Endpoint>, std::unique_ptr<Flow>, EndpointPairHash>;
 
     Table::iterator open_flow(const Endpoint& client, const Endpoint& server, const TcpSegment& seg, bool syn);
     void close(Flow& flow, Timestamp ts, CloseReason why);

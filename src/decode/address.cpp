@@ -35,6 +35,23 @@ std::string ipv6_to_string(const std::array<std::uint8_t, 16>& b) {
 
 }  // namespace
 
+namespace {
+
+std::size_t hash_endpoint(const Endpoint& e, std::size_t h) {
+    // FNV-1a over the address bytes and port.
+    auto mix = [&h](std::uint8_t b) { h = (h ^ b) * 1099511628211ULL; };
+    for (std::uint8_t b : e.ip.bytes) mix(b);
+    mix(static_cast<std::uint8_t>(e.port));
+    mix(static_cast<std::uint8_t>(e.port >> 8));
+    return h;
+}
+
+}  // namespace
+
+std::size_t EndpointPairHash::operator()(const std::pair<Endpoint, Endpoint>& k) const {
+    return hash_endpoint(k.second, hash_endpoint(k.first, 14695981039346656037ULL));
+}
+
 std::string to_string(const IpAddress& ip) {
     if (ip.version == 4) return fmt::format("{}.{}.{}.{}", ip.bytes[0], ip.bytes[1], ip.bytes[2], ip.bytes[3]);
     return ipv6_to_string(ip.bytes);

@@ -21,6 +21,7 @@ std::string_view anomaly_name(Anomaly a) {
     case Anomaly::out_of_order_cap_hit: return "out_of_order_cap_hit";
     case Anomaly::flow_cap_hit: return "flow_cap_hit";
     case Anomaly::memory_cap_hit: return "memory_cap_hit";
+    case Anomaly::data_flow_cap_hit: return "data_flow_cap_hit";
     case Anomaly::line_too_long: return "line_too_long";
     case Anomaly::pending_commands_cap_hit: return "pending_commands_cap_hit";
     case Anomaly::count_: break;
@@ -47,6 +48,7 @@ std::string_view anomaly_description(Anomaly a) {
     case Anomaly::out_of_order_cap_hit: return "out-of-order buffer full; the missing bytes became a gap";
     case Anomaly::flow_cap_hit: return "too many connections at once; a packet of a new one was not followed";
     case Anomaly::memory_cap_hit: return "--max-memory reached; bytes were dropped";
+    case Anomaly::data_flow_cap_hit: return "too many data connections announced at once; one is not followed";
     case Anomaly::line_too_long: return "a line passed the length cap and was cut";
     case Anomaly::pending_commands_cap_hit: return "too many unanswered commands; the oldest was forgotten";
     case Anomaly::count_: break;

@@ -6,11 +6,6 @@ namespace ftpsniff {
 
 namespace {
 
-double millis_between(Timestamp from, Timestamp to) {
-    return static_cast<double>(to.sec - from.sec) * 1e3 +
-           (static_cast<double>(to.nsec) - static_cast<double>(from.nsec)) / 1e6;
-}
-
 bool is_greeting_code(int code) { return code == 120 || code == 220 || code == 421; }
 
 // The data-connection address an exchange announces, if it is one that does.
@@ -97,7 +92,11 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
         pending_.pop_front();
     }
     pending_.push_back(Pending{verb, std::string(cmd->arg), ts});
-    out_.on_command(flow_, CommandEvent{ts, std::move(verb), cmd->arg, line.truncated});
+    std::optional<DataAddressResult> address;
+    if (verb == "PORT") address = parse_port_arg(cmd->arg);
+    if (verb == "EPRT") address = parse_eprt_arg(cmd->arg);
+    if (verb == "LPRT") address = parse_lprt_arg(cmd->arg);
+    out_.on_command(flow_, CommandEvent{ts, std::move(verb), cmd->arg, line.truncated, std::move(address)});
 }
 
 void FtpSession::server_line(const Line& line, Timestamp ts) {

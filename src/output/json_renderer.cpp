@@ -141,6 +141,33 @@ public:
         out_.commit();
     }
 
+    void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
+        JsonLine j = head("data_channel", flow, ev.ts);
+        j.str("mode", ev.passive ? "passive" : "active");
+        if (ev.command.empty()) {
+            j.raw("command", "null");
+        } else {
+            j.str("command", ev.command);
+        }
+        j.str("listener", to_string(ev.listener));
+        if (ev.opener) {
+            j.str("opener", to_string(*ev.opener));
+        } else {
+            j.raw("opener", "null");
+        }
+        double ms = millis_between(ev.first, ev.last);
+        j.num("bytes_to_server", ev.bytes_to_server).num("bytes_to_client", ev.bytes_to_client);
+        j.raw("duration_ms", fmt::format("{:.3f}", ms));
+        if (ms > 0) {
+            j.raw("throughput_bps",
+                  fmt::format("{:.0f}", static_cast<double>(ev.bytes_to_server + ev.bytes_to_client) * 1000 / ms));
+        } else {
+            j.raw("throughput_bps", "null");
+        }
+        j.str("end", data_end_name(ev.end)).end();
+        out_.commit();
+    }
+
     void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
         JsonLine j = head("session_end", flow, ts);
         j.str("reason", close_reason_name(why));
@@ -165,6 +192,7 @@ public:
         JsonLine j(b);
         j.str("type", "summary").str("source", run.source).str("linktype", run.linktype);
         j.num("packets", run.packets).num("tcp_packets", run.tcp_packets).num("ftp_packets", run.ftp_packets);
+        j.num("data_packets", run.data_packets);
         j.num("sessions", run.sessions).num("commands", run.commands);
         std::string classes = "{";
         for (int c = 1; c <= 5; ++c) fmt::format_to(std::back_inserter(classes), "\"{}xx\":{},", c, run.replies_by_class[c]);

@@ -27,6 +27,16 @@ std::string_view unparsed_reason_name(UnparsedReason why) {
     return "";
 }
 
+std::string_view data_end_name(DataEnd end) {
+    switch (end) {
+    case DataEnd::fin: return "fin";
+    case DataEnd::rst: return "rst";
+    case DataEnd::end_of_capture: return "end_of_capture";
+    case DataEnd::never_opened: return "never_opened";
+    }
+    return "";
+}
+
 std::string_view direction_name(Direction dir) {
     return dir == Direction::to_server ? "to_server" : "to_client";
 }

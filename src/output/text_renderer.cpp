@@ -109,6 +109,30 @@ public:
         out_.commit();
     }
 
+    void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
+        auto& b = out_.buffer();
+        prefix(b, flow, ev.ts, '=');
+        std::string_view mode = ev.passive ? "passive" : "active";
+        std::string_view command = ev.command.empty() ? std::string_view("no transfer seen") : std::string_view(ev.command);
+        if (!ev.opener) {
+            fmt::format_to(std::back_inserter(b), "[data connection ({}) to {} for {}: never opened in the capture]\n",
+                           mode, to_string(ev.listener), command);
+            out_.commit();
+            return;
+        }
+        double ms = millis_between(ev.first, ev.last);
+        fmt::format_to(std::back_inserter(b),
+                       "[data connection ({}) {} -> {} for {}: {} bytes to the client, {} to the server in {:.1f} ms",
+                       mode, to_string(*ev.opener), to_string(ev.listener), command, ev.bytes_to_client,
+                       ev.bytes_to_server, ms);
+        if (ms > 0) {
+            fmt::format_to(std::back_inserter(b), " ({:.1f} kB/s)",
+                           static_cast<double>(ev.bytes_to_client + ev.bytes_to_server) / ms);
+        }
+        fmt::format_to(std::back_inserter(b), ", {}]\n", describe(ev.end));
+        out_.commit();
+    }
+
     void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
         auto& b = out_.buffer();
         fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}: ", flow.id, describe(why), date_time(ts));
@@ -128,9 +152,10 @@ public:
         out_.flush();
         std::string b;
         fmt::format_to(std::back_inserter(b),
-                       "{}: {} packets ({}), {} TCP, {} on FTP control connections; {} sessions, {} commands, "
-                       "replies 1xx {} 2xx {} 3xx {} 4xx {} 5xx {} other {}",
-                       run.source, run.packets, run.linktype, run.tcp_packets, run.ftp_packets, run.sessions,
+                       "{}: {} packets ({}), {} TCP, {} on FTP control connections, {} on their data connections; "
+                       "{} sessions, {} commands, replies 1xx {} 2xx {} 3xx {} 4xx {} 5xx {} other {}",
+                       run.source, run.packets, run.linktype, run.tcp_packets, run.ftp_packets, run.data_packets,
+                       run.sessions,
                        run.commands, run.replies_by_class[1], run.replies_by_class[2], run.replies_by_class[3],
                        run.replies_by_class[4], run.replies_by_class[5],
                        run.replies_by_class[0] + run.replies_by_class[6]);
@@ -162,6 +187,16 @@ private:
         case UnparsedReason::not_a_reply: return "not a valid reply line";
         case UnparsedReason::fragment_after_gap: return "end of a line whose start is missing; skipped";
         case UnparsedReason::cut_by_gap: return "start of a line whose end is missing; skipped";
+        }
+        return "";
+    }
+
+    static std::string_view describe(DataEnd end) {
+        switch (end) {
+        case DataEnd::fin: return "closed by both sides";
+        case DataEnd::rst: return "reset";
+        case DataEnd::end_of_capture: return "still open at the end of the capture";
+        case DataEnd::never_opened: return "never opened";
         }
         return "";
     }

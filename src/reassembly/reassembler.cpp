@@ -24,20 +24,7 @@ namespace {
 // as they fill.
 constexpr std::size_t kFlowCost = sizeof(Reassembler::Flow) + 2048;
 
-std::size_t hash_endpoint(const Endpoint& e, std::size_t h) {
-    // FNV-1a over the address bytes and port.
-    auto mix = [&h](std::uint8_t b) { h = (h ^ b) * 1099511628211ULL; };
-    for (std::uint8_t b : e.ip.bytes) mix(b);
-    mix(static_cast<std::uint8_t>(e.port));
-    mix(static_cast<std::uint8_t>(e.port >> 8));
-    return h;
-}
-
 }  // namespace
-
-std::size_t Reassembler::KeyHash::operator()(const std::pair<Endpoint, Endpoint>& k) const {
-    return hash_endpoint(k.second, hash_endpoint(k.first, 14695981039346656037ULL));
-}
 
 Reassembler::Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, MemoryBudget& budget,
                          ReassemblyLimits limits)

@@ -17,8 +17,11 @@ REQUIRED = {
     "gap": COMMON | {"direction", "bytes"},
     "anomaly": COMMON | {"direction", "name"},
     "tls": COMMON | {"mode"},
+    "data_channel": COMMON | {"mode", "command", "listener", "opener", "bytes_to_server", "bytes_to_client",
+                              "duration_ms", "throughput_bps", "end"},
     "session_end": COMMON | {"reason", "user", "login", "tls", "transfer_type", "cwd", "commands", "replies"},
-    "summary": {"type", "source", "linktype", "packets", "tcp_packets", "ftp_packets", "sessions", "commands",
+    "summary": {"type", "source", "linktype", "packets", "tcp_packets", "ftp_packets", "data_packets", "sessions",
+                "commands",
                 "replies", "gaps", "anomalies", "login_guessing", "cut"},
 }
 

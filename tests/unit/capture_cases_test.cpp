@@ -52,6 +52,7 @@ std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {
             std::string joined;
             for (const auto& l : j["lines"]) joined += (joined.empty() ? "" : "|") + l.get<std::string>();
             std::string to = j["greeting"] ? "greeting" : j["command"].is_null() ? "?" : j["command"].get<std::string>();
+            for (const auto& d : j["diagnoses"]) joined += " !" + d["id"].get<std::string>();
             events.push_back("R " + joined + " <- " + to + (j["complete"] ? "" : " incomplete"));
         } else if (type == "unparsed") {
             events.push_back("U " + dir() + " " + j["line"].get<std::string>() + " " + j["reason"].get<std::string>());
@@ -61,6 +62,12 @@ std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {
             events.push_back("A " + dir() + " " + j["name"].get<std::string>());
         } else if (type == "tls") {
             events.push_back("TLS");
+        } else if (type == "data_channel") {
+            std::string command = j["command"].is_null() ? "?" : j["command"].get<std::string>();
+            events.push_back("D " + j["mode"].get<std::string>() + " " + command + " " +
+                             std::to_string(j["bytes_to_client"].get<std::uint64_t>()) + "/" +
+                             std::to_string(j["bytes_to_server"].get<std::uint64_t>()) + " " +
+                             j["end"].get<std::string>());
         } else if (type == "session_end") {
             events.push_back("E " + j["reason"].get<std::string>());
         }
@@ -300,6 +307,71 @@ TEST(CaptureCases, IpFragmentsReassembledInAnyOrder) {
                                   "R 211-Features:| EPSV| PASV|211 End <- FEAT", "E end_of_capture"}))
             << to_string(client);
     }
+}
+
+// A download in passive or active mode; the data connection's packets are
+// in the capture unless `capture_data` is false.
+PcapWriter transfer_session(bool passive, bool capture_data, bool reset = false) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    Endpoint listener = passive ? test::endpoint("192.0.2.21", 50000) : test::endpoint("192.0.2.10", 41000);
+    Endpoint opener = passive ? test::endpoint("192.0.2.10", 43210) : test::endpoint("192.0.2.21", 20);
+    if (passive) {
+        w.add(c.client("PASV\r\n"));
+        w.add(c.server("227 Entering Passive Mode (192,0,2,21,195,80).\r\n"));
+    } else {
+        w.add(c.client("PORT 192,0,2,10,160,40\r\n"));
+        w.add(c.server("200 PORT command successful.\r\n"));
+    }
+    w.add(c.client("RETR file.bin\r\n"));
+    w.add(c.server("150 Opening BINARY mode data connection.\r\n"));
+    Conversation data(opener, listener, 7000, 9000);
+    const std::string body(3000, 'x');
+    std::vector<Packet> data_packets = data.handshake();
+    Packet chunk = passive ? data.server(body) : data.client(body);
+    data_packets.push_back(chunk);
+    data_packets.push_back(chunk);  // a retransmission is not counted twice
+    if (reset) {
+        Packet rst = data.client("");
+        rst.flags = tcp_flag::rst;
+        data_packets.push_back(rst);
+    } else {
+        auto fin = data.close();
+        data_packets.insert(data_packets.end(), fin.begin(), fin.end());
+    }
+    if (capture_data) w.add(data_packets);
+    w.add(c.server(reset ? "426 Connection closed; transfer aborted.\r\n" : "226 Transfer complete.\r\n"));
+    w.add(c.close());
+    return w;
+}
+
+TEST(CaptureCases, PassiveDataConnectionIsFollowed) {
+    EXPECT_EQ(run(transfer_session(true, true)),
+              (Events{"S1", "R 220 ready <- greeting", "C PASV", "R 227 Entering Passive Mode (192,0,2,21,195,80). <- PASV",
+                      "C RETR file.bin", "R 150 Opening BINARY mode data connection. <- RETR",
+                      "D passive RETR 3000/0 fin", "R 226 Transfer complete. <- RETR", "E fin"}));
+}
+
+TEST(CaptureCases, ActiveDataConnectionIsFollowed) {
+    EXPECT_EQ(run(transfer_session(false, true)),
+              (Events{"S1", "R 220 ready <- greeting", "C PORT 192,0,2,10,160,40",
+                      "R 200 PORT command successful. <- PORT", "C RETR file.bin",
+                      "R 150 Opening BINARY mode data connection. <- RETR", "D active RETR 3000/0 fin",
+                      "R 226 Transfer complete. <- RETR", "E fin"}));
+}
+
+TEST(CaptureCases, ResetDataConnection) {
+    auto events = run(transfer_session(true, true, true));
+    EXPECT_EQ(events[6], "D passive RETR 3000/0 rst");
+    EXPECT_EQ(events[7], "R 426 Connection closed; transfer aborted. !data_connection_missing <- RETR");
+}
+
+TEST(CaptureCases, TransferWithoutDataConnectionIsDiagnosed) {
+    auto events = run(transfer_session(true, false));
+    EXPECT_EQ(events[6], "D passive RETR 0/0 never_opened");
+    EXPECT_EQ(events[7], "R 226 Transfer complete. !data_connection_missing <- RETR");
 }
 
 TEST(CaptureCases, PasswordsAreMaskedUnlessAsked) {

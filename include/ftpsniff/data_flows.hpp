@@ -1,0 +1,82 @@
+// Follows the data connections that control connections announce (PASV,
+// EPSV, PORT, ...): not their bytes, only how many went each way, when, and
+// how the connection ended. It knows addresses and TCP, nothing of FTP: an
+// owner number ties each connection to whoever announced it.
+//
+// A connection is counted by sequence numbers (highest end seen minus the
+// first), so retransmissions are not counted twice and bytes missing from
+// the capture still count as sent.
+#pragma once
+
+#include "ftpsniff/anomaly.hpp"
+#include "ftpsniff/decode.hpp"
+#include "ftpsniff/reassembly.hpp"
+
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+
+namespace ftpsniff {
+
+struct DataFlowReport {
+    std::uint64_t owner = 0;
+    Endpoint opener;    // sent the SYN
+    Endpoint listener;  // the announced address
+    Timestamp first;
+    Timestamp last;
+    std::uint64_t bytes_to_listener = 0;
+    std::uint64_t bytes_to_opener = 0;
+    CloseReason end = CloseReason::end_of_capture;
+};
+
+class DataFlowEvents {
+public:
+    virtual ~DataFlowEvents() = default;
+    // An expected connection opened (its SYN); bytes and end are not known yet.
+    virtual void on_data_flow_open(const DataFlowReport& report) = 0;
+    virtual void on_data_flow_end(const DataFlowReport& report) = 0;
+};
+
+class DataFlowTable {
+public:
+    DataFlowTable(DataFlowEvents& events, AnomalyCounts& anomalies, std::size_t max_entries = 4096)
+        : events_(events), anomalies_(anomalies), max_entries_(max_entries) {}
+
+    // A connection to `listener` is expected on behalf of `owner`; a later
+    // announcement of the same endpoint replaces it.
+    void expect(const Endpoint& listener, std::uint64_t owner);
+    // Forgets what `owner` expected and has not yet seen (its session ended).
+    void forget(std::uint64_t owner);
+
+    // Cheap test for the packet loop: could this segment be ours?
+    [[nodiscard]] bool empty() const { return expected_.empty() && flows_.empty(); }
+    // Takes the segment if it belongs to an expected or followed connection.
+    bool feed(const TcpSegment& seg);
+    // Reports every connection still open.
+    void finish(Timestamp ts);
+
+private:
+    struct Side {
+        bool started = false;
+        std::uint32_t first = 0;
+        std::uint32_t end = 0;  // one past the highest byte seen
+        bool fin = false;
+        [[nodiscard]] std::uint64_t bytes() const { return started ? end - first : 0; }
+    };
+    struct Flow {
+        DataFlowReport report;
+        Side to_listener, to_opener;
+    };
+    using Flows = std::unordered_map<std::pair<Endpoint, Endpoint>, Flow, EndpointPairHash>;  // (opener, listener)
+
+    static void track(Side& side, const TcpSegment& seg);
+    void close(Flows::iterator it, CloseReason why);
+
+    DataFlowEvents& events_;
+    AnomalyCounts& anomalies_;
+    std::size_t max_entries_;
+    std::map<Endpoint, std::uint64_t> expected_;  // listener -> owner
+    Flows flows_;
+};
+
+}  // namespace ftpsniff

@@ -1,0 +1,88 @@
+#include "ftpsniff/data_flows.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace ftpsniff {
+
+void DataFlowTable::expect(const Endpoint& listener, std::uint64_t owner) {
+    if (expected_.size() + flows_.size() >= max_entries_ && !expected_.contains(listener)) {
+        anomalies_.add(Anomaly::data_flow_cap_hit);
+        return;
+    }
+    expected_[listener] = owner;
+}
+
+void DataFlowTable::forget(std::uint64_t owner) {
+    std::erase_if(expected_, [owner](const auto& e) { return e.second == owner; });
+}
+
+void DataFlowTable::track(Side& side, const TcpSegment& seg) {
+    std::uint32_t start = seg.seq + ((seg.flags & tcp_flag::syn) != 0 ? 1 : 0);
+    auto end = static_cast<std::uint32_t>(start + seg.payload.size() + seg.missing);
+    if (!side.started) {
+        side.started = true;
+        side.first = start;
+        side.end = start;
+    }
+    if (seq_diff(end, side.end) > 0) side.end = end;
+    if ((seg.flags & tcp_flag::fin) != 0) side.fin = true;
+}
+
+bool DataFlowTable::feed(const TcpSegment& seg) {
+    Flows::iterator it = flows_.find({seg.src, seg.dst});
+    bool to_listener = true;
+    if (it == flows_.end()) {
+        it = flows_.find({seg.dst, seg.src});
+        to_listener = false;
+    }
+    if (it == flows_.end()) {
+        bool opening = (seg.flags & tcp_flag::syn) != 0 && (seg.flags & tcp_flag::ack) == 0;
+        auto expected = expected_.find(seg.dst);
+        if (!opening || expected == expected_.end()) return false;
+        Flow flow;
+        flow.report.owner = expected->second;
+        flow.report.opener = seg.src;
+        flow.report.listener = seg.dst;
+        flow.report.first = seg.ts;
+        expected_.erase(expected);  // an announced port serves one connection
+        it = flows_.emplace(std::pair{seg.src, seg.dst}, flow).first;
+        to_listener = true;
+        events_.on_data_flow_open(flow.report);
+    }
+    Flow& flow = it->second;
+    flow.report.last = seg.ts;
+    track(to_listener ? flow.to_listener : flow.to_opener, seg);
+    if ((seg.flags & tcp_flag::rst) != 0) {
+        close(it, CloseReason::rst);
+    } else if (flow.to_listener.fin && flow.to_opener.fin) {
+        close(it, CloseReason::fin);
+    }
+    return true;
+}
+
+void DataFlowTable::close(Flows::iterator it, CloseReason why) {
+    Flow& flow = it->second;
+    flow.report.bytes_to_listener = flow.to_listener.bytes();
+    flow.report.bytes_to_opener = flow.to_opener.bytes();
+    flow.report.end = why;
+    DataFlowReport report = flow.report;
+    flows_.erase(it);
+    events_.on_data_flow_end(report);
+}
+
+void DataFlowTable::finish(Timestamp ts) {
+    // In order of opening, so the output does not depend on the hash table.
+    std::vector<Flows::iterator> open;
+    for (auto it = flows_.begin(); it != flows_.end(); ++it) open.push_back(it);
+    std::sort(open.begin(), open.end(), [](auto a, auto b) {
+        return std::tie(a->second.report.first, a->second.report.opener) <
+               std::tie(b->second.report.first, b->second.report.opener);
+    });
+    for (auto it : open) {
+        it->second.report.last = std::max(it->second.report.last, ts);
+        close(it, CloseReason::end_of_capture);
+    }
+}
+
+}  // namespace ftpsniff
