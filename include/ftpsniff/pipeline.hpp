@@ -18,6 +18,7 @@ namespace ftpsniff {
 struct PipelineOptions {
     std::vector<std::uint16_t> ports{21};  // FTP control ports
     bool show_passwords = false;
+    bool detect = false;  // also recognise FTP on other ports, by its greeting and first command
     Format format = Format::text;
     std::size_t max_memory = std::size_t{1} << 30;  // all bytes held for the capture
     DefragLimits defrag;

@@ -77,6 +77,10 @@ public:
     // `to_server` says which way the segment travels; the caller decides
     // which endpoint is the server (the FTP port).
     void feed(const TcpSegment& seg, bool to_server);
+    // For a connection on no known port: whether `seg` travels toward the
+    // server, by the flow it belongs to, else by its SYN, else taking the
+    // lower port for the server.
+    [[nodiscard]] bool toward_server(const TcpSegment& seg) const;
     // Delivers what is still buffered and closes every flow.
     void finish(Timestamp ts);
 

@@ -56,6 +56,8 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         ->check(CLI::IsMember({"text", "json"}))
         ->type_name("text|json");
     app.add_flag("--show-passwords", cl.pipeline.show_passwords, "Show PASS arguments instead of ****");
+    app.add_flag("--detect", cl.pipeline.detect,
+                 "Also find FTP on other ports, by the server's greeting and the client's first command");
     std::string max_memory = "1G";
     auto& limits = cl.pipeline;
     app.add_option("--max-memory", max_memory, "Most bytes held for the capture at once (default 1G)")

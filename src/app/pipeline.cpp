@@ -4,6 +4,7 @@
 
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/decode.hpp"
+#include "ftpsniff/ftp_detector.hpp"
 #include "ftpsniff/ftp_session.hpp"
 #include "ftpsniff/reassembly.hpp"
 
@@ -30,9 +31,13 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
     Annotator annotator(kb, *renderer, run, opts.show_passwords);
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);
+    auto make_session = [&](const FlowInfo& flow) {
+        return std::make_unique<FtpSession>(flow, annotator, run.anomalies, budget, opts.ftp);
+    };
     Reassembler reassembler(
-        [&](const FlowInfo& flow) {
-            return std::make_unique<FtpSession>(flow, annotator, run.anomalies, budget, opts.ftp);
+        [&](const FlowInfo& flow) -> std::unique_ptr<StreamHandler> {
+            if (ftp_ports.test(flow.server.port)) return make_session(flow);
+            return std::make_unique<FtpDetector>([&make_session, flow] { return make_session(flow); });
         },
         run.anomalies, budget, opts.reassembly);
 
@@ -48,11 +53,16 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
         // The cheap port test comes before any flow lookup: most packets of
         // a busy capture are not FTP control traffic.
         bool to_server = ftp_ports.test(seg.dst.port);
-        if (!to_server && !ftp_ports.test(seg.src.port)) {
-            if (!annotator.data_flows().empty() && annotator.data_flows().feed(seg)) ++run.data_packets;
+        if (to_server || ftp_ports.test(seg.src.port)) {
+            ++run.ftp_packets;
+        } else if (!annotator.data_flows().empty() && annotator.data_flows().feed(seg)) {
+            ++run.data_packets;
+            continue;
+        } else if (opts.detect) {
+            to_server = reassembler.toward_server(seg);
+        } else {
             continue;
         }
-        ++run.ftp_packets;
         if (seg.missing > 0) run.anomalies.add(Anomaly::snaplen_cut_payload);
         reassembler.feed(seg, to_server);
     }

@@ -100,6 +100,13 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
     }
 }
 
+bool Reassembler::toward_server(const TcpSegment& seg) const {
+    if (flows_.contains({seg.src, seg.dst})) return true;
+    if (flows_.contains({seg.dst, seg.src})) return false;
+    if ((seg.flags & tcp_flag::syn) != 0) return (seg.flags & tcp_flag::ack) == 0;
+    return seg.dst.port <= seg.src.port;
+}
+
 void Reassembler::close(Flow& flow, Timestamp ts, CloseReason why) {
     flow.to_server.flush({*flow.handler, Direction::to_server, ts, anomalies_});
     flow.to_client.flush({*flow.handler, Direction::to_client, ts, anomalies_});

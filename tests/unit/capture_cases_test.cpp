@@ -385,6 +385,25 @@ TEST(CaptureCases, PasswordsAreMaskedUnlessAsked) {
     EXPECT_EQ(run(w, show)[1], "C PASS hunter2");
 }
 
+TEST(CaptureCases, DetectFindsFtpOnAnyPortAndNothingElse) {
+    PcapWriter w(1);
+    Conversation ftp(kClient, test::endpoint("192.0.2.21", 8021));
+    w.add(ftp.handshake());
+    w.add(ftp.server("220 ready\r\n"));
+    w.add(ftp.client("USER anna\r\n"));
+    w.add(ftp.server("331 Password required\r\n"));
+    Conversation smtp(test::endpoint("192.0.2.10", 41000), test::endpoint("192.0.2.25", 25));
+    w.add(smtp.handshake());
+    w.add(smtp.server("220 mail ESMTP\r\n"));
+    w.add(smtp.client("EHLO me\r\n"));
+    w.add(smtp.server("250 mail\r\n"));
+    EXPECT_EQ(run(w), (Events{}));
+    PipelineOptions opts;
+    opts.detect = true;
+    EXPECT_EQ(run(w, opts), (Events{"S1", "R 220 ready <- greeting", "C USER anna", "R 331 Password required <- USER",
+                                    "E end_of_capture"}));
+}
+
 TEST(CaptureCases, OtherControlPort) {
     PcapWriter w(1);
     Conversation c(kClient, test::endpoint("192.0.2.21", 2121));
