@@ -39,6 +39,9 @@ struct ReplyEvent {
     // connection's address, from the reply or from the command's argument.
     std::optional<DataAddressResult> data_address;
     bool abort_pending = false;  // the client has sent ABOR and awaits its answer
+    // After a gap, until client and server are in step again (a reply leaves
+    // no command waiting), which command a reply answers is a guess.
+    bool uncertain = false;
 };
 
 enum class UnparsedReason : std::uint8_t {
@@ -124,6 +127,7 @@ private:
     bool started_[2] = {false, false};    // per Direction: bytes have been seen
     bool replied_ = false;
     bool encrypted_ = false;
+    bool uncertain_ = false;
 };
 
 }  // namespace ftpsniff

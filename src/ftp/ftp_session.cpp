@@ -157,7 +157,10 @@ void FtpSession::finish_reply() {
     bool abort_pending = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return p.verb == "ABOR"; });
     ++state_.replies;
     if (command && reply.code / 100 != 1) state_.on_final_reply(*command, answered_.arg, reply);
-    out_.on_reply(flow_, ReplyEvent{reply_start_, reply, command, latency, greeting, address, abort_pending});
+    bool uncertain = uncertain_;
+    if (pending_.empty()) uncertain_ = false;
+    out_.on_reply(flow_,
+                  ReplyEvent{reply_start_, reply, command, latency, greeting, address, abort_pending, uncertain});
     if (state_.tls == TlsMode::explicit_auth) {
         encrypted_ = true;
         out_.on_tls(flow_, reply_start_, TlsMode::explicit_auth);
@@ -181,6 +184,7 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
     // Which commands the lost bytes held or answered is unknown: pairing
     // across the gap would guess, so replies after it answer nothing known.
     pending_.clear();
+    uncertain_ = true;
     out_.on_gap(flow_, ts, dir, length);
 }
 

@@ -89,6 +89,7 @@ public:
         }
         if (ev.latency_ms) j.raw("latency_ms", fmt::format("{:.3f}", *ev.latency_ms));
         j.boolean("greeting", ev.greeting)
+            .boolean("uncertain", ev.uncertain)
             .str("class", note.reply_class)
             .str("name", note.name)
             .str("meaning", note.meaning)

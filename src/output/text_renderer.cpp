@@ -61,6 +61,7 @@ public:
         } else {
             b += " · answers no known command";
         }
+        if (ev.uncertain) b += " · pairing uncertain after a gap";
         if (!ev.reply.complete) b += " · incomplete: the stream ended or broke inside this reply";
         if (ev.reply.truncated) b += " · cut at the length limit";
         fmt::format_to(std::back_inserter(b), "\n{}meaning: {}\n{}remedy: {}\n", kIndent, note.meaning, kIndent,

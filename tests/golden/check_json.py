@@ -11,7 +11,7 @@ COMMON = {"type", "ts", "session", "client", "server"}
 REQUIRED = {
     "session_start": COMMON | {"handshake_seen"},
     "command": COMMON | {"verb", "arg", "truncated"},
-    "reply": COMMON | {"code", "lines", "text", "command", "greeting", "class", "name", "meaning", "remedy",
+    "reply": COMMON | {"code", "lines", "text", "command", "greeting", "uncertain", "class", "name", "meaning", "remedy",
                        "source", "known_code", "complete", "truncated", "diagnoses"},
     "unparsed": COMMON | {"direction", "line", "reason", "truncated"},
     "gap": COMMON | {"direction", "bytes"},

@@ -53,7 +53,8 @@ std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {
             for (const auto& l : j["lines"]) joined += (joined.empty() ? "" : "|") + l.get<std::string>();
             std::string to = j["greeting"] ? "greeting" : j["command"].is_null() ? "?" : j["command"].get<std::string>();
             for (const auto& d : j["diagnoses"]) joined += " !" + d["id"].get<std::string>();
-            events.push_back("R " + joined + " <- " + to + (j["complete"] ? "" : " incomplete"));
+            events.push_back("R " + joined + " <- " + to + (j["complete"] ? "" : " incomplete") +
+                             (j["uncertain"] ? " uncertain" : ""));
         } else if (type == "unparsed") {
             events.push_back("U " + dir() + " " + j["line"].get<std::string>() + " " + j["reason"].get<std::string>());
         } else if (type == "gap") {
@@ -171,7 +172,7 @@ TEST(CaptureCases, LostSegmentBecomesGapAndParsingResumes) {
     w.add(c.server("230 Logged in.\r\n"));
     w.add(c.close());
     EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C USER anna", "G s 33", "C PASS ****",
-                              "R 230 Logged in. <- PASS", "E fin"}));
+                              "R 230 Logged in. <- PASS uncertain", "E fin"}));
 }
 
 TEST(CaptureCases, GapInsideLineDropsTheFragment) {
@@ -188,7 +189,7 @@ TEST(CaptureCases, GapInsideLineDropsTheFragment) {
     w.add(c.close());
     EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C LIST", "U s 150 Here c cut_by_gap", "G s 10",
                               "U s isting. fragment_after_gap",
-                              "R 226 Done. <- ?", "C QUIT", "R 221 bye <- QUIT", "E fin"}));
+                              "R 226 Done. <- ? uncertain", "C QUIT", "R 221 bye <- QUIT", "E fin"}));
 }
 
 TEST(CaptureCases, SequenceNumbersWrapAround) {
@@ -252,7 +253,7 @@ TEST(CaptureCases, SnapLengthCutIsAGap) {
     w.add(c.server("221 bye\r\n"));
     EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C HELP", "R 214-Commands: <- HELP incomplete",
                               "U s   cut_by_gap", "G s 20",
-                              "C QUIT", "R 221 bye <- QUIT", "E end_of_capture"}));
+                              "C QUIT", "R 221 bye <- QUIT uncertain", "E end_of_capture"}));
 }
 
 // The same short session under every link layer and IP version ftpsniff reads.
@@ -372,6 +373,64 @@ TEST(CaptureCases, TransferWithoutDataConnectionIsDiagnosed) {
     auto events = run(transfer_session(true, false));
     EXPECT_EQ(events[6], "D passive RETR 0/0 never_opened");
     EXPECT_EQ(events[7], "R 226 Transfer complete. !data_connection_missing <- RETR");
+}
+
+TEST(CaptureCases, PipeliningEarlyCommandsAndTelnetInterrupt) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.client("USER anna\r\n"));  // before the greeting
+    w.add(c.server("220 ready\r\n331 Password required\r\n"));
+    w.add(c.client("PASS x\r\nPWD\r\nTYPE I\r\n"));  // three in one segment
+    w.add(c.server("230 Logged in\r\n257 \"/\"\r\n200 Type set\r\n"));
+    w.add(c.client("RETR big\r\n"));
+    w.add(c.server("150 Opening\r\n"));
+    w.add(c.client("\xff\xf4\xff\xf2" "ABOR\r\n"));
+    w.add(c.server("426 Transfer aborted\r\n226 ABOR successful\r\n"));
+    EXPECT_EQ(run(w), (Events{"S1", "C USER anna", "R 220 ready <- greeting", "R 331 Password required <- USER",
+                              "C PASS ****", "C PWD", "C TYPE I", "R 230 Logged in <- PASS", "R 257 \"/\" <- PWD",
+                              "R 200 Type set <- TYPE", "C RETR big", "R 150 Opening <- RETR", "C ABOR",
+                              "R 426 Transfer aborted <- RETR", "R 226 ABOR successful <- ABOR", "E end_of_capture"}));
+}
+
+TEST(CaptureCases, DiagnosesInAConversation) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("USER anna\r\n"));
+    w.add(c.server("331 Password required\r\n"));
+    w.add(c.client("PASS wrong\r\n"));
+    w.add(c.server("530 Login incorrect.\r\n"));
+    w.add(c.client("EPSV\r\n"));
+    w.add(c.server("227 Entering Passive Mode (10,1,2,3,19,137).\r\n"));
+    w.add(c.client("AUTH TLS\r\n"));
+    w.add(c.server("234 Proceed with negotiation.\r\n"));
+    w.add(c.client("\x16\x03\x01\x00\x05hello"));
+    EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C USER anna", "R 331 Password required <- USER",
+                              "C PASS ****", "R 530 Login incorrect. !login_failed <- PASS", "C EPSV",
+                              "R 227 Entering Passive Mode (10,1,2,3,19,137). !unexpected_reply <- EPSV", "C AUTH TLS",
+                              "R 234 Proceed with negotiation. !tls_started <- AUTH", "TLS", "E end_of_capture"}));
+}
+
+TEST(CaptureCases, PassiveAddressBehindNat) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("PASV\r\n"));
+    w.add(c.server("227 Entering Passive Mode (10,1,2,3,19,137).\r\n"));
+    EXPECT_EQ(run(w)[3], "R 227 Entering Passive Mode (10,1,2,3,19,137). !pasv_address_mismatch <- PASV");
+}
+
+TEST(CaptureCases, ImplicitTls) {
+    PcapWriter w(1);
+    Conversation c(kClient, test::endpoint("192.0.2.21", 990));
+    w.add(c.handshake());
+    w.add(c.client("\x16\x03\x01\x00\x05hello"));
+    PipelineOptions opts;
+    opts.ports = {990};
+    EXPECT_EQ(run(w, opts), (Events{"S1", "TLS", "E end_of_capture"}));
 }
 
 TEST(CaptureCases, PasswordsAreMaskedUnlessAsked) {
