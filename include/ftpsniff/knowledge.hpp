@@ -3,6 +3,8 @@
 // build compiles into the binary.
 #pragma once
 
+#include "ftpsniff/labels.hpp"
+
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -33,13 +35,19 @@ public:
     // Parses the tab-separated format of data/reply_codes.tsv. `origin`
     // names the text in error messages.
     static KnowledgeBase parse(std::string_view tsv, std::string_view origin);
-    // The copy compiled into the binary.
-    static const KnowledgeBase& builtin();
+    // The copy compiled into the binary: English, or English with the
+    // entries of data/reply_codes.<lang>.tsv in their place where it has them.
+    static const KnowledgeBase& builtin(Lang lang = Lang::en);
+
+    // Adds `other`'s entries, replacing those with the same code and context.
+    void merge(const KnowledgeBase& other);
 
     // The variant for `after` if there is one, else the generic entry, else null.
     [[nodiscard]] const CodeEntry* find(int code, std::string_view after = {}) const;
     [[nodiscard]] std::size_t size() const { return entries_.size(); }
     [[nodiscard]] std::vector<const CodeEntry*> entries() const;
+    // The entries for `code` after particular commands, by verb.
+    [[nodiscard]] std::vector<const CodeEntry*> variants(int code) const;
 
 private:
     std::map<std::pair<int, std::string>, CodeEntry> entries_;

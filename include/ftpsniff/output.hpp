@@ -5,6 +5,7 @@
 
 #include "ftpsniff/annotate.hpp"
 #include "ftpsniff/ftp_session.hpp"
+#include "ftpsniff/labels.hpp"
 
 #include <array>
 #include <map>
@@ -76,7 +77,8 @@ public:
 enum class Format : std::uint8_t { text, json };
 
 // `out` receives the transcript or JSON Lines; `notes` the text summary.
-std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes);
+// `labels` name the parts of the transcript; JSON keys never change.
+std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes, const Labels& labels);
 
 // Shared by the renderers.
 std::string_view close_reason_name(CloseReason why);

@@ -33,7 +33,8 @@ Annotation annotate(const KnowledgeBase& kb, int code, std::optional<std::string
     }
     a.known = false;
     a.name = fmt::format("Unlisted code {}", code);
-    a.meaning = fmt::format("A code not in the knowledge base; by its digits a {} reply about {}.",
+    a.meaning = fmt::format("A code the knowledge base does not list. Its first digit makes it {}; its second "
+                            "digit, {}.",
                             a.reply_class, reply_function(code));
     a.remedy = std::string(class_remedy(code));
     a.source = "RFC 959 §4.2.1 (digit meanings)";

@@ -7,5 +7,7 @@ namespace ftpsniff {
 
 std::string_view builtin_reply_codes();
 std::string_view builtin_command_replies();
+std::string_view builtin_reply_codes_ja();
+std::string_view builtin_reply_codes_ko();
 
 }  // namespace ftpsniff

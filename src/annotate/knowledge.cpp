@@ -42,9 +42,33 @@ KnowledgeBase KnowledgeBase::parse(std::string_view tsv, std::string_view origin
     return kb;
 }
 
-const KnowledgeBase& KnowledgeBase::builtin() {
-    static const KnowledgeBase kb = parse(builtin_reply_codes(), "data/reply_codes.tsv");
-    return kb;
+const KnowledgeBase& KnowledgeBase::builtin(Lang lang) {
+    static const KnowledgeBase english = parse(builtin_reply_codes(), "data/reply_codes.tsv");
+    auto translated = [](std::string_view text, std::string_view origin) {
+        KnowledgeBase kb = english;
+        kb.merge(parse(text, origin));
+        return kb;
+    };
+    static const KnowledgeBase japanese = translated(builtin_reply_codes_ja(), "data/reply_codes.ja.tsv");
+    static const KnowledgeBase korean = translated(builtin_reply_codes_ko(), "data/reply_codes.ko.tsv");
+    switch (lang) {
+    case Lang::ja: return japanese;
+    case Lang::ko: return korean;
+    case Lang::en: break;
+    }
+    return english;
+}
+
+void KnowledgeBase::merge(const KnowledgeBase& other) {
+    for (const auto& [key, entry] : other.entries_) entries_.insert_or_assign(key, entry);
+}
+
+std::vector<const CodeEntry*> KnowledgeBase::variants(int code) const {
+    std::vector<const CodeEntry*> out;
+    for (auto it = entries_.lower_bound({code, std::string()}); it != entries_.end() && it->first.first == code; ++it) {
+        if (!it->second.after.empty()) out.push_back(&it->second);
+    }
+    return out;
 }
 
 const CodeEntry* KnowledgeBase::find(int code, std::string_view after) const {
@@ -64,15 +88,12 @@ std::vector<const CodeEntry*> KnowledgeBase::entries() const {
 }
 
 std::string_view reply_class(int code) {
-    switch (code / 100) {
-    case 1: return "1xx positive preliminary";
-    case 2: return "2xx positive completion";
-    case 3: return "3xx positive intermediate";
-    case 4: return "4xx transient negative completion";
-    case 5: return "5xx permanent negative completion";
-    case 6: return "6xx protected";
-    default: return "unknown class";
-    }
+    static constexpr std::array<std::string_view, 10> kClasses = {
+        "0xx (no such class)",       "1xx positive preliminary",          "2xx positive completion",
+        "3xx positive intermediate", "4xx transient negative completion", "5xx permanent negative completion",
+        "6xx protected",             "7xx (no such class)",               "8xx (no such class)",
+        "9xx (no such class)"};
+    return kClasses[static_cast<std::size_t>(code / 100 % 10)];
 }
 
 std::string_view reply_function(int code) {
@@ -83,7 +104,7 @@ std::string_view reply_function(int code) {
     case 3: return "authentication and accounting";
     case 4: return "unspecified";
     case 5: return "file system";
-    default: return "unassigned";
+    default: return "no function (unassigned second digit)";
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 
 namespace ftpsniff {
 
@@ -41,6 +42,15 @@ bool parse_size(const std::string& text, std::size_t& out) {
     return true;
 }
 
+// The reader's language from the locale, as setlocale would choose it.
+Lang lang_from_environment() {
+    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+        const char* value = std::getenv(name);
+        if (value != nullptr && *value != '\0') return lang_from_locale(value);
+    }
+    return Lang::en;
+}
+
 }  // namespace
 
 int parse_command_line(int argc, char** argv, CommandLine& cl) {
@@ -48,13 +58,18 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.set_version_flag("--version", std::string(kVersion));
     std::string ports = "21";
     std::string format = "text";
+    std::string lang;
     app.add_option("-r,--read", cl.read_file, "Capture file to read (pcap or pcapng; - for standard input)")
-        ->required()
         ->type_name("FILE");
     app.add_option("--port", ports, "FTP control ports, comma-separated (default 21)")->type_name("N[,M...]");
     app.add_option("--format", format, "Output format: text (default) or json (JSON Lines)")
         ->check(CLI::IsMember({"text", "json"}))
         ->type_name("text|json");
+    app.add_option("--lang", lang, "Language of headings and labels: en, ja or ko (default from the locale)")
+        ->check(CLI::IsMember({"en", "ja", "ko"}))
+        ->type_name("en|ja|ko");
+    app.add_option("--codes", cl.codes_file, "Reply-code entries that add to or replace the built-in ones")
+        ->type_name("FILE");
     app.add_flag("--show-passwords", cl.pipeline.show_passwords, "Show PASS arguments instead of ****");
     app.add_flag("--detect", cl.pipeline.detect,
                  "Also find FTP on other ports, by the server's greeting and the client's first command");
@@ -75,7 +90,13 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
                    "Bytes buffered ahead of a hole, per direction (default 1048576)")
         ->type_name("BYTES")
         ->check(CLI::PositiveNumber);
-    app.footer("Exit status: 0 done, 1 input cannot be read as a capture, 2 bad usage, 3 capture cut short.");
+    CLI::App* explain = app.add_subcommand("explain", "Explain reply codes without a capture: one code, or two side by side");
+    explain->add_option("codes", cl.explain_codes, "One or two three-digit reply codes")->required()->expected(1, 2);
+    explain->add_option("--after", cl.explain_after, "Explain the code as the reply to this command")
+        ->type_name("VERB");
+    explain->fallthrough();  // --format, --lang and --codes may follow the codes
+    app.footer("Exit status: 0 done, 1 input cannot be read (capture or --codes file), 2 bad usage, "
+               "3 capture cut short.");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -83,6 +104,12 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         fmt::print(stderr, "ftpsniff: {}\nTry 'ftpsniff --help'.\n", e.what());
         return kExitUsage;
     }
+    cl.explain = explain->parsed();
+    if (!cl.explain && cl.read_file.empty()) {
+        fmt::print(stderr, "ftpsniff: nothing to read: give -r FILE (or explain CODE)\nTry 'ftpsniff --help'.\n");
+        return kExitUsage;
+    }
+    cl.pipeline.lang = lang.empty() ? lang_from_environment() : *parse_lang(lang);
     std::string error;
     if (!parse_ports(ports, cl.pipeline.ports, error)) {
         fmt::print(stderr, "ftpsniff: {}\n", error);

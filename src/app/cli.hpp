@@ -4,6 +4,7 @@
 #include "ftpsniff/pipeline.hpp"
 
 #include <string>
+#include <vector>
 
 namespace ftpsniff {
 
@@ -15,6 +16,10 @@ inline constexpr int kExitCaptureCut = 3;
 struct CommandLine {
     std::string read_file;
     PipelineOptions pipeline;
+    std::string codes_file;             // --codes: entries that add to or replace the built-in ones
+    bool explain = false;               // `ftpsniff explain CODE [CODE]`
+    std::vector<std::string> explain_codes;
+    std::string explain_after;          // --after VERB
 };
 
 // Fills `cl`. Returns -1 to go on, or the exit status when the program should

@@ -1,28 +1,73 @@
 // ftpsniff: reads FTP control connections from a capture and explains every
-// reply. Exit status: 0 done; 1 the input cannot be read as a capture;
-// 2 bad usage; 3 the capture is cut short (everything before the cut was
-// printed).
+// reply. Exit status: 0 done; 1 the input cannot be read (a capture or a
+// --codes file); 2 bad usage; 3 the capture is cut short (everything before
+// the cut was printed).
 #include "cli.hpp"
 
 #include "ftpsniff/capture.hpp"
+#include "ftpsniff/explain.hpp"
 #include "ftpsniff/pipeline.hpp"
 
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+using namespace ftpsniff;
+
+// The built-in knowledge in the reader's language, with a user's file over it.
+KnowledgeBase load_knowledge(const CommandLine& cl) {
+    KnowledgeBase kb = KnowledgeBase::builtin(cl.pipeline.lang);
+    if (cl.codes_file.empty()) return kb;
+    std::ifstream in(cl.codes_file, std::ios::binary);
+    if (!in) throw KnowledgeError(cl.codes_file + ": cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    kb.merge(KnowledgeBase::parse(text.str(), cl.codes_file));
+    return kb;
+}
+
+int run_explain(const CommandLine& cl, const KnowledgeBase& kb) {
+    std::vector<Explanation> found;
+    for (const std::string& text : cl.explain_codes) {
+        auto code = parse_code(text);
+        if (!code) {
+            fmt::print(stderr, "ftpsniff: explain: '{}' is not a three-digit reply code\n", text);
+            return kExitUsage;
+        }
+        std::optional<std::string_view> after;
+        if (!cl.explain_after.empty()) after = cl.explain_after;
+        found.push_back(explain(kb, *code, after));
+    }
+    const Labels& labels = labels_for(cl.pipeline.lang);
+    bool json = cl.pipeline.format == Format::json;
+    std::string out = found.size() == 1 ? (json ? explain_json(found[0]) : explain_text(found[0], labels))
+                                        : (json ? compare_json(found[0], found[1]) : compare_text(found[0], found[1], labels));
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return kExitOk;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-    using namespace ftpsniff;
     CommandLine cl;
     if (int status = parse_command_line(argc, argv, cl); status >= 0) return status;
     try {
-        RunResult result = run_capture_file(cl.read_file, cl.pipeline, KnowledgeBase::builtin(), stdout, stderr);
+        KnowledgeBase kb = load_knowledge(cl);
+        if (cl.explain) return run_explain(cl, kb);
+        RunResult result = run_capture_file(cl.read_file, cl.pipeline, kb, stdout, stderr);
         if (result == RunResult::capture_cut) {
             fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown\n",
                        cl.read_file == "-" ? "standard input" : cl.read_file);
             return kExitCaptureCut;
         }
     } catch (const CaptureError& e) {
+        fmt::print(stderr, "ftpsniff: {}\n", e.what());
+        return kExitBadInput;
+    } catch (const KnowledgeError& e) {
         fmt::print(stderr, "ftpsniff: {}\n", e.what());
         return kExitBadInput;
     }

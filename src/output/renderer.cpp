@@ -2,9 +2,9 @@
 
 namespace ftpsniff {
 
-std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes) {
+std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes, const Labels& labels) {
     if (format == Format::json) return make_json_renderer(out);
-    return make_text_renderer(out, notes);
+    return make_text_renderer(out, notes, labels);
 }
 
 std::string_view close_reason_name(CloseReason why) {

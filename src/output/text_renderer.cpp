@@ -16,7 +16,7 @@ constexpr std::string_view kIndent = "    ";
 
 class TextRenderer : public Renderer {
 public:
-    TextRenderer(std::FILE* out, std::FILE* notes) : out_(out), notes_(notes) {}
+    TextRenderer(std::FILE* out, std::FILE* notes, const Labels& labels) : out_(out), notes_(notes), labels_(labels) {}
 
     void session_start(const FlowInfo& flow, Timestamp ts) override {
         auto& b = out_.buffer();
@@ -64,8 +64,8 @@ public:
         if (ev.uncertain) b += " · pairing uncertain after a gap";
         if (!ev.reply.complete) b += " · incomplete: the stream ended or broke inside this reply";
         if (ev.reply.truncated) b += " · cut at the length limit";
-        fmt::format_to(std::back_inserter(b), "\n{}meaning: {}\n{}remedy: {}\n", kIndent, note.meaning, kIndent,
-                       note.remedy);
+        fmt::format_to(std::back_inserter(b), "\n{}{}: {}\n{}{}: {}\n", kIndent, labels_.meaning, note.meaning, kIndent,
+                       labels_.remedy, note.remedy);
         for (const Diagnosis& d : note.diagnoses) {
             b += kIndent;
             fmt::format_to(std::back_inserter(b), "! {}: ", d.id);
@@ -214,12 +214,13 @@ private:
 
     BufferedFile out_;
     std::FILE* notes_;
+    const Labels& labels_;
 };
 
 }  // namespace
 
-std::unique_ptr<Renderer> make_text_renderer(std::FILE* out, std::FILE* notes) {
-    return std::make_unique<TextRenderer>(out, notes);
+std::unique_ptr<Renderer> make_text_renderer(std::FILE* out, std::FILE* notes, const Labels& labels) {
+    return std::make_unique<TextRenderer>(out, notes, labels);
 }
 
 }  // namespace ftpsniff

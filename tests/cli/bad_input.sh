@@ -31,7 +31,7 @@ expect "not a capture" 1 '^ftpsniff: .*text\.pcap: .*(format|magic)' -- -r "$wor
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x93\x00\x00\x00' >"$work/user0.pcap"
 expect "unsupported link type" 1 '^ftpsniff: .*user0\.pcap: unsupported link type 147$' -- -r "$work/user0.pcap"
 
-expect "no arguments" 2 'read is required|--read' --
+expect "no arguments" 2 'nothing to read: give -r FILE' --
 expect "bad port" 2 "--port: '0' is not a port number" -- -r "$captures/vsftpd-python-demo.pcap" --port 0
 expect "bad port list" 2 "--port: 'x' is not a port number" -- -r "$captures/vsftpd-python-demo.pcap" --port 21,x
 expect "bad format" 2 'format' -- -r "$captures/vsftpd-python-demo.pcap" --format xml
@@ -58,6 +58,16 @@ cmp -s "$work/file.jsonl" "$work/ng.jsonl" || fail "pcapng differs from pcap"
 # --port follows FTP elsewhere and stops seeing port 21.
 "$bin" -r "$demo" --port 2121 --format json >"$work/other-port.jsonl"
 grep -q '"type":"reply"' "$work/other-port.jsonl" && fail "--port 2121 still saw port 21"
+
+# A --codes file adds to or replaces entries; its errors name the file and line.
+printf 'code\tafter\tname\tmeaning\twhen\tremedy\tsource\n550\tRETR\tSite says no\tOur meaning.\tOur when.\tCall the help desk.\tsite policy\n' >"$work/site.tsv"
+"$bin" -r "$demo" --codes "$work/site.tsv" >"$work/site.txt" 2>/dev/null
+grep -q 'Call the help desk.' "$work/site.txt" || fail "--codes entry not used in the annotation"
+printf 'code\tafter\tname\tmeaning\twhen\tremedy\tsource\n55x\t\tn\tm\tw\tr\ts\n' >"$work/bad.tsv"
+expect "bad --codes file" 1 "^ftpsniff: .*bad\.tsv:2: code '55x' is not three digits$" -- -r "$demo" --codes "$work/bad.tsv"
+expect "missing --codes file" 1 "^ftpsniff: .*none\.tsv: cannot be read$" -- explain 530 --codes "$work/none.tsv"
+expect "explain without a code" 2 "codes" -- explain
+expect "explain three codes" 2 "." -- explain 200 226 550
 
 # Passwords are masked unless asked for.
 "$bin" -r "$demo" >"$work/masked.txt" 2>/dev/null

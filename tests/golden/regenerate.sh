@@ -10,3 +10,5 @@ for capture in "$top"/captures/*.pcap; do
     "$top/tests/golden/render.sh" "$bin" "$capture" json >"$top/tests/golden/$name.jsonl"
     echo "wrote tests/golden/$name.{txt,jsonl}"
 done
+"$top/tests/golden/explain.sh" "$bin" >"$top/tests/golden/explain.out"
+echo "wrote tests/golden/explain.out"

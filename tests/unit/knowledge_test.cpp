@@ -75,6 +75,32 @@ TEST(KnowledgeBase, ErrorsNameFileAndLine) {
                                          "'code<TAB>after<TAB>name<TAB>meaning<TAB>when<TAB>remedy<TAB>source'");
 }
 
+// Every reply code in the project's reference list (RFC 959, 1123, 1639, 2228,
+// 2428, 6384 and codes seen from real servers); 300 and 600 there are only
+// series headings.
+TEST(KnowledgeBase, EveryReferenceCodeHasAGenericEntry) {
+    for (int code : {110, 120, 125, 150, 200, 202, 211, 212, 213, 214, 215, 216, 220, 221, 225, 226, 227, 228, 229, 230, 231, 232, 234, 235, 250, 257, 331, 332, 334, 335, 336, 350, 400, 421, 425, 426, 430, 431, 434, 450, 451, 452, 500, 501, 502, 503, 504, 520, 521, 522, 530, 532, 533, 534, 535, 536, 537, 550, 551, 552, 553, 554, 555, 631, 632, 633}) {
+        EXPECT_NE(KnowledgeBase::builtin().find(code), nullptr) << code;
+    }
+}
+
+TEST(KnowledgeBase, TranslationsReplaceEntriesAndFallBackToEnglish) {
+    const auto& ja = KnowledgeBase::builtin(Lang::ja);
+    EXPECT_NE(ja.find(530, "PASS")->name, KnowledgeBase::builtin().find(530, "PASS")->name);
+    EXPECT_EQ(ja.find(214)->name, KnowledgeBase::builtin().find(214)->name);  // no Japanese entry: English
+    EXPECT_EQ(ja.size(), KnowledgeBase::builtin().size());
+}
+
+TEST(KnowledgeBase, MergeOverridesAndAdds) {
+    KnowledgeBase kb = KnowledgeBase::builtin();
+    kb.merge(KnowledgeBase::parse(std::string(kHeader) + "550\t\tSite rule\tm\tw\tr\tsite\n599\t\tSite code\tm\tw\tr\tsite\n",
+                                  "site.tsv"));
+    EXPECT_EQ(kb.find(550)->name, "Site rule");
+    EXPECT_EQ(kb.find(599)->name, "Site code");
+    EXPECT_EQ(kb.find(550, "RETR")->name, KnowledgeBase::builtin().find(550, "RETR")->name);
+    EXPECT_FALSE(kb.variants(550).empty());
+}
+
 TEST(ReplyClass, FromFirstDigit) {
     EXPECT_EQ(reply_class(150), "1xx positive preliminary");
     EXPECT_EQ(reply_class(226), "2xx positive completion");
@@ -82,6 +108,7 @@ TEST(ReplyClass, FromFirstDigit) {
     EXPECT_EQ(reply_class(421), "4xx transient negative completion");
     EXPECT_EQ(reply_class(550), "5xx permanent negative completion");
     EXPECT_EQ(reply_class(632), "6xx protected");
+    EXPECT_EQ(reply_class(999), "9xx (no such class)");
 }
 
 TEST(Annotate, UsesCommandContext) {
