@@ -48,7 +48,8 @@ void Annotator::on_command(const FlowInfo& flow, const CommandEvent& ev) {
 void Annotator::on_reply(const FlowInfo& flow, const ReplyEvent& ev) {
     int digit = ev.reply.code / 100;
     ++run_.replies_by_class[digit >= 1 && digit <= 6 ? digit : 0];
-    Annotation note = annotate(kb_, ev.reply.code, ev.command);
+    // The greeting answers the opening of the connection: CONNECT in the knowledge base.
+    Annotation note = annotate(kb_, ev.reply.code, ev.greeting ? std::optional<std::string_view>("CONNECT") : ev.command);
     note.diagnoses = diagnose(
         ReplyFacts{ev.reply.code, ev.command, ev.latency_ms, &flow, ev.data_address, ev.abort_pending},
         CommandReplies::builtin(), diagnose_options_);

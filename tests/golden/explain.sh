@@ -21,8 +21,10 @@ done <<'QUESTIONS'
 459
 999 --format json
 421 --lang ja
+421 --after CONNECT
 530 --after PASS --lang ko
 214 421 --lang ja
+421 --after CONNECT
 5300
 abc
 QUESTIONS
