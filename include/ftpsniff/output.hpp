@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ftpsniff {
 
@@ -39,6 +40,10 @@ struct RunSummary {
     std::uint64_t gaps = 0;
     AnomalyCounts anomalies;
     std::map<IpAddress, LoginFailures> login_failures;
+    std::uint64_t logins_ok = 0;      // sessions that ended logged in
+    std::uint64_t logins_failed = 0;  // sessions whose last login attempt failed
+    std::map<std::pair<int, std::string>, std::uint64_t> errors;  // 4xx/5xx replies by (code, command)
+    std::map<std::string, std::uint64_t, std::less<>> diagnoses;   // by id
     std::optional<std::string> cut;  // where a damaged capture stopped
 };
 
@@ -76,14 +81,45 @@ public:
 
 enum class Format : std::uint8_t { text, json };
 
+struct RenderOptions {
+    Lang lang = Lang::en;  // headings and labels of the transcript; JSON keys never change
+    bool color = false;    // ANSI colors by reply class in the transcript
+};
+
 // `out` receives the transcript or JSON Lines; `notes` the text summary.
-// `labels` name the parts of the transcript; JSON keys never change.
-std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes, const Labels& labels);
+std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes, const RenderOptions& opts);
+
+// A reply-code pattern: "530", "55x" or "5xx".
+struct CodePattern {
+    int value = 0;
+    int digits = 3;  // how many leading digits must match
+    [[nodiscard]] bool matches(int code) const;
+};
+std::optional<CodePattern> parse_code_pattern(std::string_view text);
+
+// What --errors, --session and --code keep.
+struct OutputFilter {
+    bool errors_only = false;  // 4xx/5xx replies, replies with diagnoses, gaps, anomalies
+    std::optional<std::uint64_t> session;
+    std::vector<CodePattern> codes;  // replies whose code matches one
+    [[nodiscard]] bool active() const { return errors_only || session || !codes.empty(); }
+};
+
+// Passes on to `inner` only what the filter keeps; the summary always.
+std::unique_ptr<Renderer> make_filter(std::unique_ptr<Renderer> inner, OutputFilter filter);
 
 // Shared by the renderers.
 std::string_view close_reason_name(CloseReason why);
 std::string_view unparsed_reason_name(UnparsedReason why);
 std::string_view direction_name(Direction dir);
 std::string_view data_end_name(DataEnd end);
+
+struct ErrorCount {
+    int code;
+    std::string_view command;  // "" when it answered none
+    std::uint64_t count;
+};
+// The most frequent 4xx/5xx replies, most first.
+std::vector<ErrorCount> top_errors(const RunSummary& run, std::size_t most = 5);
 
 }  // namespace ftpsniff

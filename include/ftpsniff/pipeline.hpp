@@ -20,7 +20,8 @@ struct PipelineOptions {
     bool show_passwords = false;
     bool detect = false;  // also recognise FTP on other ports, by its greeting and first command
     Format format = Format::text;
-    Lang lang = Lang::en;  // headings and labels of the text transcript
+    RenderOptions render;
+    OutputFilter filter;
     std::size_t max_memory = std::size_t{1} << 30;  // all bytes held for the capture
     DefragLimits defrag;
     ReassemblyLimits reassembly;

@@ -29,6 +29,8 @@ struct SessionState {
     TlsMode tls = TlsMode::none;
     std::uint64_t commands = 0;
     std::uint64_t replies = 0;
+    std::uint64_t bytes_to_server = 0;  // control-connection bytes, as delivered in order
+    std::uint64_t bytes_to_client = 0;
 
     // A command got its final (non-1xx) reply.
     void on_final_reply(std::string_view verb, std::string_view arg, const Reply& reply);

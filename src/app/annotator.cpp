@@ -57,6 +57,8 @@ void Annotator::on_reply(const FlowInfo& flow, const ReplyEvent& ev) {
         if (d.id == "login_failed") note_login_failure(flow, note);
     }
     track_data_channel(tracks_[flow.id], ev, note);
+    if (digit == 4 || digit == 5) ++run_.errors[{ev.reply.code, std::string(ev.command.value_or(""))}];
+    for (const Diagnosis& d : note.diagnoses) ++run_.diagnoses[std::string(d.id)];
     renderer_.reply(flow, ev, note);
 }
 
@@ -132,6 +134,8 @@ void Annotator::on_anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, An
 void Annotator::on_tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) { renderer_.tls(flow, ts, mode); }
 
 void Annotator::on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) {
+    if (state.login == LoginState::logged_in) ++run_.logins_ok;
+    if (state.login == LoginState::failed) ++run_.logins_failed;
     renderer_.session_end(flow, ts, why, state);
     data_flows_.forget(flow.id);
     tracks_[flow.id].ended = true;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
+#include <unistd.h>
 
 namespace ftpsniff {
 
@@ -71,6 +72,16 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.add_option("--codes", cl.codes_file, "Reply-code entries that add to or replace the built-in ones")
         ->type_name("FILE");
     app.add_flag("--show-passwords", cl.pipeline.show_passwords, "Show PASS arguments instead of ****");
+    std::string color = "auto";
+    std::vector<std::string> codes;
+    app.add_option("--color", color, "Color the transcript: auto (on a terminal, unless NO_COLOR), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->type_name("auto|always|never");
+    app.add_flag("--errors", cl.pipeline.filter.errors_only, "Show only 4xx/5xx replies, diagnoses, gaps, anomalies");
+    app.add_option("--session", cl.pipeline.filter.session, "Show only session N")->type_name("N");
+    app.add_option("--code", codes, "Show only replies with these codes: 530, 55x, 5xx (comma-separated)")
+        ->delimiter(',')
+        ->type_name("CODE[,CODE...]");
     app.add_flag("--detect", cl.pipeline.detect,
                  "Also find FTP on other ports, by the server's greeting and the client's first command");
     std::string max_memory = "1G";
@@ -109,7 +120,18 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         fmt::print(stderr, "ftpsniff: nothing to read: give -r FILE (or explain CODE)\nTry 'ftpsniff --help'.\n");
         return kExitUsage;
     }
-    cl.pipeline.lang = lang.empty() ? lang_from_environment() : *parse_lang(lang);
+    cl.pipeline.render.lang = lang.empty() ? lang_from_environment() : *parse_lang(lang);
+    const char* no_color = std::getenv("NO_COLOR");
+    cl.pipeline.render.color = color == "always" || (color == "auto" && isatty(STDOUT_FILENO) == 1 &&
+                                                      (no_color == nullptr || *no_color == '\0'));
+    for (const std::string& pattern : codes) {
+        auto p = parse_code_pattern(pattern);
+        if (!p) {
+            fmt::print(stderr, "ftpsniff: --code: '{}' is not a code or pattern (530, 55x, 5xx)\n", pattern);
+            return kExitUsage;
+        }
+        cl.pipeline.filter.codes.push_back(*p);
+    }
     std::string error;
     if (!parse_ports(ports, cl.pipeline.ports, error)) {
         fmt::print(stderr, "ftpsniff: {}\n", error);

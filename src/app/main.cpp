@@ -20,7 +20,7 @@ using namespace ftpsniff;
 
 // The built-in knowledge in the reader's language, with a user's file over it.
 KnowledgeBase load_knowledge(const CommandLine& cl) {
-    KnowledgeBase kb = KnowledgeBase::builtin(cl.pipeline.lang);
+    KnowledgeBase kb = KnowledgeBase::builtin(cl.pipeline.render.lang);
     if (cl.codes_file.empty()) return kb;
     std::ifstream in(cl.codes_file, std::ios::binary);
     if (!in) throw KnowledgeError(cl.codes_file + ": cannot be read");
@@ -42,7 +42,7 @@ int run_explain(const CommandLine& cl, const KnowledgeBase& kb) {
         if (!cl.explain_after.empty()) after = cl.explain_after;
         found.push_back(explain(kb, *code, after));
     }
-    const Labels& labels = labels_for(cl.pipeline.lang);
+    const Labels& labels = labels_for(cl.pipeline.render.lang);
     bool json = cl.pipeline.format == Format::json;
     std::string out = found.size() == 1 ? (json ? explain_json(found[0]) : explain_text(found[0], labels))
                                         : (json ? compare_json(found[0], found[1]) : compare_text(found[0], found[1], labels));

@@ -27,7 +27,8 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
     std::bitset<65536> ftp_ports;
     for (std::uint16_t p : opts.ports) ftp_ports.set(p);
 
-    auto renderer = make_renderer(opts.format, out, notes, labels_for(opts.lang));
+    auto renderer = make_renderer(opts.format, out, notes, opts.render);
+    if (opts.filter.active()) renderer = make_filter(std::move(renderer), opts.filter);
     Annotator annotator(kb, *renderer, run, opts.show_passwords);
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);

@@ -57,6 +57,7 @@ bool FtpSession::starts_with_tls(Direction dir, std::span<const std::uint8_t> by
 }
 
 void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) {
+    (dir == Direction::to_server ? state_.bytes_to_server : state_.bytes_to_client) += bytes.size();
     if (encrypted_) return;
     if (starts_with_tls(dir, bytes)) {
         encrypted_ = true;

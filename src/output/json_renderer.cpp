@@ -184,7 +184,8 @@ public:
         } else {
             j.raw("cwd", "null");
         }
-        j.num("commands", state.commands).num("replies", state.replies).end();
+        j.num("commands", state.commands).num("replies", state.replies);
+        j.num("bytes_to_server", state.bytes_to_server).num("bytes_to_client", state.bytes_to_client).end();
         out_.commit();
     }
 
@@ -217,6 +218,28 @@ public:
         }
         guessing += ']';
         j.raw("login_guessing", guessing);
+        j.raw("logins", fmt::format("{{\"ok\":{},\"failed\":{}}}", run.logins_ok, run.logins_failed));
+        std::string errors = "[";
+        for (const ErrorCount& e : top_errors(run)) {
+            if (errors.size() > 1) errors += ',';
+            JsonLine o(errors);
+            o.num("code", static_cast<std::uint64_t>(e.code));
+            if (e.command.empty()) {
+                o.raw("command", "null");
+            } else {
+                o.str("command", e.command);
+            }
+            o.num("count", e.count).close();
+        }
+        errors += ']';
+        j.raw("top_errors", errors);
+        std::string diagnoses = "{";
+        for (const auto& [id, count] : run.diagnoses) {
+            if (diagnoses.size() > 1) diagnoses += ',';
+            fmt::format_to(std::back_inserter(diagnoses), "\"{}\":{}", id, count);
+        }
+        diagnoses += '}';
+        j.raw("diagnoses", diagnoses);
         if (run.cut) {
             j.str("cut", *run.cut);
         } else {

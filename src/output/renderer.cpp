@@ -1,10 +1,12 @@
 #include "renderers.hpp"
 
+#include <algorithm>
+
 namespace ftpsniff {
 
-std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes, const Labels& labels) {
+std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes, const RenderOptions& opts) {
     if (format == Format::json) return make_json_renderer(out);
-    return make_text_renderer(out, notes, labels);
+    return make_text_renderer(out, notes, opts);
 }
 
 std::string_view close_reason_name(CloseReason why) {
@@ -25,6 +27,14 @@ std::string_view unparsed_reason_name(UnparsedReason why) {
     case UnparsedReason::cut_by_gap: return "cut_by_gap";
     }
     return "";
+}
+
+std::vector<ErrorCount> top_errors(const RunSummary& run, std::size_t most) {
+    std::vector<ErrorCount> out;
+    for (const auto& [key, count] : run.errors) out.push_back({key.first, key.second, count});
+    std::stable_sort(out.begin(), out.end(), [](const ErrorCount& a, const ErrorCount& b) { return a.count > b.count; });
+    if (out.size() > most) out.resize(most);
+    return out;
 }
 
 std::string_view data_end_name(DataEnd end) {

@@ -16,7 +16,8 @@ constexpr std::string_view kIndent = "    ";
 
 class TextRenderer : public Renderer {
 public:
-    TextRenderer(std::FILE* out, std::FILE* notes, const Labels& labels) : out_(out), notes_(notes), labels_(labels) {}
+    TextRenderer(std::FILE* out, std::FILE* notes, const RenderOptions& opts)
+        : out_(out), notes_(notes), labels_(labels_for(opts.lang)), color_(opts.color) {}
 
     void session_start(const FlowInfo& flow, Timestamp ts) override {
         auto& b = out_.buffer();
@@ -29,11 +30,13 @@ public:
     void command(const FlowInfo& flow, const CommandEvent& ev) override {
         auto& b = out_.buffer();
         prefix(b, flow, ev.ts, '>');
+        start(b, kBold);
         b += ev.verb;
         if (!ev.arg.empty()) {
             b += ' ';
             append_escaped(b, ev.arg);
         }
+        stop(b, kBold);
         if (ev.truncated) b += " [line cut at the length limit]";
         b += '\n';
         out_.commit();
@@ -41,6 +44,7 @@ public:
 
     void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
         auto& b = out_.buffer();
+        std::string_view style = class_style(ev.reply.code);
         for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) {
             if (i == 0) {
                 prefix(b, flow, ev.ts, '<');
@@ -48,7 +52,9 @@ public:
                 b.append(kTimeWidth, ' ');
                 fmt::format_to(std::back_inserter(b), " #{} < ", flow.id);
             }
+            start(b, style);
             append_escaped(b, ev.reply.lines[i]);
+            stop(b, style);
             b += '\n';
         }
         b += kIndent;
@@ -68,8 +74,10 @@ public:
                        labels_.remedy, note.remedy);
         for (const Diagnosis& d : note.diagnoses) {
             b += kIndent;
+            start(b, kMagenta);
             fmt::format_to(std::back_inserter(b), "! {}: ", d.id);
             append_escaped(b, d.message);  // may quote addresses or codes from the capture
+            stop(b, kMagenta);
             fmt::format_to(std::back_inserter(b), "\n{}  do: {}\n", kIndent, d.remedy);
         }
         out_.commit();
@@ -89,15 +97,21 @@ public:
     void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
         auto& b = out_.buffer();
         prefix(b, flow, ts, dir == Direction::to_server ? '>' : '<');
-        fmt::format_to(std::back_inserter(b), "[gap: {} bytes from the {} are missing from the capture]\n", length,
+        start(b, kRed);
+        fmt::format_to(std::back_inserter(b), "[gap: {} bytes from the {} are missing from the capture]", length,
                        dir == Direction::to_server ? "client" : "server");
+        stop(b, kRed);
+        b += '\n';
         out_.commit();
     }
 
     void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
         auto& b = out_.buffer();
         prefix(b, flow, ts, dir == Direction::to_server ? '>' : '<');
-        fmt::format_to(std::back_inserter(b), "[{}: {}]\n", anomaly_name(what), anomaly_description(what));
+        start(b, kRed);
+        fmt::format_to(std::back_inserter(b), "[{}: {}]", anomaly_name(what), anomaly_description(what));
+        stop(b, kRed);
+        b += '\n';
         out_.commit();
     }
 
@@ -152,23 +166,37 @@ public:
     void summary(const RunSummary& run) override {
         out_.flush();
         std::string b;
-        fmt::format_to(std::back_inserter(b),
-                       "{}: {} packets ({}), {} TCP, {} on FTP control connections, {} on their data connections; "
-                       "{} sessions, {} commands, replies 1xx {} 2xx {} 3xx {} 4xx {} 5xx {} other {}",
-                       run.source, run.packets, run.linktype, run.tcp_packets, run.ftp_packets, run.data_packets,
-                       run.sessions,
-                       run.commands, run.replies_by_class[1], run.replies_by_class[2], run.replies_by_class[3],
-                       run.replies_by_class[4], run.replies_by_class[5],
-                       run.replies_by_class[0] + run.replies_by_class[6]);
-        if (run.gaps > 0) fmt::format_to(std::back_inserter(b), ", {} gaps", run.gaps);
+        auto out = std::back_inserter(b);
+        fmt::format_to(out, "summary of {} ({}): {} packets, {} TCP, {} on FTP control connections, {} on their data "
+                            "connections\n",
+                       run.source, run.linktype, run.packets, run.tcp_packets, run.ftp_packets, run.data_packets);
+        fmt::format_to(out, "  {} sessions, {} commands; logins: {} ok, {} failed\n", run.sessions, run.commands,
+                       run.logins_ok, run.logins_failed);
+        fmt::format_to(out, "  replies: 1xx {}, 2xx {}, 3xx {}, 4xx {}, 5xx {}, other {}\n", run.replies_by_class[1],
+                       run.replies_by_class[2], run.replies_by_class[3], run.replies_by_class[4],
+                       run.replies_by_class[5], run.replies_by_class[0] + run.replies_by_class[6]);
+        auto errors = top_errors(run);
+        if (!errors.empty()) {
+            b += "  top errors:";
+            for (const ErrorCount& e : errors) {
+                fmt::format_to(out, " {}{}{} x{};", e.code, e.command.empty() ? "" : " after ", e.command, e.count);
+            }
+            b.back() = '\n';
+        }
+        if (!run.diagnoses.empty()) {
+            b += "  diagnoses:";
+            for (const auto& [id, count] : run.diagnoses) fmt::format_to(out, " {} x{};", id, count);
+            b.back() = '\n';
+        }
         for (const auto& [ip, f] : run.login_failures) {
             if (f.failures < kGuessingThreshold) continue;
-            fmt::format_to(std::back_inserter(b), ", {} failed logins from {} in {} sessions (possible guessing)",
-                           f.failures, to_string(ip), f.sessions);
+            fmt::format_to(out, "  possible password guessing: {} failed logins from {} in {} sessions\n", f.failures,
+                           to_string(ip), f.sessions);
         }
+        fmt::format_to(out, "  gaps: {}", run.gaps);
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {
             auto a = static_cast<Anomaly>(i);
-            if (run.anomalies.get(a) > 0) fmt::format_to(std::back_inserter(b), ", {} {}", run.anomalies.get(a), anomaly_name(a));
+            if (run.anomalies.get(a) > 0) fmt::format_to(out, "; {} {}", anomaly_name(a), run.anomalies.get(a));
         }
         b += '\n';
         std::fwrite(b.data(), 1, b.size(), notes_);
@@ -177,6 +205,25 @@ public:
 
 private:
     static constexpr std::size_t kTimeWidth = 15;  // "HH:MM:SS.uuuuuu"
+    // SGR sequences: ours alone reach the terminal; network text is escaped.
+    static constexpr std::string_view kBold = "\x1b[1m", kRed = "\x1b[31m", kMagenta = "\x1b[35m";
+
+    static std::string_view class_style(int code) {
+        switch (code / 100) {
+        case 1: return "\x1b[36m";    // cyan: wait for more
+        case 2: return "\x1b[32m";    // green: done
+        case 3: return "\x1b[33m";    // yellow: send the next command
+        case 4: return "\x1b[1;33m";  // bold yellow: try again later
+        case 5: return "\x1b[1;31m";  // bold red: failed
+        default: return "\x1b[35m";
+        }
+    }
+    void start(std::string& b, std::string_view style) const {
+        if (color_) b += style;
+    }
+    void stop(std::string& b, std::string_view) const {
+        if (color_) b += "\x1b[0m";
+    }
 
     static void prefix(std::string& b, const FlowInfo& flow, Timestamp ts, char arrow) {
         fmt::format_to(std::back_inserter(b), "{} #{} {} ", clock_time(ts), flow.id, arrow);
@@ -215,12 +262,13 @@ private:
     BufferedFile out_;
     std::FILE* notes_;
     const Labels& labels_;
+    bool color_;
 };
 
 }  // namespace
 
-std::unique_ptr<Renderer> make_text_renderer(std::FILE* out, std::FILE* notes, const Labels& labels) {
-    return std::make_unique<TextRenderer>(out, notes, labels);
+std::unique_ptr<Renderer> make_text_renderer(std::FILE* out, std::FILE* notes, const RenderOptions& opts) {
+    return std::make_unique<TextRenderer>(out, notes, opts);
 }
 
 }  // namespace ftpsniff

@@ -19,10 +19,11 @@ REQUIRED = {
     "tls": COMMON | {"mode"},
     "data_channel": COMMON | {"mode", "command", "listener", "opener", "bytes_to_server", "bytes_to_client",
                               "duration_ms", "throughput_bps", "end"},
-    "session_end": COMMON | {"reason", "user", "login", "tls", "transfer_type", "cwd", "commands", "replies"},
+    "session_end": COMMON | {"reason", "user", "login", "tls", "transfer_type", "cwd", "commands", "replies",
+                             "bytes_to_server", "bytes_to_client"},
     "summary": {"type", "source", "linktype", "packets", "tcp_packets", "ftp_packets", "data_packets", "sessions",
                 "commands",
-                "replies", "gaps", "anomalies", "login_guessing", "cut"},
+                "replies", "gaps", "anomalies", "login_guessing", "logins", "top_errors", "diagnoses", "cut"},
 }
 
 

@@ -20,8 +20,8 @@ using test::Conversation;
 using test::Packet;
 using test::PcapWriter;
 
-// The run's JSON Lines, each event condensed to one short string.
-std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {}) {
+// What ftpsniff writes for the capture in the given format.
+std::string output(const PcapWriter& capture, PipelineOptions opts) {
     char path[] = "/tmp/ftpsniff-case-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
@@ -30,13 +30,19 @@ std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {
     std::size_t size = 0;
     std::FILE* out = open_memstream(&text, &size);
     std::FILE* notes = std::fopen("/dev/null", "w");
-    opts.format = Format::json;
     run_capture_file(path, opts, KnowledgeBase::builtin(), out, notes);
     std::fclose(out);
     std::fclose(notes);
     std::remove(path);
-    std::istringstream lines(std::string(text, size));
+    std::string result(text, size);
     std::free(text);
+    return result;
+}
+
+// The run's JSON Lines, each event condensed to one short string.
+std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {}) {
+    opts.format = Format::json;
+    std::istringstream lines(output(capture, opts));
 
     std::vector<std::string> events;
     for (std::string line; std::getline(lines, line);) {
@@ -431,6 +437,31 @@ TEST(CaptureCases, ImplicitTls) {
     PipelineOptions opts;
     opts.ports = {990};
     EXPECT_EQ(run(w, opts), (Events{"S1", "TLS", "E end_of_capture"}));
+}
+
+TEST(CaptureCases, EscapeSequencesFromTheNetworkNeverReachTheTerminal) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 \x1b]0;owned\x07\x1b[2J hello\r\n"));
+    using namespace std::string_literals;
+    w.add(c.client("USER \x1b[31mred\x08\x00x\xc2\x9b\r\n"s));
+    w.add(c.server("331 ok\r\n"));
+    PipelineOptions opts;
+    for (Format format : {Format::text, Format::json}) {
+        opts.format = format;
+        std::string out = output(w, opts);
+        for (char c : out) {
+            auto b = static_cast<unsigned char>(c);
+            EXPECT_TRUE(b >= 0x20 || b == '\n') << "raw control byte " << int(b);
+            EXPECT_NE(b, 0x7f);
+        }
+        EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos);  // C1 CSI
+    }
+    opts.format = Format::text;
+    std::string text = output(w, opts);
+    EXPECT_NE(text.find("220 \\x1b]0;owned\\x07\\x1b[2J hello"), std::string::npos);
+    EXPECT_NE(text.find("USER \\x1b[31mred\\x08\\x00x\\xc2\\x9b"), std::string::npos);
 }
 
 TEST(CaptureCases, PasswordsAreMaskedUnlessAsked) {

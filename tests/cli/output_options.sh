@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The transcript's filters and colors. Usage: output_options.sh FTPSNIFF CAPTURES_DIR
+set -uo pipefail
+bin=$1 captures=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+demo="$captures/vsftpd-python-demo.pcap"
+two="$captures/vsftpd-curl-badlogin.pcap"
+
+"$bin" -r "$demo" --errors --format json >"$work/errors.jsonl" 2>/dev/null
+[ "$(grep -c '"type":"reply"' "$work/errors.jsonl")" -eq 1 ] || fail "--errors: expected the one 550 reply"
+grep -q '"code":550' "$work/errors.jsonl" || fail "--errors: the 550 is missing"
+grep -q '"type":"command"' "$work/errors.jsonl" && fail "--errors: commands shown"
+grep -q '"type":"summary"' "$work/errors.jsonl" || fail "--errors: the summary must stay"
+
+"$bin" -r "$demo" --code 2xx,150 --format json >"$work/codes.jsonl" 2>/dev/null
+[ "$(grep -c '"type":"reply"' "$work/codes.jsonl")" -eq 14 ] || fail "--code 2xx,150: expected 14 replies"
+grep -q '"type":"reply",.*"code":550,' "$work/codes.jsonl" && fail "--code 2xx,150: a 550 got through"
+
+"$bin" -r "$two" --session 2 --format json >"$work/session.jsonl" 2>/dev/null
+grep -q '"session":1,' "$work/session.jsonl" && fail "--session 2: session 1 shown"
+grep -q '"session":2,.*"type"\|"type":"session_start".*"session":2' "$work/session.jsonl" || fail "--session 2: nothing of session 2"
+
+"$bin" -r "$demo" --color always >"$work/color.txt" 2>/dev/null
+grep -q $'\x1b\\[1;31m550' "$work/color.txt" || fail "--color always: the 550 is not red"
+"$bin" -r "$demo" --color never >"$work/plain.txt" 2>/dev/null
+grep -q $'\x1b' "$work/plain.txt" && fail "--color never: escape sequences in the output"
+NO_COLOR=1 "$bin" -r "$demo" >"$work/auto.txt" 2>/dev/null
+grep -q $'\x1b' "$work/auto.txt" && fail "--color auto into a file: escape sequences in the output"
+
+"$bin" -r "$demo" --code 5x0 >/dev/null 2>"$work/err"
+[ $? -eq 2 ] && grep -q "is not a code or pattern" "$work/err" || fail "--code 5x0 is not refused"
+
+[ "$failures" -eq 0 ] || { echo "output options: $failures failed" >&2; exit 1; }
