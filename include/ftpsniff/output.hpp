@@ -79,7 +79,7 @@ public:
     virtual void summary(const RunSummary& run) = 0;
 };
 
-enum class Format : std::uint8_t { text, json };
+enum class Format : std::uint8_t { text, json, markdown };
 
 struct RenderOptions {
     Lang lang = Lang::en;  // headings and labels of the transcript; JSON keys never change
@@ -104,6 +104,9 @@ struct OutputFilter {
     std::vector<CodePattern> codes;  // replies whose code matches one
     [[nodiscard]] bool active() const { return errors_only || session || !codes.empty(); }
 };
+
+// Hands every event to both renderers (a format and the --report document).
+std::unique_ptr<Renderer> make_tee(std::unique_ptr<Renderer> a, std::unique_ptr<Renderer> b);
 
 // Passes on to `inner` only what the filter keeps; the summary always.
 std::unique_ptr<Renderer> make_filter(std::unique_ptr<Renderer> inner, OutputFilter filter);

@@ -21,6 +21,7 @@ struct PipelineOptions {
     bool detect = false;  // also recognise FTP on other ports, by its greeting and first command
     Format format = Format::text;
     RenderOptions render;
+    std::FILE* report = nullptr;  // --report: a Markdown document written here too
     OutputFilter filter;
     std::size_t max_memory = std::size_t{1} << 30;  // all bytes held for the capture
     DefragLimits defrag;

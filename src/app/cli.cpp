@@ -63,9 +63,11 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.add_option("-r,--read", cl.read_file, "Capture file to read (pcap or pcapng; - for standard input)")
         ->type_name("FILE");
     app.add_option("--port", ports, "FTP control ports, comma-separated (default 21)")->type_name("N[,M...]");
-    app.add_option("--format", format, "Output format: text (default) or json (JSON Lines)")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->type_name("text|json");
+    app.add_option("--format", format,
+                   "Output format: text (default), json (JSON Lines) or markdown (a bug report; explain: text or json)")
+        ->check(CLI::IsMember({"text", "json", "markdown"}))
+        ->type_name("text|json|markdown");
+    app.add_option("--report", cl.report_file, "Also write a Markdown bug report to FILE")->type_name("FILE");
     app.add_option("--lang", lang, "Language of headings and labels: en, ja or ko (default from the locale)")
         ->check(CLI::IsMember({"en", "ja", "ko"}))
         ->type_name("en|ja|ko");
@@ -141,7 +143,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         fmt::print(stderr, "ftpsniff: --max-memory: '{}' is not a size (e.g. 512M, 1G)\n", max_memory);
         return kExitUsage;
     }
-    cl.pipeline.format = format == "json" ? Format::json : Format::text;
+    cl.pipeline.format = format == "json" ? Format::json : format == "markdown" ? Format::markdown : Format::text;
     return -1;
 }
 

@@ -17,6 +17,7 @@ struct CommandLine {
     std::string read_file;
     PipelineOptions pipeline;
     std::string codes_file;             // --codes: entries that add to or replace the built-in ones
+    std::string report_file;            // --report: a Markdown bug report besides the output
     bool explain = false;               // `ftpsniff explain CODE [CODE]`
     std::vector<std::string> explain_codes;
     std::string explain_after;          // --after VERB

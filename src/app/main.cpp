@@ -10,7 +10,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <fstream>
 #include <sstream>
 
@@ -58,7 +61,17 @@ int main(int argc, char** argv) {
     try {
         KnowledgeBase kb = load_knowledge(cl);
         if (cl.explain) return run_explain(cl, kb);
-        RunResult result = run_capture_file(cl.read_file, cl.pipeline, kb, stdout, stderr);
+        PipelineOptions opts = cl.pipeline;
+        std::unique_ptr<std::FILE, int (*)(std::FILE*)> report(nullptr, std::fclose);
+        if (!cl.report_file.empty()) {
+            report.reset(std::fopen(cl.report_file.c_str(), "w"));
+            if (!report) {
+                fmt::print(stderr, "ftpsniff: --report: {}: {}\n", cl.report_file, std::strerror(errno));
+                return kExitBadInput;
+            }
+            opts.report = report.get();
+        }
+        RunResult result = run_capture_file(cl.read_file, opts, kb, stdout, stderr);
         if (result == RunResult::capture_cut) {
             fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown\n",
                        cl.read_file == "-" ? "standard input" : cl.read_file);

@@ -28,6 +28,7 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
     for (std::uint16_t p : opts.ports) ftp_ports.set(p);
 
     auto renderer = make_renderer(opts.format, out, notes, opts.render);
+    if (opts.report != nullptr) renderer = make_tee(std::move(renderer), make_renderer(Format::markdown, opts.report, notes, opts.render));
     if (opts.filter.active()) renderer = make_filter(std::move(renderer), opts.filter);
     Annotator annotator(kb, *renderer, run, opts.show_passwords);
     MemoryBudget budget(opts.max_memory);

@@ -7,5 +7,6 @@ namespace ftpsniff {
 
 std::unique_ptr<Renderer> make_text_renderer(std::FILE* out, std::FILE* notes, const RenderOptions& opts);
 std::unique_ptr<Renderer> make_json_renderer(std::FILE* out);
+std::unique_ptr<Renderer> make_markdown_renderer(std::FILE* out);
 
 }  // namespace ftpsniff

@@ -30,6 +30,11 @@ grep -q $'\x1b' "$work/plain.txt" && fail "--color never: escape sequences in th
 NO_COLOR=1 "$bin" -r "$demo" >"$work/auto.txt" 2>/dev/null
 grep -q $'\x1b' "$work/auto.txt" && fail "--color auto into a file: escape sequences in the output"
 
+"$bin" -r "$two" --format json --report "$work/report.md" >"$work/with-report.jsonl" 2>/dev/null
+grep -q '^# FTP capture report' "$work/report.md" || fail "--report: no Markdown report written"
+grep -q '"type":"summary"' "$work/with-report.jsonl" || fail "--report: the JSON output is missing"
+grep -q '530 Login incorrect' "$work/report.md" || fail "--report: the failed login is not among the findings"
+
 "$bin" -r "$demo" --code 5x0 >/dev/null 2>"$work/err"
 [ $? -eq 2 ] && grep -q "is not a code or pattern" "$work/err" || fail "--code 5x0 is not refused"
 

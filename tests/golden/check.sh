@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs ftpsniff on one bundled capture and compares its output, byte for
-# byte, with the golden file. Usage: check.sh FTPSNIFF CAPTURE text|json GOLDEN_DIR
+# byte, with the golden file. Usage: check.sh FTPSNIFF CAPTURE text|json|markdown GOLDEN_DIR
 set -euo pipefail
 bin=$1 capture=$2 format=$3 golden_dir=$4
 name=$(basename "$capture" .pcap)
-ext=$([ "$format" = json ] && echo jsonl || echo txt)
+case $format in json) ext=jsonl ;; markdown) ext=md ;; *) ext=txt ;; esac
 expected="$golden_dir/$name.$ext"
 actual=$(mktemp)
 trap 'rm -f "$actual"' EXIT

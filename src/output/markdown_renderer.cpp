@@ -1,0 +1,240 @@
+// The bug-report document: what was captured, the findings first, a table of
+// sessions, then each session's transcript in a fenced block. It is written
+// at the end, so it holds the run in memory; the caps below keep that small.
+#include "buffered_file.hpp"
+#include "format_time.hpp"
+#include "renderers.hpp"
+
+#include "ftpsniff/escape.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace ftpsniff {
+
+namespace {
+
+constexpr std::size_t kMaxFindings = 200;
+constexpr std::size_t kMaxTranscripts = 20;       // sessions shown in full, those with errors first
+constexpr std::size_t kMaxTranscriptLines = 400;  // per session
+
+// Network text for a table cell or a fenced block: control bytes escaped,
+// and the characters Markdown would act on neutralised.
+std::string md(std::string_view in) {
+    std::string escaped;
+    append_escaped(escaped, in);
+    std::string out;
+    for (char c : escaped) {
+        if (c == '|') {
+            out += "\\\\|";
+        } else if (c == '`') {
+            out += "\\\\x60";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+class MarkdownRenderer : public Renderer {
+public:
+    explicit MarkdownRenderer(std::FILE* out) : out_(out) {}
+
+    void session_start(const FlowInfo& flow, Timestamp ts) override {
+        seen(ts);
+        sessions_[flow.id].flow = flow;
+    }
+    void command(const FlowInfo& flow, const CommandEvent& ev) override {
+        seen(ev.ts);
+        line(flow, ev.ts, '>', ev.verb + (ev.arg.empty() ? "" : " " + md(ev.arg)));
+    }
+    void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
+        seen(ev.ts);
+        for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) line(flow, ev.ts, '<', md(ev.reply.lines[i]));
+        bool error = ev.reply.code / 100 == 4 || ev.reply.code / 100 == 5;
+        Session& s = sessions_[flow.id];
+        if (error) ++s.errors;
+        for (const Diagnosis& d : note.diagnoses) {
+            line(flow, ev.ts, '!', fmt::format("{}: {}", d.id, md(d.message)));
+        }
+        if (!error && note.diagnoses.empty()) return;
+        ++s.findings;
+        if (findings_.size() >= kMaxFindings) {
+            ++findings_left_out_;
+            return;
+        }
+        std::string f = fmt::format("**{} {}** (session {}, {}{}): {} *Remedy:* {}", note.code, note.name, flow.id,
+                                    clock_time(ev.ts), ev.command ? ", after " + std::string(*ev.command) : "",
+                                    note.meaning, note.remedy);
+        for (const Diagnosis& d : note.diagnoses) {
+            f += fmt::format("\n   - `{}`: {} *Remedy:* {}", d.id, md(d.message), d.remedy);
+        }
+        findings_.push_back(std::move(f));
+    }
+    void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
+        seen(ev.ts);
+        line(flow, ev.ts, ev.dir == Direction::to_server ? '>' : '<',
+             fmt::format("\"{}\" [{}]", md(ev.line), unparsed_reason_name(ev.reason)));
+    }
+    void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
+        seen(ts);
+        line(flow, ts, dir == Direction::to_server ? '>' : '<', fmt::format("[gap: {} bytes missing]", length));
+    }
+    void anomaly(const FlowInfo& flow, Timestamp ts, Direction, Anomaly what) override {
+        seen(ts);
+        line(flow, ts, '!', fmt::format("[{}: {}]", anomaly_name(what), anomaly_description(what)));
+    }
+    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
+        seen(ts);
+        line(flow, ts, ' ', fmt::format("[TLS ({}) from here: not readable]", tls_mode_name(mode)));
+    }
+    void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
+        seen(ev.ts);
+        line(flow, ev.ts, '=',
+             fmt::format("[data connection ({}) to {} for {}: {} bytes to the client, {} to the server, {}]",
+                         ev.passive ? "passive" : "active", to_string(ev.listener),
+                         ev.command.empty() ? "no transfer" : ev.command, ev.bytes_to_client, ev.bytes_to_server,
+                         data_end_name(ev.end)));
+    }
+    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
+        seen(ts);
+        Session& s = sessions_[flow.id];
+        s.state = state;
+        s.end = close_reason_name(why);
+    }
+    void summary(const RunSummary& run) override {
+        std::string& b = out_.buffer();
+        auto out = std::back_inserter(b);
+        fmt::format_to(out, "# FTP capture report: {}\n\n## What was captured\n\n| | |\n|---|---|\n", md(run.source));
+        fmt::format_to(out, "| File | `{}` |\n| Link type | {} |\n", md(run.source), run.linktype);
+        fmt::format_to(out, "| Packets | {} ({} TCP, {} on FTP control connections, {} on data connections) |\n",
+                       run.packets, run.tcp_packets, run.ftp_packets, run.data_packets);
+        if (first_) {
+            fmt::format_to(out, "| Time span | {} to {} ({:.3f} s) |\n", date_time(*first_), date_time(last_),
+                           millis_between(*first_, last_) / 1000);
+        }
+        fmt::format_to(out, "| Sessions | {} ({} logged in, {} failed logins) |\n", run.sessions, run.logins_ok,
+                       run.logins_failed);
+        fmt::format_to(out, "| Gaps | {} |\n| Anomalies | ", run.gaps);
+        bool any = false;
+        for (std::size_t i = 0; i < kAnomalyCount; ++i) {
+            auto a = static_cast<Anomaly>(i);
+            if (run.anomalies.get(a) == 0) continue;
+            fmt::format_to(out, "{}{} {}", any ? ", " : "", anomaly_name(a), run.anomalies.get(a));
+            any = true;
+        }
+        b += any ? " |\n" : "none |\n";
+        if (run.cut) fmt::format_to(out, "| Cut short | {} |\n", md(*run.cut));
+
+        b += "\n## Findings\n\n";
+        if (findings_.empty()) b += "No error replies and no diagnoses.\n";
+        for (std::size_t i = 0; i < findings_.size(); ++i) fmt::format_to(out, "{}. {}\n", i + 1, findings_[i]);
+        if (findings_left_out_ > 0) fmt::format_to(out, "\n({} more not listed.)\n", findings_left_out_);
+        for (const auto& [ip, f] : run.login_failures) {
+            if (f.failures >= kGuessingThreshold) {
+                fmt::format_to(out, "\n- Possible password guessing: {} failed logins from {} in {} sessions.\n",
+                               f.failures, to_string(ip), f.sessions);
+            }
+        }
+
+        b += "\n## Sessions\n\n| # | Client | Server | User | Login | TLS | Commands | Errors | End |\n"
+             "|---|---|---|---|---|---|---|---|---|\n";
+        for (const auto& [id, s] : sessions_) {
+            fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", id, to_string(s.flow.client),
+                           to_string(s.flow.server), s.state.user.empty() ? "" : md(s.state.user),
+                           login_state_name(s.state.login), tls_mode_name(s.state.tls), s.state.commands, s.errors,
+                           s.end.empty() ? "open" : s.end);
+        }
+
+        b += "\n## Transcripts\n";
+        std::vector<const Session*> order;
+        for (const auto& [id, s] : sessions_) order.push_back(&s);
+        std::stable_sort(order.begin(), order.end(),
+                         [](const Session* a, const Session* b) { return (a->findings > 0) > (b->findings > 0); });
+        if (order.size() > kMaxTranscripts) order.resize(kMaxTranscripts);
+        std::sort(order.begin(), order.end(), [](const Session* a, const Session* b) { return a->flow.id < b->flow.id; });
+        for (const Session* s : order) {
+            fmt::format_to(out, "\n### Session {}: {} to {}\n\n```text\n", s->flow.id, to_string(s->flow.client),
+                           to_string(s->flow.server));
+            for (const std::string& l : s->lines) fmt::format_to(out, "{}\n", l);
+            if (s->lines_left_out > 0) fmt::format_to(out, "... {} more lines\n", s->lines_left_out);
+            b += "```\n";
+        }
+        if (sessions_.size() > order.size()) {
+            fmt::format_to(out, "\n({} more sessions without transcripts.)\n", sessions_.size() - order.size());
+        }
+        out_.flush();
+    }
+
+private:
+    struct Session {
+        FlowInfo flow;
+        std::vector<std::string> lines;
+        std::size_t lines_left_out = 0;
+        std::uint64_t errors = 0;
+        std::uint64_t findings = 0;
+        SessionState state;
+        std::string_view end;
+    };
+
+    void seen(Timestamp ts) {
+        if (!first_) first_ = ts;
+        last_ = std::max(last_, ts);
+    }
+    void line(const FlowInfo& flow, Timestamp ts, char arrow, const std::string& text) {
+        Session& s = sessions_[flow.id];
+        if (s.lines.size() >= kMaxTranscriptLines) {
+            ++s.lines_left_out;
+            return;
+        }
+        s.lines.push_back(fmt::format("{} {} {}", clock_time(ts), arrow, text));
+    }
+
+    BufferedFile out_;
+    std::map<std::uint64_t, Session> sessions_;
+    std::vector<std::string> findings_;
+    std::size_t findings_left_out_ = 0;
+    std::optional<Timestamp> first_;
+    Timestamp last_{};
+};
+
+// Hands every event to two renderers: a format on stdout and --report.
+class TeeRenderer : public Renderer {
+public:
+    TeeRenderer(std::unique_ptr<Renderer> a, std::unique_ptr<Renderer> b) : a_(std::move(a)), b_(std::move(b)) {}
+    void session_start(const FlowInfo& f, Timestamp ts) override { a_->session_start(f, ts), b_->session_start(f, ts); }
+    void command(const FlowInfo& f, const CommandEvent& ev) override { a_->command(f, ev), b_->command(f, ev); }
+    void reply(const FlowInfo& f, const ReplyEvent& ev, const Annotation& n) override {
+        a_->reply(f, ev, n), b_->reply(f, ev, n);
+    }
+    void unparsed(const FlowInfo& f, const UnparsedEvent& ev) override { a_->unparsed(f, ev), b_->unparsed(f, ev); }
+    void gap(const FlowInfo& f, Timestamp ts, Direction d, std::uint64_t n) override {
+        a_->gap(f, ts, d, n), b_->gap(f, ts, d, n);
+    }
+    void anomaly(const FlowInfo& f, Timestamp ts, Direction d, Anomaly w) override {
+        a_->anomaly(f, ts, d, w), b_->anomaly(f, ts, d, w);
+    }
+    void tls(const FlowInfo& f, Timestamp ts, TlsMode m) override { a_->tls(f, ts, m), b_->tls(f, ts, m); }
+    void data_channel(const FlowInfo& f, const DataChannelEvent& ev) override {
+        a_->data_channel(f, ev), b_->data_channel(f, ev);
+    }
+    void session_end(const FlowInfo& f, Timestamp ts, CloseReason w, const SessionState& s) override {
+        a_->session_end(f, ts, w, s), b_->session_end(f, ts, w, s);
+    }
+    void summary(const RunSummary& run) override { a_->summary(run), b_->summary(run); }
+
+private:
+    std::unique_ptr<Renderer> a_, b_;
+};
+
+}  // namespace
+
+std::unique_ptr<Renderer> make_markdown_renderer(std::FILE* out) { return std::make_unique<MarkdownRenderer>(out); }
+
+std::unique_ptr<Renderer> make_tee(std::unique_ptr<Renderer> a, std::unique_ptr<Renderer> b) {
+    return std::make_unique<TeeRenderer>(std::move(a), std::move(b));
+}
+
+}  // namespace ftpsniff
