@@ -63,6 +63,23 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// Writes frames to a classic pcap file (-w), in the link type they came in.
+class PcapDumper {
+public:
+    // Throws CaptureError when the file cannot be created.
+    PcapDumper(const std::string& path, int linktype, std::uint32_t snaplen);
+    PcapDumper(const PcapDumper&) = delete;
+    PcapDumper& operator=(const PcapDumper&) = delete;
+    ~PcapDumper();
+
+    // `bytes` replaces the frame's captured bytes (same length).
+    void write(const RawFrame& frame, std::span<const std::uint8_t> bytes);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
 // Name of a DLT value ("EN10MB", "LINUX_SLL", ...), or its number when libpcap has no name.
 std::string linktype_name(int linktype);
 

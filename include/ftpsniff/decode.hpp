@@ -58,7 +58,12 @@ struct TcpSegment {
     std::uint8_t flags = 0;
     std::span<const std::uint8_t> payload;  // the bytes the capture holds
     std::uint32_t missing = 0;              // payload bytes the snap length cut off
+    std::span<const std::uint8_t> header;   // the TCP header, options included
 };
+
+// The TCP checksum (RFC 793, with RFC 2460's pseudo-header for IPv6) of a
+// segment: `tcp` is the header, its checksum field taken as zero, and payload.
+std::uint16_t tcp_checksum(const IpAddress& src, const IpAddress& dst, std::span<const std::uint8_t> tcp);
 
 enum class DecodeStatus : std::uint8_t {
     tcp,            // `segment` is valid

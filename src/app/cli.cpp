@@ -68,6 +68,10 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         ->check(CLI::IsMember({"text", "json", "markdown"}))
         ->type_name("text|json|markdown");
     app.add_option("--report", cl.report_file, "Also write a Markdown bug report to FILE")->type_name("FILE");
+    app.add_option("-w,--write", cl.pipeline.write_path,
+                   "Write the FTP control connections' packets to FILE (pcap), PASS arguments overwritten with *")
+        ->type_name("FILE");
+    app.add_flag("--with-data", cl.pipeline.with_data, "With -w: also write the packets of their data connections");
     app.add_option("--lang", lang, "Language of headings and labels: en, ja or ko (default from the locale)")
         ->check(CLI::IsMember({"en", "ja", "ko"}))
         ->type_name("en|ja|ko");

@@ -5,12 +5,64 @@
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/decode.hpp"
 #include "ftpsniff/ftp_detector.hpp"
+#include "ftpsniff/redactor.hpp"
 #include "ftpsniff/ftp_session.hpp"
 #include "ftpsniff/reassembly.hpp"
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <vector>
+
 namespace ftpsniff {
+
+namespace {
+
+// -w: writes the packets of the control connections with every PASS
+// argument starred (and their TCP checksums made right again), and with
+// --with-data the packets of their data connections as they were.
+class RedactedWriter {
+public:
+    RedactedWriter(const std::string& path, int linktype) : dumper_(path, linktype, 262144) {}
+
+    void control(const RawFrame& frame, const TcpSegment& seg, bool to_server) {
+        // Only a segment whose headers lie in this frame can be rewritten; a
+        // reassembled IP datagram's last fragment cannot, and is left out.
+        if (!inside(frame, seg.header)) return;
+        scratch_.assign(frame.bytes.begin(), frame.bytes.end());
+        if (to_server && !seg.payload.empty()) {
+            std::size_t at = static_cast<std::size_t>(seg.payload.data() - frame.bytes.data());
+            std::span<std::uint8_t> payload(scratch_.data() + at, seg.payload.size());
+            if (redactor_.redact(seg, payload) && seg.missing == 0) fix_checksum(frame, seg);
+        } else if (to_server) {
+            std::span<std::uint8_t> none;
+            redactor_.redact(seg, none);  // SYNs start the connection's state
+        }
+        dumper_.write(frame, scratch_);
+    }
+
+    void data(const RawFrame& frame) { dumper_.write(frame, frame.bytes); }
+
+private:
+    static bool inside(const RawFrame& frame, std::span<const std::uint8_t> part) {
+        return !part.empty() && part.data() >= frame.bytes.data() &&
+               part.data() + part.size() <= frame.bytes.data() + frame.bytes.size();
+    }
+
+    void fix_checksum(const RawFrame& frame, const TcpSegment& seg) {
+        std::size_t at = static_cast<std::size_t>(seg.header.data() - frame.bytes.data());
+        std::span<const std::uint8_t> tcp(scratch_.data() + at, seg.header.size() + seg.payload.size());
+        std::uint16_t sum = tcp_checksum(seg.src.ip, seg.dst.ip, tcp);
+        scratch_[at + 16] = static_cast<std::uint8_t>(sum >> 8);
+        scratch_[at + 17] = static_cast<std::uint8_t>(sum);
+    }
+
+    PcapDumper dumper_;
+    PasswordRedactor redactor_;
+    std::vector<std::uint8_t> scratch_;
+};
+
+}  // namespace
 
 RunResult run_capture_file(const std::string& path, const PipelineOptions& opts, const KnowledgeBase& kb,
                            std::FILE* out, std::FILE* notes) {
@@ -43,6 +95,9 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
         },
         run.anomalies, budget, opts.reassembly);
 
+    std::optional<RedactedWriter> writer;
+    if (!opts.write_path.empty()) writer.emplace(opts.write_path, reader.linktype());
+
     RawFrame frame;
     Timestamp last{};
     while (reader.next(frame)) {
@@ -57,8 +112,10 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
         bool to_server = ftp_ports.test(seg.dst.port);
         if (to_server || ftp_ports.test(seg.src.port)) {
             ++run.ftp_packets;
+            if (writer) writer->control(frame, seg, to_server);
         } else if (!annotator.data_flows().empty() && annotator.data_flows().feed(seg)) {
             ++run.data_packets;
+            if (writer && opts.with_data) writer->data(frame);
             continue;
         } else if (opts.detect) {
             to_server = reassembler.toward_server(seg);

@@ -56,6 +56,35 @@ std::string PcapReader::linktype_name() const { return ftpsniff::linktype_name(l
 std::uint64_t PcapReader::frames_read() const { return impl_->frames; }
 const std::optional<std::string>& PcapReader::cut() const { return impl_->cut; }
 
+struct PcapDumper::Impl {
+    pcap_t* dead = nullptr;
+    pcap_dumper_t* dumper = nullptr;
+
+    ~Impl() {
+        if (dumper != nullptr) pcap_dump_close(dumper);
+        if (dead != nullptr) pcap_close(dead);
+    }
+};
+
+PcapDumper::PcapDumper(const std::string& path, int linktype, std::uint32_t snaplen)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->dead = pcap_open_dead_with_tstamp_precision(linktype, static_cast<int>(snaplen), PCAP_TSTAMP_PRECISION_NANO);
+    if (impl_->dead == nullptr) throw CaptureError(path + ": cannot prepare a capture file");
+    impl_->dumper = pcap_dump_open(impl_->dead, path.c_str());
+    if (impl_->dumper == nullptr) throw CaptureError(path + ": " + pcap_geterr(impl_->dead));
+}
+
+PcapDumper::~PcapDumper() = default;
+
+void PcapDumper::write(const RawFrame& frame, std::span<const std::uint8_t> bytes) {
+    pcap_pkthdr hdr{};
+    hdr.ts.tv_sec = frame.ts.sec;
+    hdr.ts.tv_usec = static_cast<suseconds_t>(frame.ts.nsec);  // nanoseconds, as the file says
+    hdr.caplen = static_cast<bpf_u_int32>(bytes.size());
+    hdr.len = frame.wirelen;
+    pcap_dump(reinterpret_cast<u_char*>(impl_->dumper), &hdr, bytes.data());
+}
+
 std::string linktype_name(int linktype) {
     const char* name = pcap_datalink_val_to_name(linktype);
     return name != nullptr ? std::string(name) : std::to_string(linktype);

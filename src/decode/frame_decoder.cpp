@@ -255,6 +255,7 @@ Decoded decode_headers(const RawFrame& frame, IpDefragmenter& defrag) {
         return anomaly(ip.missing > 0 ? Anomaly::truncated_tcp_header : Anomaly::bad_tcp_data_offset);
     }
     seg.ts = frame.ts;
+    seg.header = ip.payload.first(hlen);
     seg.payload = tcp.rest();
     seg.missing = ip.missing;
     out.status = DecodeStatus::tcp;

@@ -35,6 +35,20 @@ grep -q '^# FTP capture report' "$work/report.md" || fail "--report: no Markdown
 grep -q '"type":"summary"' "$work/with-report.jsonl" || fail "--report: the JSON output is missing"
 grep -q '530 Login incorrect' "$work/report.md" || fail "--report: the failed login is not among the findings"
 
+# -w: the control connections (and with --with-data their data) with every
+# password starred; the written capture reads the same, less the password.
+"$bin" -r "$demo" -w "$work/out.pcap" --with-data >/dev/null 2>&1 || fail "-w failed"
+grep -aq 'demo-pass-123' "$work/out.pcap" && fail "-w: the password is in the written capture"
+grep -aq 'PASS \*\*\*\*\*\*\*\*\*\*\*\*\*' "$work/out.pcap" || fail "-w: PASS not starred to the same length"
+"$bin" -r "$demo" --format json 2>/dev/null | grep '"type":"reply"' | sed 's/"ts":[0-9.]*,//' >"$work/a"
+"$bin" -r "$work/out.pcap" --format json 2>/dev/null | grep '"type":"reply"' | sed 's/"ts":[0-9.]*,//' >"$work/b"
+cmp -s "$work/a" "$work/b" || fail "-w: the written capture does not read the same"
+"$bin" -r "$work/out.pcap" --format json 2>/dev/null | grep -q '"type":"data_channel".*"end":"fin"' ||
+    fail "-w --with-data: the data connections are missing"
+for f in "$work"/*.jsonl "$work"/*.txt "$work"/*.md; do
+    grep -aq 'demo-pass-123\|wrong-password' "$f" && fail "a password appears in $(basename "$f")"
+done
+
 "$bin" -r "$demo" --code 5x0 >/dev/null 2>"$work/err"
 [ $? -eq 2 ] && grep -q "is not a code or pattern" "$work/err" || fail "--code 5x0 is not refused"
 
