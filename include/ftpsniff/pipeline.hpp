@@ -24,6 +24,7 @@ struct PipelineOptions {
     std::FILE* report = nullptr;  // --report: a Markdown document written here too
     std::string write_path;       // -w: the control connections' packets, passwords starred
     bool with_data = false;       // --with-data: their data connections' packets too
+    bool anonymize = false;       // --anonymize: pseudonyms for addresses, users and hosts
     OutputFilter filter;
     std::size_t max_memory = std::size_t{1} << 30;  // all bytes held for the capture
     DefragLimits defrag;

@@ -72,6 +72,8 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
                    "Write the FTP control connections' packets to FILE (pcap), PASS arguments overwritten with *")
         ->type_name("FILE");
     app.add_flag("--with-data", cl.pipeline.with_data, "With -w: also write the packets of their data connections");
+    app.add_flag("--anonymize", cl.pipeline.anonymize,
+                 "Replace IP addresses, user names and host names with consistent pseudonyms");
     app.add_option("--lang", lang, "Language of headings and labels: en, ja or ko (default from the locale)")
         ->check(CLI::IsMember({"en", "ja", "ko"}))
         ->type_name("en|ja|ko");

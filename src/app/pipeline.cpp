@@ -2,6 +2,7 @@
 
 #include "annotator.hpp"
 
+#include "ftpsniff/anonymize.hpp"
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/decode.hpp"
 #include "ftpsniff/ftp_detector.hpp"
@@ -82,6 +83,7 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
     auto renderer = make_renderer(opts.format, out, notes, opts.render);
     if (opts.report != nullptr) renderer = make_tee(std::move(renderer), make_renderer(Format::markdown, opts.report, notes, opts.render));
     if (opts.filter.active()) renderer = make_filter(std::move(renderer), opts.filter);
+    if (opts.anonymize) renderer = make_anonymizer(std::move(renderer));
     Annotator annotator(kb, *renderer, run, opts.show_passwords);
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);

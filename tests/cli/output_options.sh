@@ -49,6 +49,15 @@ for f in "$work"/*.jsonl "$work"/*.txt "$work"/*.md; do
     grep -aq 'demo-pass-123\|wrong-password' "$f" && fail "a password appears in $(basename "$f")"
 done
 
+# --anonymize: no original address or user name in any format.
+for capture in "$captures"/*.pcap; do
+    for format in text json markdown; do
+        "$bin" -r "$capture" --anonymize --format "$format" >"$work/anon" 2>&1
+        grep -aq '127\.0\.0\.1\|127,0,0,1\|\[::1\]\|ftpdemo' "$work/anon" &&
+            fail "--anonymize: an original address or user in $(basename "$capture") as $format"
+    done
+done
+
 "$bin" -r "$demo" --code 5x0 >/dev/null 2>"$work/err"
 [ $? -eq 2 ] && grep -q "is not a code or pattern" "$work/err" || fail "--code 5x0 is not refused"
 

@@ -464,6 +464,36 @@ TEST(CaptureCases, EscapeSequencesFromTheNetworkNeverReachTheTerminal) {
     EXPECT_NE(text.find("USER \\x1b[31mred\\x08\\x00x\\xc2\\x9b"), std::string::npos);
 }
 
+TEST(CaptureCases, AnonymizedOutputHoldsNoOriginalAddressUserOrHost) {
+    PcapWriter w(1);
+    Conversation c(test::endpoint("203.0.113.77", 40000), test::endpoint("198.51.100.21", 21));
+    w.add(c.handshake());
+    w.add(c.server("220 ftp.acme-corp.com FTP server ready\r\n"));
+    w.add(c.client("USER anna.smith\r\n"));
+    w.add(c.server("331 Password required for anna.smith\r\n"));
+    w.add(c.client("PORT 203,0,113,77,156,74\r\n"));
+    w.add(c.server("200 PORT command successful\r\n"));
+    w.add(c.client("EPRT |2|2001:db8:aa::77|5282|\r\n"));
+    w.add(c.server("227 Entering Passive Mode (198,51,100,21,19,137).\r\n"));
+    w.add(c.client("RETR notes.txt\r\n"));
+    PipelineOptions opts;
+    opts.anonymize = true;
+    for (Format format : {Format::text, Format::json, Format::markdown}) {
+        opts.format = format;
+        std::string out = output(w, opts);
+        for (const char* original : {"203.0.113.77", "198.51.100.21", "203,0,113,77", "198,51,100,21", "anna.smith",
+                                     "acme-corp", "2001:db8:aa::77"}) {
+            EXPECT_EQ(out.find(original), std::string::npos) << original << " in format " << int(format);
+        }
+        EXPECT_NE(out.find("notes.txt"), std::string::npos);  // a file name is no host name
+    }
+    // The same address always gets the same pseudonym.
+    opts.format = Format::json;
+    std::string json = output(w, opts);
+    EXPECT_NE(json.find("\"client\":\"198.18.0.1:40000\""), std::string::npos);
+    EXPECT_NE(json.find("PORT\",\"arg\":\"198,18,0,1,156,74"), std::string::npos);
+}
+
 TEST(CaptureCases, PasswordsAreMaskedUnlessAsked) {
     PcapWriter w(1);
     Conversation c(kClient, kServer);
