@@ -55,67 +55,69 @@ Lang lang_from_environment() {
 }  // namespace
 
 int parse_command_line(int argc, char** argv, CommandLine& cl) {
-    CLI::App app{"ftpsniff: explains every FTP reply in a capture: what it means, what it answers, what to do."};
+    CLI::App app{"ftpsniff: what every FTP reply in a capture means, and what to do."};
     app.set_version_flag("--version", std::string(kVersion));
+    app.get_formatter()->column_width(28);
     std::string ports = "21";
     std::string format = "text";
     std::string lang;
-    app.add_option("-r,--read", cl.read_file, "Capture file to read (pcap or pcapng; - for standard input)")
+    app.add_option("-r,--read", cl.read_file, "Capture to read: pcap, pcapng, - for stdin")
         ->type_name("FILE");
-    app.add_option("--port", ports, "FTP control ports, comma-separated (default 21)")->type_name("N[,M...]");
+    app.add_option("--port", ports, "FTP control ports (default 21)")->type_name("N[,M...]");
     app.add_option("--format", format,
-                   "Output format: text (default), json (JSON Lines) or markdown (a bug report; explain: text or json)")
-        ->check(CLI::IsMember({"text", "json", "markdown"}))
+                   "text (default), json (JSON Lines), markdown")
+        ->check(CLI::IsMember({"text", "json", "markdown"}).description(""))
         ->type_name("text|json|markdown");
     app.add_option("--report", cl.report_file, "Also write a Markdown bug report to FILE")->type_name("FILE");
     app.add_option("-w,--write", cl.pipeline.write_path,
-                   "Write the FTP control connections' packets to FILE (pcap), PASS arguments overwritten with *")
+                   "Write the control packets, passwords starred")
         ->type_name("FILE");
-    app.add_flag("--with-data", cl.pipeline.with_data, "With -w: also write the packets of their data connections");
+    app.add_flag("--with-data", cl.pipeline.with_data, "With -w: their data connections too");
     app.add_flag("--anonymize", cl.pipeline.anonymize,
-                 "Replace IP addresses, user names and host names with consistent pseudonyms");
-    app.add_option("--lang", lang, "Language of headings and labels: en, ja or ko (default from the locale)")
-        ->check(CLI::IsMember({"en", "ja", "ko"}))
+                 "Pseudonyms for addresses, users and hosts");
+    app.add_option("--lang", lang, "Headings and labels (default: the locale)")
+        ->check(CLI::IsMember({"en", "ja", "ko"}).description(""))
         ->type_name("en|ja|ko");
-    app.add_option("--codes", cl.codes_file, "Reply-code entries that add to or replace the built-in ones")
+    app.add_option("--codes", cl.codes_file, "Reply-code entries to add or replace")
         ->type_name("FILE");
     app.add_flag("--show-passwords", cl.pipeline.show_passwords, "Show PASS arguments instead of ****");
     std::string color = "auto";
     std::vector<std::string> codes;
-    app.add_option("--color", color, "Color the transcript: auto (on a terminal, unless NO_COLOR), always, never")
-        ->check(CLI::IsMember({"auto", "always", "never"}))
+    app.add_option("--color", color, "Colors (auto: on a terminal, unless NO_COLOR)")
+        ->check(CLI::IsMember({"auto", "always", "never"}).description(""))
         ->type_name("auto|always|never");
-    app.add_flag("--errors", cl.pipeline.filter.errors_only, "Show only 4xx/5xx replies, diagnoses, gaps, anomalies");
-    app.add_option("--session", cl.pipeline.filter.session, "Show only session N")->type_name("N");
-    app.add_option("--code", codes, "Show only replies with these codes: 530, 55x, 5xx (comma-separated)")
+    app.add_flag("--errors", cl.pipeline.filter.errors_only, "Only 4xx/5xx replies, diagnoses and gaps");
+    app.add_option("--session", cl.pipeline.filter.session, "Only session N")->type_name("N");
+    app.add_option("--code", codes, "Only replies like 530, 55x, 5xx")
         ->delimiter(',')
         ->type_name("CODE[,CODE...]");
     app.add_flag("--detect", cl.pipeline.detect,
-                 "Also find FTP on other ports, by the server's greeting and the client's first command");
+                 "Also find FTP on other ports, by its greeting");
     std::string max_memory = "1G";
     auto& limits = cl.pipeline;
-    app.add_option("--max-memory", max_memory, "Most bytes held for the capture at once (default 1G)")
+    app.add_option("--max-memory", max_memory, "Memory for buffers (default 1G)")
         ->type_name("SIZE[K|M|G]");
-    app.add_option("--max-flows", limits.reassembly.max_flows, "Most TCP connections followed at once (default 100000)")
-        ->check(CLI::PositiveNumber);
+    app.add_option("--max-flows", limits.reassembly.max_flows, "Connections followed at once (100000)")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber.description(""));
     app.add_option("--idle-timeout", limits.reassembly.idle_timeout_sec,
-                   "Close a connection idle this long, in capture time (default 3600)")
+                   "Close idle connections (default 3600)")
         ->type_name("SECONDS")
-        ->check(CLI::PositiveNumber);
-    app.add_option("--max-line", limits.ftp.max_line, "Longest command or reply line kept (default 8192)")
+        ->check(CLI::PositiveNumber.description(""));
+    app.add_option("--max-line", limits.ftp.max_line, "Longest line kept (default 8192)")
         ->type_name("BYTES")
-        ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20));
+        ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20).description(""));
     app.add_option("--max-out-of-order", limits.reassembly.out_of_order_bytes,
-                   "Bytes buffered ahead of a hole, per direction (default 1048576)")
+                   "Bytes held ahead of a hole (1048576)")
         ->type_name("BYTES")
-        ->check(CLI::PositiveNumber);
-    CLI::App* explain = app.add_subcommand("explain", "Explain reply codes without a capture: one code, or two side by side");
+        ->check(CLI::PositiveNumber.description(""));
+    CLI::App* explain = app.add_subcommand("explain", "Explain one reply code, or compare two");
     explain->add_option("codes", cl.explain_codes, "One or two three-digit reply codes")->required()->expected(1, 2);
-    explain->add_option("--after", cl.explain_after, "Explain the code as the reply to this command")
+    explain->add_option("--after", cl.explain_after, "As the reply to this command")
         ->type_name("VERB");
     explain->fallthrough();  // --format, --lang and --codes may follow the codes
-    app.footer("Exit status: 0 done, 1 input cannot be read (capture or --codes file), 2 bad usage, "
-               "3 capture cut short.");
+    app.footer("Exit status: 0 done, 1 unreadable input, 2 bad usage, 3 capture cut short.\n"
+               "See ftpsniff(1) and the README for the output formats and diagnoses.");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
