@@ -9,6 +9,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ftpsniff {
 
@@ -39,17 +40,46 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+struct LiveOptions {
+    std::string device;             // "any" works; empty: the first usable interface
+    int snaplen = 262144;
+    int buffer_kib = 0;             // kernel buffer (-B), 0: libpcap's default
+    bool promiscuous = true;        // -p turns it off
+    std::string filter = "tcp";     // BPF expression
+};
+
+// Packets the kernel saw and dropped during a live capture (pcap_stats).
+struct CaptureStats {
+    std::uint64_t received = 0;
+    std::uint64_t dropped = 0;     // no room in the buffer
+    std::uint64_t if_dropped = 0;  // dropped by the interface or its driver
+};
+
+enum class ReadResult : std::uint8_t { frame, idle, end };
+
 class PcapReader {
 public:
     // Opens `path`, or standard input for "-". Throws CaptureError.
     static PcapReader open_file(const std::string& path);
+    // Opens an interface in immediate mode, so each packet comes as it is
+    // seen. Throws CaptureError saying what to do (permissions, the
+    // interfaces there are, the filter's error).
+    static PcapReader open_live(const LiveOptions& opts);
+    // "name (description)" of each interface libpcap can capture on.
+    static std::vector<std::string> list_devices();
 
     PcapReader(PcapReader&&) noexcept;
     PcapReader& operator=(PcapReader&&) noexcept;
     ~PcapReader();
 
-    // Next frame, or false at the end of the capture or where it is cut.
-    bool next(RawFrame& out);
+    // The next frame; `idle` when a live capture had nothing for a moment
+    // (so the caller can check for a stop); `end` at the end of a file, where
+    // it is cut, or when a live capture fails.
+    ReadResult read(RawFrame& out);
+    [[nodiscard]] std::optional<CaptureStats> stats() const;  // live captures only
+    // Makes a read() that waits for packets return `end`; safe in a signal handler.
+    void interrupt();
+    [[nodiscard]] const std::string& source() const;         // the file or interface
 
     [[nodiscard]] int linktype() const;
     [[nodiscard]] std::string linktype_name() const;

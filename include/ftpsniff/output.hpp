@@ -45,6 +45,7 @@ struct RunSummary {
     std::map<std::pair<int, std::string>, std::uint64_t> errors;  // 4xx/5xx replies by (code, command)
     std::map<std::string, std::uint64_t, std::less<>> diagnoses;   // by id
     std::optional<std::string> cut;  // where a damaged capture stopped
+    std::optional<CaptureStats> kernel;  // a live capture's packet and drop counts
 };
 
 enum class DataEnd : std::uint8_t { fin, rst, end_of_capture, never_opened };
@@ -84,6 +85,7 @@ enum class Format : std::uint8_t { text, json, markdown };
 struct RenderOptions {
     Lang lang = Lang::en;  // headings and labels of the transcript; JSON keys never change
     bool color = false;    // ANSI colors by reply class in the transcript
+    bool flush_each = false;  // write every record at once (live capture into a pipe)
 };
 
 // `out` receives the transcript or JSON Lines; `notes` the text summary.

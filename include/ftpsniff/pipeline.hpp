@@ -2,12 +2,14 @@
 // annotate -> output. The only place that knows all of them.
 #pragma once
 
+#include "ftpsniff/capture.hpp"
 #include "ftpsniff/decode.hpp"
 #include "ftpsniff/ftp_session.hpp"
 #include "ftpsniff/knowledge.hpp"
 #include "ftpsniff/output.hpp"
 #include "ftpsniff/reassembly.hpp"
 
+#include <atomic>
 #include <bitset>
 #include <cstdio>
 #include <string>
@@ -35,10 +37,17 @@ struct PipelineOptions {
 // What a run ended with; main maps it to the exit status.
 enum class RunResult { ok, capture_cut };
 
-// Reads `path` ("-" for stdin) to the end and renders it to `out`; the text
-// summary goes to `notes`. Throws CaptureError when the file cannot be read
-// as a capture or its link type is not supported.
-RunResult run_capture_file(const std::string& path, const PipelineOptions& opts, const KnowledgeBase& kb,
-                           std::FILE* out, std::FILE* notes);
+// When to stop reading before the capture ends (a live capture never does).
+struct StopWhen {
+    const std::atomic<bool>* signalled = nullptr;  // set by SIGINT/SIGTERM
+    std::uint64_t replies = 0;                     // -c N; 0: no limit
+    double seconds = 0;                            // --duration, wall time; 0: no limit
+};
+
+// Reads `reader` to its end (or to a stop) and renders it to `out`; the text
+// summary goes to `notes`. Throws CaptureError when the link type is not
+// supported.
+RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const KnowledgeBase& kb, std::FILE* out,
+                      std::FILE* notes, StopWhen stop = {});
 
 }  // namespace ftpsniff

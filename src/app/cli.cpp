@@ -63,6 +63,19 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     std::string lang;
     app.add_option("-r,--read", cl.read_file, "Capture to read: pcap, pcapng, - for stdin")
         ->type_name("FILE");
+    LiveOptions& live = cl.live_options;
+    std::vector<std::string> filter;
+    app.add_option("-i,--interface", live.device, "Capture live on IFACE (any: all)")->type_name("IFACE");
+    app.add_flag("-D,--list-interfaces", cl.list_interfaces, "List the interfaces and exit");
+    app.add_option("-s,--snaplen", live.snaplen, "Bytes kept of each packet (262144)")->type_name("SNAPLEN");
+    app.add_option("-B,--buffer-size", live.buffer_kib, "Kernel buffer in KiB")->type_name("KIB");
+    app.add_flag("-p,--no-promiscuous-mode", [&live](std::int64_t) { live.promiscuous = false; },
+                 "Do not put the interface in promiscuous mode");
+    app.add_option("-c,--count", cl.stop.replies, "Stop after N replies")->type_name("N");
+    app.add_option("--duration", cl.stop.seconds, "Stop after SECONDS of live capture")->type_name("SECONDS");
+    app.add_option("-Z,--relinquish-privileges", cl.drop_to_user, "Become USER once the interface is open")
+        ->type_name("USER");
+    app.add_option("filter", filter, "BPF filter for a live capture (default: tcp)")->type_name("EXPRESSION");
     app.add_option("--port", ports, "FTP control ports (default 21)")->type_name("N[,M...]");
     app.add_option("--format", format,
                    "text (default), json (JSON Lines), markdown")
@@ -126,10 +139,16 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         return kExitUsage;
     }
     cl.explain = explain->parsed();
-    if (!cl.explain && cl.read_file.empty()) {
-        fmt::print(stderr, "ftpsniff: nothing to read: give -r FILE (or explain CODE)\nTry 'ftpsniff --help'.\n");
+    cl.live = !cl.explain && cl.read_file.empty();
+    if (!cl.read_file.empty() && !live.device.empty()) {
+        fmt::print(stderr, "ftpsniff: give -r FILE or -i IFACE, not both\n");
         return kExitUsage;
     }
+    if (!filter.empty()) {
+        live.filter.clear();
+        for (const std::string& word : filter) live.filter += (live.filter.empty() ? "" : " ") + word;
+    }
+    cl.pipeline.render.flush_each = cl.live;
     cl.pipeline.render.lang = lang.empty() ? lang_from_environment() : *parse_lang(lang);
     const char* no_color = std::getenv("NO_COLOR");
     cl.pipeline.render.color = color == "always" || (color == "auto" && isatty(STDOUT_FILENO) == 1 &&

@@ -10,7 +10,13 @@
 
 #include <fmt/format.h>
 
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -53,11 +59,32 @@ int run_explain(const CommandLine& cl, const KnowledgeBase& kb) {
     return kExitOk;
 }
 
+std::atomic<bool> g_stop{false};
+PcapReader* g_live = nullptr;  // the capture a signal interrupts
+
+extern "C" void request_stop(int) {
+    g_stop.store(true);
+    if (g_live != nullptr) g_live->interrupt();  // wakes a read waiting for packets
+}
+
+// -Z: give up root for USER once the interface is open, as tcpdump does.
+void drop_privileges(const std::string& name) {
+    const passwd* pw = getpwnam(name.c_str());
+    if (pw == nullptr) throw CaptureError("-Z: no such user '" + name + "'");
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+        throw CaptureError("-Z: cannot become '" + name + "': " + std::strerror(errno));
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     CommandLine cl;
     if (int status = parse_command_line(argc, argv, cl); status >= 0) return status;
+    if (cl.list_interfaces) {
+        for (const std::string& d : PcapReader::list_devices()) fmt::print("{}\n", d);
+        return kExitOk;
+    }
     try {
         KnowledgeBase kb = load_knowledge(cl);
         if (cl.explain) return run_explain(cl, kb);
@@ -71,8 +98,19 @@ int main(int argc, char** argv) {
             }
             opts.report = report.get();
         }
-        RunResult result = run_capture_file(cl.read_file, opts, kb, stdout, stderr);
-        if (result == RunResult::capture_cut) {
+        PcapReader reader = cl.live ? PcapReader::open_live(cl.live_options) : PcapReader::open_file(cl.read_file);
+        if (!cl.drop_to_user.empty()) drop_privileges(cl.drop_to_user);
+        StopWhen stop = cl.stop;
+        if (cl.live) {
+            // The first signal ends the capture cleanly: sessions are flushed and
+            // the summary printed with the kernel's counts.
+            g_live = &reader;
+            std::signal(SIGINT, request_stop);
+            std::signal(SIGTERM, request_stop);
+            stop.signalled = &g_stop;
+        }
+        RunResult result = run_capture(reader, opts, kb, stdout, stderr, stop);
+        if (result == RunResult::capture_cut && !cl.live) {
             fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown\n",
                        cl.read_file == "-" ? "standard input" : cl.read_file);
             return kExitCaptureCut;

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -65,9 +66,9 @@ private:
 
 }  // namespace
 
-RunResult run_capture_file(const std::string& path, const PipelineOptions& opts, const KnowledgeBase& kb,
-                           std::FILE* out, std::FILE* notes) {
-    PcapReader reader = PcapReader::open_file(path);
+RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const KnowledgeBase& kb, std::FILE* out,
+                      std::FILE* notes, StopWhen stop) {
+    const std::string& path = reader.source();
     if (!linktype_supported(reader.linktype())) {
         std::string name = reader.linktype_name();
         std::string number = std::to_string(reader.linktype());
@@ -102,7 +103,17 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
 
     RawFrame frame;
     Timestamp last{};
-    while (reader.next(frame)) {
+    auto started = std::chrono::steady_clock::now();
+    auto stopping = [&] {
+        if (stop.signalled != nullptr && stop.signalled->load()) return true;
+        std::uint64_t replies = 0;
+        for (std::uint64_t n : run.replies_by_class) replies += n;
+        if (stop.replies > 0 && replies >= stop.replies) return true;
+        return stop.seconds > 0 &&
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >= stop.seconds;
+    };
+    for (ReadResult got; !stopping() && (got = reader.read(frame)) != ReadResult::end;) {
+        if (got == ReadResult::idle) continue;
         ++run.packets;
         last = frame.ts;
         Decoded d = decoder.decode(frame);
@@ -130,6 +141,7 @@ RunResult run_capture_file(const std::string& path, const PipelineOptions& opts,
     reassembler.finish(last);
     annotator.data_flows().finish(last);
     run.cut = reader.cut();
+    run.kernel = reader.stats();
     renderer->summary(run);
     return run.cut ? RunResult::capture_cut : RunResult::ok;
 }

@@ -10,6 +10,8 @@ struct PcapReader::Impl {
     pcap_t* handle = nullptr;
     std::uint64_t frames = 0;
     std::optional<std::string> cut;
+    std::string source;
+    bool live = false;
 
     ~Impl() {
         if (handle != nullptr) pcap_close(handle);
@@ -31,10 +33,81 @@ PcapReader PcapReader::open_file(const std::string& path) {
         std::string shown = path == "-" ? std::string("standard input") : path;
         throw CaptureError(shown + ": " + err);
     }
+    impl->source = path;
     return PcapReader(std::move(impl));
 }
 
-bool PcapReader::next(RawFrame& out) {
+std::vector<std::string> PcapReader::list_devices() {
+    char err[PCAP_ERRBUF_SIZE] = {};
+    pcap_if_t* all = nullptr;
+    std::vector<std::string> out;
+    if (pcap_findalldevs(&all, err) != 0) return out;
+    for (pcap_if_t* d = all; d != nullptr; d = d->next) {
+        out.push_back(d->description != nullptr ? std::string(d->name) + " (" + d->description + ")" : d->name);
+    }
+    pcap_freealldevs(all);
+    return out;
+}
+
+namespace {
+
+// The first interface that is up and not loopback, as tcpdump picks it.
+std::string default_device() {
+    char err[PCAP_ERRBUF_SIZE] = {};
+    pcap_if_t* all = nullptr;
+    if (pcap_findalldevs(&all, err) != 0 || all == nullptr) throw CaptureError(std::string("no interfaces: ") + err);
+    std::string chosen;
+    for (pcap_if_t* d = all; d != nullptr && chosen.empty(); d = d->next) {
+        if ((d->flags & PCAP_IF_LOOPBACK) == 0 && (d->flags & PCAP_IF_UP) != 0) chosen = d->name;
+    }
+    if (chosen.empty()) chosen = all->name;
+    pcap_freealldevs(all);
+    return chosen;
+}
+
+std::string device_list() {
+    std::string out;
+    for (const std::string& d : PcapReader::list_devices()) out += (out.empty() ? "" : ", ") + d.substr(0, d.find(' '));
+    return out;
+}
+
+}  // namespace
+
+PcapReader PcapReader::open_live(const LiveOptions& opts) {
+    char err[PCAP_ERRBUF_SIZE] = {};
+    auto impl = std::make_unique<Impl>();
+    impl->live = true;
+    impl->source = opts.device.empty() ? default_device() : opts.device;
+    const std::string& dev = impl->source;
+    impl->handle = pcap_create(dev.c_str(), err);
+    if (impl->handle == nullptr) throw CaptureError(dev + ": " + err);
+    pcap_set_snaplen(impl->handle, opts.snaplen);
+    pcap_set_promisc(impl->handle, opts.promiscuous ? 1 : 0);
+    pcap_set_immediate_mode(impl->handle, 1);
+    pcap_set_timeout(impl->handle, 100);  // lets read() come back to check for a stop
+    pcap_set_tstamp_precision(impl->handle, PCAP_TSTAMP_PRECISION_NANO);
+    if (opts.buffer_kib > 0) pcap_set_buffer_size(impl->handle, opts.buffer_kib * 1024);
+    int rc = pcap_activate(impl->handle);
+    if (rc == PCAP_ERROR_NO_SUCH_DEVICE) {
+        throw CaptureError("no such interface '" + dev + "'; the interfaces are: " + device_list());
+    }
+    if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
+        throw CaptureError(dev + ": no permission to capture (" + pcap_geterr(impl->handle) +
+                           "): run ftpsniff as root, or give it the capabilities once with "
+                           "'setcap cap_net_raw,cap_net_admin=eip " "$(command -v ftpsniff)'");
+    }
+    if (rc < 0) throw CaptureError(dev + ": " + pcap_geterr(impl->handle));
+    bpf_program program{};
+    if (pcap_compile(impl->handle, &program, opts.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        throw CaptureError("bad filter '" + opts.filter + "': " + pcap_geterr(impl->handle));
+    }
+    int set = pcap_setfilter(impl->handle, &program);
+    pcap_freecode(&program);
+    if (set != 0) throw CaptureError(dev + ": cannot set the filter: " + pcap_geterr(impl->handle));
+    return PcapReader(std::move(impl));
+}
+
+ReadResult PcapReader::read(RawFrame& out) {
     pcap_pkthdr* hdr = nullptr;
     const u_char* data = nullptr;
     int rc = pcap_next_ex(impl_->handle, &hdr, &data);
@@ -45,11 +118,22 @@ bool PcapReader::next(RawFrame& out) {
         out.caplen = hdr->caplen;
         out.wirelen = hdr->len;
         out.bytes = std::span<const std::uint8_t>(data, hdr->caplen);
-        return true;
+        return ReadResult::frame;
     }
+    if (rc == 0) return ReadResult::idle;
     if (rc == PCAP_ERROR) impl_->cut = pcap_geterr(impl_->handle);
-    return false;
+    return ReadResult::end;
 }
+
+std::optional<CaptureStats> PcapReader::stats() const {
+    pcap_stat st{};
+    if (!impl_->live || pcap_stats(impl_->handle, &st) != 0) return std::nullopt;
+    return CaptureStats{st.ps_recv, st.ps_drop, st.ps_ifdrop};
+}
+
+const std::string& PcapReader::source() const { return impl_->source; }
+
+void PcapReader::interrupt() { pcap_breakloop(impl_->handle); }
 
 int PcapReader::linktype() const { return pcap_datalink(impl_->handle); }
 std::string PcapReader::linktype_name() const { return ftpsniff::linktype_name(linktype()); }

@@ -8,7 +8,10 @@ namespace ftpsniff {
 
 class BufferedFile {
 public:
-    explicit BufferedFile(std::FILE* f) : f_(f) { buf_.reserve(kFlushAt * 2); }
+    // `each_record`: write at every commit, for a live capture read through a pipe.
+    explicit BufferedFile(std::FILE* f, bool each_record = false) : f_(f), flush_at_(each_record ? 0 : kFlushAt) {
+        buf_.reserve(kFlushAt * 2);
+    }
     BufferedFile(const BufferedFile&) = delete;
     BufferedFile& operator=(const BufferedFile&) = delete;
     ~BufferedFile() { flush(); }
@@ -16,7 +19,7 @@ public:
     std::string& buffer() { return buf_; }
     // Call after each record: writes once enough has gathered.
     void commit() {
-        if (buf_.size() >= kFlushAt) flush();
+        if (buf_.size() >= flush_at_) flush();
     }
     void flush() {
         if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), f_);
@@ -27,6 +30,7 @@ public:
 private:
     static constexpr std::size_t kFlushAt = 1 << 16;
     std::FILE* f_;
+    std::size_t flush_at_;
     std::string buf_;
 };
 

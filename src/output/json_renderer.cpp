@@ -66,7 +66,7 @@ private:
 
 class JsonRenderer : public Renderer {
 public:
-    explicit JsonRenderer(std::FILE* out) : out_(out) {}
+    JsonRenderer(std::FILE* out, bool flush_each) : out_(out, flush_each) {}
 
     void session_start(const FlowInfo& flow, Timestamp ts) override {
         head("session_start", flow, ts).boolean("handshake_seen", flow.handshake_seen).end();
@@ -240,6 +240,12 @@ public:
         }
         diagnoses += '}';
         j.raw("diagnoses", diagnoses);
+        if (run.kernel) {
+            j.raw("kernel", fmt::format("{{\"received\":{},\"dropped\":{},\"if_dropped\":{}}}", run.kernel->received,
+                                        run.kernel->dropped, run.kernel->if_dropped));
+        } else {
+            j.raw("kernel", "null");
+        }
         if (run.cut) {
             j.str("cut", *run.cut);
         } else {
@@ -262,6 +268,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Renderer> make_json_renderer(std::FILE* out) { return std::make_unique<JsonRenderer>(out); }
+std::unique_ptr<Renderer> make_json_renderer(std::FILE* out, bool flush_each) {
+    return std::make_unique<JsonRenderer>(out, flush_each);
+}
 
 }  // namespace ftpsniff

@@ -127,6 +127,10 @@ public:
         }
         b += any ? " |\n" : "none |\n";
         if (run.cut) fmt::format_to(out, "| Cut short | {} |\n", md(*run.cut));
+        if (run.kernel) {
+            fmt::format_to(out, "| Drops | {} of {} packets dropped by the kernel, {} by the interface |\n",
+                           run.kernel->dropped, run.kernel->received, run.kernel->if_dropped);
+        }
 
         b += "\n## Findings\n\n";
         if (findings_.empty()) b += "No error replies and no diagnoses.\n";

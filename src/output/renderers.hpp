@@ -6,7 +6,7 @@
 namespace ftpsniff {
 
 std::unique_ptr<Renderer> make_text_renderer(std::FILE* out, std::FILE* notes, const RenderOptions& opts);
-std::unique_ptr<Renderer> make_json_renderer(std::FILE* out);
+std::unique_ptr<Renderer> make_json_renderer(std::FILE* out, bool flush_each);
 std::unique_ptr<Renderer> make_markdown_renderer(std::FILE* out);
 
 }  // namespace ftpsniff

@@ -17,7 +17,7 @@ constexpr std::string_view kIndent = "    ";
 class TextRenderer : public Renderer {
 public:
     TextRenderer(std::FILE* out, std::FILE* notes, const RenderOptions& opts)
-        : out_(out), notes_(notes), labels_(labels_for(opts.lang)), color_(opts.color) {}
+        : out_(out, opts.flush_each), notes_(notes), labels_(labels_for(opts.lang)), color_(opts.color) {}
 
     void session_start(const FlowInfo& flow, Timestamp ts) override {
         auto& b = out_.buffer();
@@ -192,6 +192,10 @@ public:
             if (f.failures < kGuessingThreshold) continue;
             fmt::format_to(out, "  possible password guessing: {} failed logins from {} in {} sessions\n", f.failures,
                            to_string(ip), f.sessions);
+        }
+        if (run.kernel) {
+            fmt::format_to(out, "  kernel: {} packets received, {} dropped, {} dropped by the interface\n",
+                           run.kernel->received, run.kernel->dropped, run.kernel->if_dropped);
         }
         fmt::format_to(out, "  gaps: {}", run.gaps);
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {

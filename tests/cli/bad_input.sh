@@ -31,10 +31,17 @@ expect "not a capture" 1 '^ftpsniff: .*text\.pcap: .*(format|magic)' -- -r "$wor
 printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x93\x00\x00\x00' >"$work/user0.pcap"
 expect "unsupported link type" 1 '^ftpsniff: .*user0\.pcap: unsupported link type 147$' -- -r "$work/user0.pcap"
 
-expect "no arguments" 2 'nothing to read: give -r FILE' --
+expect "-r and -i" 2 'give -r FILE or -i IFACE, not both' -- -r x.pcap -i lo
 expect "bad port" 2 "--port: '0' is not a port number" -- -r "$captures/vsftpd-python-demo.pcap" --port 0
 expect "bad port list" 2 "--port: 'x' is not a port number" -- -r "$captures/vsftpd-python-demo.pcap" --port 21,x
 expect "bad format" 2 'format' -- -r "$captures/vsftpd-python-demo.pcap" --format xml
+
+# Live capture: an unknown interface lists the real ones; a bad filter
+# quotes libpcap's message.
+expect "unknown interface" 1 "^ftpsniff: no such interface 'nosuch0'; the interfaces are: .*lo" -- -i nosuch0
+expect "bad filter" 1 "^ftpsniff: bad filter 'tcp port': .*syntax error" -- -i lo tcp port
+"$bin" -D >"$work/devices" 2>&1 || fail "-D failed"
+grep -q '^lo' "$work/devices" || fail "-D does not list lo"
 
 # A capture cut inside a packet record: everything before the cut is
 # printed, then the cut is reported, with exit status 3.

@@ -43,8 +43,8 @@ grep -aq 'PASS \*\*\*\*\*\*\*\*\*\*\*\*\*' "$work/out.pcap" || fail "-w: PASS no
 "$bin" -r "$demo" --format json 2>/dev/null | grep '"type":"reply"' | sed 's/"ts":[0-9.]*,//' >"$work/a"
 "$bin" -r "$work/out.pcap" --format json 2>/dev/null | grep '"type":"reply"' | sed 's/"ts":[0-9.]*,//' >"$work/b"
 cmp -s "$work/a" "$work/b" || fail "-w: the written capture does not read the same"
-"$bin" -r "$work/out.pcap" --format json 2>/dev/null | grep -q '"type":"data_channel".*"end":"fin"' ||
-    fail "-w --with-data: the data connections are missing"
+"$bin" -r "$work/out.pcap" --format json >"$work/written.jsonl" 2>/dev/null
+grep -q '"type":"data_channel".*"end":"fin"' "$work/written.jsonl" || fail "-w --with-data: the data connections are missing"
 for f in "$work"/*.jsonl "$work"/*.txt "$work"/*.md; do
     grep -aq 'demo-pass-123\|wrong-password' "$f" && fail "a password appears in $(basename "$f")"
 done

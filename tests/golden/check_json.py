@@ -23,7 +23,7 @@ REQUIRED = {
                              "bytes_to_server", "bytes_to_client"},
     "summary": {"type", "source", "linktype", "packets", "tcp_packets", "ftp_packets", "data_packets", "sessions",
                 "commands",
-                "replies", "gaps", "anomalies", "login_guessing", "logins", "top_errors", "diagnoses", "cut"},
+                "replies", "gaps", "anomalies", "login_guessing", "logins", "top_errors", "diagnoses", "kernel", "cut"},
 }
 
 

@@ -30,7 +30,8 @@ std::string output(const PcapWriter& capture, PipelineOptions opts) {
     std::size_t size = 0;
     std::FILE* out = open_memstream(&text, &size);
     std::FILE* notes = std::fopen("/dev/null", "w");
-    run_capture_file(path, opts, KnowledgeBase::builtin(), out, notes);
+    PcapReader reader = PcapReader::open_file(path);
+    run_capture(reader, opts, KnowledgeBase::builtin(), out, notes);
     std::fclose(out);
     std::fclose(notes);
     std::remove(path);
