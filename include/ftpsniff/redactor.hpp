@@ -33,7 +33,8 @@ private:
         std::uint8_t matched = 0;  // bytes of "PASS " matched at the line start
     };
     struct Flow {
-        std::uint32_t next = 0;  // sequence number of the next byte in order
+        std::uint32_t origin = 0;  // the first sequence number followed
+        std::uint32_t next = 0;    // sequence number of the next byte in order
         Scan scan;
         std::vector<Range> secrets;  // the latest ranges starred, for retransmissions
         // The latest hole a packet jumped: bytes not yet scanned, and the

@@ -23,7 +23,9 @@ std::optional<std::string> resolve(const std::optional<std::string>& cwd, std::s
         dir.remove_prefix(slash == std::string_view::npos ? dir.size() : slash + 1);
         if (part.empty() || part == ".") continue;
         if (part == "..") {
+            // A directory PWD named in another form than /a/b has no parent we can know.
             std::size_t last = path.find_last_of('/');
+            if (last == std::string::npos) return std::nullopt;
             path.erase(last == 0 ? 1 : last);
             continue;
         }

@@ -69,12 +69,12 @@ bool PasswordRedactor::redact(const TcpSegment& seg, std::span<std::uint8_t> pay
     Flow& flow = it->second;
     if (syn) {
         flow = Flow{};
-        flow.next = seg.seq + 1;
+        flow.origin = flow.next = seg.seq + 1;
         return false;
     }
     if (fresh) {
         // Picked up mid-way: the first line may be the rest of a PASS.
-        flow.next = seg.seq;
+        flow.origin = flow.next = seg.seq;
         flow.scan.state = State::secret;
     }
     bool changed = false;
@@ -87,6 +87,13 @@ bool PasswordRedactor::redact(const TcpSegment& seg, std::span<std::uint8_t> pay
                 changed = true;
             }
         }
+    }
+    if (std::int32_t before = seq_diff(flow.origin, seg.seq); before > 0) {
+        // Bytes from before the first one followed were never scanned: what
+        // they continue is unknown.
+        auto n = std::min(len, static_cast<std::uint32_t>(before));
+        Scan unknown{State::secret, 0};
+        return scan(flow, unknown, seg.seq, payload.first(n)) || changed;
     }
     std::int32_t ahead = seq_diff(seg.seq, flow.next);
     if (ahead > 0) {

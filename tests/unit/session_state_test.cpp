@@ -38,6 +38,9 @@ TEST(SessionState, WorkingDirectoryFromPwdAndCwd) {
     EXPECT_EQ(s.cwd, "/");
     answer(s, "CWD", "nope", "550 No such directory");
     EXPECT_EQ(s.cwd, "/");
+    answer(s, "PWD", "", "257 \"+\" is the current directory");  // not a Unix path (found by fuzz_stream)
+    answer(s, "CDUP", "", "250 OK");
+    EXPECT_FALSE(s.cwd);
 }
 
 TEST(SessionState, TypeRestAndRename) {
