@@ -57,6 +57,8 @@ TEST(Redactor, RetransmissionGetsTheSameStars) {
     partial.payload = pass.payload.substr(7);
     packets.push_back(partial);
     EXPECT_EQ(starred(packets), (std::vector<std::string>{"PASS ******\r\n", "PASS ******\r\n", "****\r\n"}));
+    Packet other = c.client("RETR file\r\n");
+    EXPECT_EQ(starred({c.handshake()[0], other, other}).back(), "*********\r\n");  // in doubt: starred
 }
 
 TEST(Redactor, UnknownOrderStarsTheLineInDoubt) {
