@@ -1,0 +1,81 @@
+// fuzz_knowledge: the parsers of the tables in data/ on arbitrary text:
+// KnowledgeBase (data/reply_codes*.tsv, and a user's --codes file) and
+// CommandReplies (data/command_replies.tsv); each input goes to both. A
+// malformed table must end in a KnowledgeError naming the line; anything
+// else that escapes is a crash. What a parser accepts must hold up to
+// lookups, and a knowledge base merged over another (as --codes does) wins.
+
+#include "fuzz_common.hpp"
+
+#include "ftpsniff/annotate.hpp"
+#include "ftpsniff/command_replies.hpp"
+#include "ftpsniff/knowledge.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace {
+
+using namespace ftpsniff;
+
+void check_knowledge(std::string_view text) {
+    std::optional<KnowledgeBase> kb;
+    try {
+        kb = KnowledgeBase::parse(text, "fuzz");
+    } catch (const KnowledgeError& e) {
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
+        return;
+    }
+    auto entries = kb->entries();
+    FUZZ_CHECK(entries.size() == kb->size());
+    for (const CodeEntry* e : entries) {
+        FUZZ_CHECK(e->code >= 0 && e->code <= 999);
+        FUZZ_CHECK(!e->name.empty() && !e->meaning.empty() && !e->when.empty() && !e->remedy.empty() &&
+                   !e->source.empty());
+        fuzz::touch(e->after);
+        FUZZ_CHECK(kb->find(e->code, e->after) == e);
+        std::optional<std::string_view> after;
+        if (!e->after.empty()) after = e->after;
+        Annotation a = annotate(*kb, e->code, after);
+        FUZZ_CHECK(a.known && a.name == e->name);
+        fuzz::touch(reply_class(e->code));
+        fuzz::touch(reply_function(e->code));
+        auto variants = kb->variants(e->code);
+        FUZZ_CHECK(e->after.empty() != (std::find(variants.begin(), variants.end(), e) != variants.end()));
+    }
+    // A small base with a generic entry and a variant, parsed once: copying
+    // the whole built-in base for every input would halve the speed.
+    static const KnowledgeBase base = KnowledgeBase::parse(
+        "code\tafter\tname\tmeaning\twhen\tremedy\tsource\n"
+        "530\t\tn\tm\tw\tr\ts\n530\tPASS\tn\tm\tw\tr\ts\n226\t\tn\tm\tw\tr\ts\n",
+        "base");
+    KnowledgeBase merged = base;
+    merged.merge(*kb);
+    for (const CodeEntry* e : entries) {
+        const CodeEntry* found = merged.find(e->code, e->after);
+        FUZZ_CHECK(found && found->after == e->after && found->meaning == e->meaning);
+    }
+}
+
+void check_command_replies(std::string_view text) {
+    std::optional<CommandReplies> table;
+    try {
+        table = CommandReplies::parse(text, "fuzz");
+    } catch (const KnowledgeError& e) {
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
+        return;
+    }
+    for (const std::string& verb : table->verbs()) {
+        const std::vector<int>* codes = table->replies_of(verb);
+        FUZZ_CHECK(codes && !codes->empty() && std::is_sorted(codes->begin(), codes->end()));
+        for (int code : *codes) FUZZ_CHECK(code >= 100 && code <= 999 && table->allows(*codes, code));
+    }
+}
+
+}  // namespace
+
+extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
+    check_knowledge(fuzz::as_text({data, size}));
+    check_command_replies(fuzz::as_text({data, size}));
+    return 0;
+}
