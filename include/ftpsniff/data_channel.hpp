@@ -11,6 +11,12 @@
 
 namespace ftpsniff {
 
+// Commands that set up a data connection the server listens for (passive)
+// or opens (active), and those that move data over one.
+bool is_passive_verb(std::string_view verb);   // PASV, EPSV, LPSV
+bool is_active_verb(std::string_view verb);    // PORT, EPRT, LPRT
+bool is_transfer_verb(std::string_view verb);  // RETR, STOR, STOU, APPE, LIST, NLST, MLSD
+
 struct DataAddress {
     std::optional<IpAddress> ip;  // none for EPSV: the control connection's server address
     std::uint16_t port = 0;

@@ -6,13 +6,6 @@ namespace ftpsniff {
 
 namespace {
 
-bool is_passive(std::string_view verb) { return verb == "PASV" || verb == "EPSV" || verb == "LPSV"; }
-bool is_active(std::string_view verb) { return verb == "PORT" || verb == "EPRT" || verb == "LPRT"; }
-bool is_transfer(std::string_view verb) {
-    return verb == "RETR" || verb == "STOR" || verb == "STOU" || verb == "APPE" || verb == "LIST" || verb == "NLST" ||
-           verb == "MLSD";
-}
-
 // RFC 1918 and RFC 6598 IPv4 ranges, and IPv6 unique local addresses.
 bool is_private(const IpAddress& ip) {
     const auto& b = ip.bytes;
@@ -33,7 +26,7 @@ void check_expected(const ReplyFacts& f, const CommandReplies& table, std::vecto
 }
 
 void check_passive_address(const ReplyFacts& f, std::vector<Diagnosis>& out) {
-    if (!f.command || !is_passive(*f.command) || !f.data_address || f.code / 100 != 2 || f.flow == nullptr) return;
+    if (!f.command || !is_passive_verb(*f.command) || !f.data_address || f.code / 100 != 2 || f.flow == nullptr) return;
     const DataAddressResult& r = *f.data_address;
     if (!r.address) {
         out.push_back({"bad_data_address", fmt::format("the {} reply's address cannot be used: {}", *f.command, r.error),
@@ -53,7 +46,7 @@ void check_passive_address(const ReplyFacts& f, std::vector<Diagnosis>& out) {
 }
 
 void check_active_address(const ReplyFacts& f, std::vector<Diagnosis>& out) {
-    if (!f.command || !is_active(*f.command) || !f.data_address || f.flow == nullptr) return;
+    if (!f.command || !is_active_verb(*f.command) || !f.data_address || f.flow == nullptr) return;
     const DataAddressResult& r = *f.data_address;
     if (!r.address) {
         out.push_back({"bad_data_address", fmt::format("the {} argument cannot be used: {}", *f.command, r.error),
@@ -100,7 +93,7 @@ void check_tls(const ReplyFacts& f, std::vector<Diagnosis>& out) {
 void check_latency(const ReplyFacts& f, const DiagnoseOptions& opts, std::vector<Diagnosis>& out) {
     if (!f.latency_ms || *f.latency_ms < opts.slow_reply_ms || !f.command) return;
     // A transfer's final reply waits for the transfer; its length is no delay.
-    if (is_transfer(*f.command) && f.code / 100 != 1) return;
+    if (is_transfer_verb(*f.command) && f.code / 100 != 1) return;
     out.push_back({"slow_reply", fmt::format("the server took {:.1f} s to answer {}", *f.latency_ms / 1000, *f.command),
                    f.code == 530 ? "Servers delay failed logins on purpose (vsftpd delay_failed_login); otherwise "
                                    "look for slow name lookups (reverse DNS, ident) or an overloaded server."

@@ -11,13 +11,6 @@ namespace {
 
 constexpr std::string_view kMaskedPassword = "****";
 
-bool is_transfer(std::string_view verb) {
-    return verb == "RETR" || verb == "STOR" || verb == "STOU" || verb == "APPE" || verb == "LIST" || verb == "NLST" ||
-           verb == "MLSD";
-}
-
-bool is_passive(std::string_view verb) { return verb == "PASV" || verb == "EPSV" || verb == "LPSV"; }
-
 }  // namespace
 
 Annotator::Annotator(const KnowledgeBase& kb, Renderer& renderer, RunSummary& run, bool show_passwords)
@@ -32,7 +25,7 @@ void Annotator::on_session_start(const FlowInfo& flow, Timestamp ts) {
 void Annotator::on_command(const FlowInfo& flow, const CommandEvent& ev) {
     ++run_.commands;
     Track& t = tracks_[flow.id];
-    if (is_transfer(ev.verb)) t.transfer = ev.verb;
+    if (is_transfer_verb(ev.verb)) t.transfer = ev.verb;
     if (ev.data_address && ev.data_address->address && ev.data_address->address->ip) {
         announce(t, false, Endpoint{*ev.data_address->address->ip, ev.data_address->address->port});
     }
@@ -67,12 +60,12 @@ void Annotator::on_reply(const FlowInfo& flow, const ReplyEvent& ev) {
 // whether one was seen there.
 void Annotator::track_data_channel(Track& t, const ReplyEvent& ev, Annotation& note) {
     if (!ev.command) return;
-    if (is_passive(*ev.command) && ev.data_address && ev.data_address->address && ev.reply.code / 100 == 2) {
+    if (is_passive_verb(*ev.command) && ev.data_address && ev.data_address->address && ev.reply.code / 100 == 2) {
         const DataAddress& a = *ev.data_address->address;
         announce(t, true, Endpoint{a.ip.value_or(t.flow.server.ip), a.port});
         return;
     }
-    if (!is_transfer(*ev.command) || ev.reply.code / 100 == 1 || !t.announced) return;
+    if (!is_transfer_verb(*ev.command) || ev.reply.code / 100 == 1 || !t.announced) return;
     t.announced = false;
     // Only a reply saying the transfer happened makes a missing connection
     // a finding: a 550 refuses before any connection, a 425 says so itself.

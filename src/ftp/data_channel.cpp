@@ -88,6 +88,13 @@ bool extended_fields(std::string_view s, std::string_view& f1, std::string_view&
 
 }  // namespace
 
+bool is_passive_verb(std::string_view verb) { return verb == "PASV" || verb == "EPSV" || verb == "LPSV"; }
+bool is_active_verb(std::string_view verb) { return verb == "PORT" || verb == "EPRT" || verb == "LPRT"; }
+bool is_transfer_verb(std::string_view verb) {
+    return verb == "RETR" || verb == "STOR" || verb == "STOU" || verb == "APPE" || verb == "LIST" || verb == "NLST" ||
+           verb == "MLSD";
+}
+
 DataAddressResult parse_pasv_reply(std::string_view text) {
     auto n = numbers(text, 6, true);
     if (n.empty()) return fail("no numbers in the reply");
