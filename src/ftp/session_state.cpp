@@ -17,6 +17,7 @@ std::optional<std::string> resolve(const std::optional<std::string>& cwd, std::s
     } else {
         return std::nullopt;
     }
+    if (path.empty()) return std::nullopt;  // 257 "" names no directory (found by fuzz_stream)
     while (!dir.empty()) {
         std::size_t slash = dir.find('/');
         std::string_view part = dir.substr(0, slash);

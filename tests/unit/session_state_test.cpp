@@ -41,6 +41,9 @@ TEST(SessionState, WorkingDirectoryFromPwdAndCwd) {
     answer(s, "PWD", "", "257 \"+\" is the current directory");  // not a Unix path (found by fuzz_stream)
     answer(s, "CDUP", "", "250 OK");
     EXPECT_FALSE(s.cwd);
+    answer(s, "PWD", "", "257 \"\" is the current directory");  // empty (found by fuzz_stream)
+    answer(s, "CWD", "x", "250 OK");
+    EXPECT_FALSE(s.cwd);
 }
 
 TEST(SessionState, TypeRestAndRename) {
