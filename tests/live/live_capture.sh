@@ -58,7 +58,13 @@ python3 -c 'import socket; socket.create_connection(("127.0.0.1", 2121), 0.2).cl
 "$bin" -i lo --port 2121 --format json -Z nobody 'tcp port 2121 or tcp portrange 42000-42010' \
     >"$work/out.jsonl" 2>"$work/err" &
 sniff_pid=$!
-sleep 1.5  # the capture is open well before the client starts
+# Ready when it reports a greeting: probe with connections that only read it.
+for _ in $(seq 50); do
+    python3 -c 'import socket; s = socket.create_connection(("127.0.0.1", 2121), 2); s.recv(100); s.close()' 2>/dev/null
+    grep -q '"type":"reply".*"greeting":true' "$work/out.jsonl" && break
+    sleep 0.2
+done
+grep -q '"type":"reply".*"greeting":true' "$work/out.jsonl" || fail "ftpsniff saw no greeting: $(cat "$work/err")"
 
 python3 - <<'PY' || fail "the FTP client failed"
 import ftplib, io
@@ -76,8 +82,11 @@ except ftplib.error_perm as e:
     assert str(e).startswith("550"), e
 ftp.quit()
 PY
-sleep 1
 # Written as they happened: everything is in the file before the signal.
+for _ in $(seq 50); do
+    grep -q '"type":"reply".*"code":221' "$work/out.jsonl" && break
+    sleep 0.1
+done
 grep -q '"type":"reply".*"code":221' "$work/out.jsonl" || fail "the replies were not written as they came: $(cat "$work/err")"
 kill -INT "$sniff_pid"
 wait "$sniff_pid"
