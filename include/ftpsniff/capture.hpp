@@ -83,7 +83,6 @@ public:
 
     [[nodiscard]] int linktype() const;
     [[nodiscard]] std::string linktype_name() const;
-    [[nodiscard]] std::uint64_t frames_read() const;
     // Set when reading stopped at a damaged or truncated record.
     [[nodiscard]] const std::optional<std::string>& cut() const;
 

@@ -26,7 +26,6 @@ struct Labels {
 const Labels& labels_for(Lang lang);
 // "en", "ja", "ko".
 std::optional<Lang> parse_lang(std::string_view name);
-std::string_view lang_name(Lang lang);
 // From a locale name such as "ja_JP.UTF-8"; English when it names neither.
 Lang lang_from_locale(std::string_view locale);
 

@@ -29,15 +29,6 @@ std::optional<Lang> parse_lang(std::string_view name) {
     return std::nullopt;
 }
 
-std::string_view lang_name(Lang lang) {
-    switch (lang) {
-    case Lang::ja: return "ja";
-    case Lang::ko: return "ko";
-    case Lang::en: break;
-    }
-    return "en";
-}
-
 Lang lang_from_locale(std::string_view locale) {
     if (locale.starts_with("ja")) return Lang::ja;
     if (locale.starts_with("ko")) return Lang::ko;

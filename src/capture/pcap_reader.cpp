@@ -8,7 +8,6 @@ namespace ftpsniff {
 
 struct PcapReader::Impl {
     pcap_t* handle = nullptr;
-    std::uint64_t frames = 0;
     std::optional<std::string> cut;
     std::string source;
     bool live = false;
@@ -112,7 +111,6 @@ ReadResult PcapReader::read(RawFrame& out) {
     const u_char* data = nullptr;
     int rc = pcap_next_ex(impl_->handle, &hdr, &data);
     if (rc == 1) {
-        ++impl_->frames;
         out.ts = Timestamp{hdr->ts.tv_sec, static_cast<std::uint32_t>(hdr->ts.tv_usec)};
         out.linktype = pcap_datalink(impl_->handle);
         out.caplen = hdr->caplen;
@@ -137,7 +135,6 @@ void PcapReader::interrupt() { pcap_breakloop(impl_->handle); }
 
 int PcapReader::linktype() const { return pcap_datalink(impl_->handle); }
 std::string PcapReader::linktype_name() const { return ftpsniff::linktype_name(linktype()); }
-std::uint64_t PcapReader::frames_read() const { return impl_->frames; }
 const std::optional<std::string>& PcapReader::cut() const { return impl_->cut; }
 
 struct PcapDumper::Impl {

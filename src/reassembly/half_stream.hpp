@@ -45,7 +45,6 @@ public:
     void flush(const Out& out);
 
     [[nodiscard]] bool finished() const { return fin_at_ && next_ >= *fin_at_; }
-    [[nodiscard]] std::size_t buffered_bytes() const { return ooo_bytes_; }
 
 private:
     struct Pending {
