@@ -104,6 +104,7 @@ private:
     std::uint64_t next_id_ = 1;
     std::int64_t last_sweep_sec_ = 0;
     Table flows_;
+    std::size_t closed_ = 0;  // flows in the table kept only to recognise port reuse
 };
 
 }  // namespace ftpsniff

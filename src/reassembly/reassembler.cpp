@@ -36,16 +36,18 @@ Reassembler::~Reassembler() {
 
 Reassembler::Table::iterator Reassembler::open_flow(const Endpoint& client, const Endpoint& server,
                                                     const TcpSegment& seg, bool syn) {
-    if (flows_.size() >= limits_.max_flows) {
-        // Closed tuples are kept only to recognise port reuse: drop them first.
+    if (flows_.size() >= limits_.max_flows && closed_ > 0) {
+        // Closed tuples are kept only to recognise port reuse: drop them
+        // first. With none there is no point scanning a full table for each
+        // packet of a flow that will be refused.
         for (auto it = flows_.begin(); it != flows_.end();) {
             auto here = it++;
             if (!here->second->handler) erase(here);
         }
-        if (flows_.size() >= limits_.max_flows) {
-            anomalies_.add(Anomaly::flow_cap_hit);
-            return flows_.end();
-        }
+    }
+    if (flows_.size() >= limits_.max_flows) {
+        anomalies_.add(Anomaly::flow_cap_hit);
+        return flows_.end();
     }
     if (!budget_.charge(kFlowCost)) {
         anomalies_.add(Anomaly::memory_cap_hit);
@@ -112,6 +114,7 @@ void Reassembler::close(Flow& flow, Timestamp ts, CloseReason why) {
     flow.to_client.flush({*flow.handler, Direction::to_client, ts, anomalies_});
     flow.handler->on_close(ts, why);
     flow.handler.reset();
+    ++closed_;
 }
 
 template <class Pick>
@@ -143,6 +146,7 @@ void Reassembler::expire_idle(Timestamp now) {
 }
 
 void Reassembler::erase(Table::iterator it) {
+    if (!it->second->handler) --closed_;
     budget_.refund(kFlowCost);
     flows_.erase(it);
 }
