@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     g++ cmake make pkg-config    # toolchain
-    libpcap-dev libfmt-dev libcli11-dev  # libraries
+    libpcap-dev libfmt-dev libcli11-dev libabsl-dev  # libraries
     libgtest-dev nlohmann-json3-dev python3  # tests
     vsftpd                       # the live-capture test's server
     clang libclang-rt-14-dev     # the libFuzzer targets

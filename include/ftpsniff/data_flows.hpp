@@ -14,7 +14,6 @@
 
 #include <cstdint>
 #include <map>
-#include <unordered_map>
 
 namespace ftpsniff {
 
@@ -67,7 +66,7 @@ private:
         DataFlowReport report;
         Side to_listener, to_opener;
     };
-    using Flows = std::unordered_map<std::pair<Endpoint, Endpoint>, Flow, EndpointPairHash>;  // (opener, listener)
+    using Flows = EndpointPairMap<Flow>;  // (opener, listener)
 
     static void track(Side& side, const TcpSegment& seg);
     void close(Flows::iterator it, CloseReason why);

@@ -7,6 +7,8 @@
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/memory_budget.hpp"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -22,6 +24,10 @@ struct IpAddress {
 
     friend bool operator==(const IpAddress&, const IpAddress&) = default;
     friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+    template <class H>
+    friend H AbslHashValue(H h, const IpAddress& a) {
+        return H::combine(std::move(h), a.version, a.bytes);
+    }
 };
 
 struct Endpoint {
@@ -30,17 +36,24 @@ struct Endpoint {
 
     friend bool operator==(const Endpoint&, const Endpoint&) = default;
     friend auto operator<=>(const Endpoint&, const Endpoint&) = default;
+    template <class H>
+    friend H AbslHashValue(H h, const Endpoint& e) {
+        return H::combine(std::move(h), e.ip, e.port);
+    }
 };
 
-// Hash of a (client, server) pair, for the flow tables.
-struct EndpointPairHash {
-    std::size_t operator()(const std::pair<Endpoint, Endpoint>& k) const;
-};
+// The flow tables: open addressing, one probe into a flat array for most
+// lookups, keyed by a (client, server) or (opener, listener) pair.
+template <class Value>
+using EndpointPairMap = absl::flat_hash_map<std::pair<Endpoint, Endpoint>, Value>;
 
 // "192.0.2.1" or RFC 5952 "fd00::1:26".
 std::string to_string(const IpAddress& ip);
 // "192.0.2.1:21" or "[fd00::1:26]:21".
 std::string to_string(const Endpoint& ep);
+// The same, appended to `out` (no temporary string on the output path).
+void append_to(std::string& out, const IpAddress& ip);
+void append_to(std::string& out, const Endpoint& ep);
 
 namespace tcp_flag {
 inline constexpr std::uint8_t fin = 0x01;

@@ -11,10 +11,13 @@
 // when the peer acknowledges past it, when the buffer cap is hit, when the
 // flow closes, or at the end of the capture.
 //
-// Flows: keyed by (client, server); a SYN on a closed tuple starts a new
-// flow. The table holds at most `max_flows` (flow_cap_hit past it), a flow
-// idle for `idle_timeout_sec` of capture time is closed, and every byte held
-// is charged to the run's MemoryBudget (memory_cap_hit when it is spent).
+// Flows: keyed by (client, server). A closed flow leaves a tombstone of a few
+// bytes for `time_wait_sec` of capture time, so its late packets are not
+// taken for a connection picked up mid-stream; a SYN on it starts a new
+// flow. The table holds at most `max_flows` (flow_cap_hit past it, after
+// dropping tombstones), a flow idle for `idle_timeout_sec` of capture time
+// is closed, and every byte held is charged to the run's MemoryBudget
+// (memory_cap_hit when it is spent).
 #pragma once
 
 #include "ftpsniff/anomaly.hpp"
@@ -23,10 +26,10 @@
 #include "ftpsniff/memory_budget.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <span>
-#include <unordered_map>
 
 namespace ftpsniff {
 
@@ -65,6 +68,7 @@ struct ReassemblyLimits {
     std::size_t out_of_order_bytes = 1 << 20;  // per direction
     std::size_t max_flows = 100000;
     std::int64_t idle_timeout_sec = 3600;      // capture time; a long transfer keeps the control connection idle
+    std::int64_t time_wait_sec = 60;           // how long a closed tuple is remembered (Linux's TIME_WAIT)
 };
 
 class Reassembler {
@@ -87,15 +91,19 @@ public:
     struct Flow;  // defined in the implementation
 
 private:
-    using Table = std::unordered_map<std::pair<Endpoint, Endpoint>, std::unique_ptr<Flow>, EndpointPairHash>;
+    using Key = std::pair<Endpoint, Endpoint>;
+    struct Slot {
+        std::unique_ptr<Flow> flow;  // null: a tombstone
+        Timestamp closed_at;
+    };
+    using Table = EndpointPairMap<Slot>;
 
-    Table::iterator open_flow(const Endpoint& client, const Endpoint& server, const TcpSegment& seg, bool syn);
-    void close(Flow& flow, Timestamp ts, CloseReason why);
+    Table::iterator open_flow(const Key& key, const TcpSegment& seg, bool syn);
+    void close(Table::iterator it, Timestamp ts, CloseReason why);
     // Closes, in order of first appearance, the flows `pick` selects.
     template <class Pick>
     void close_where(Timestamp ts, CloseReason why, Pick&& pick);
-    void expire_idle(Timestamp now);
-    void erase(Table::iterator it);
+    void expire(Timestamp now);
 
     HandlerFactory factory_;
     AnomalyCounts& anomalies_;
@@ -104,7 +112,8 @@ private:
     std::uint64_t next_id_ = 1;
     std::int64_t last_sweep_sec_ = 0;
     Table flows_;
-    std::size_t closed_ = 0;  // flows in the table kept only to recognise port reuse
+    std::size_t closed_ = 0;                          // tombstones in the table
+    std::deque<std::pair<Key, Timestamp>> closings_;  // oldest first, to expire tombstones
 };
 
 }  // namespace ftpsniff

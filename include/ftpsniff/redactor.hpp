@@ -12,7 +12,6 @@
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 
 namespace ftpsniff {
 
@@ -37,7 +36,7 @@ private:
     // Bytes whose place in the stream is unknown; `state` is left as they end.
     static bool scan_unknown(std::span<std::uint8_t> bytes, Scan& state);
 
-    std::unordered_map<std::pair<Endpoint, Endpoint>, Flow, EndpointPairHash> flows_;  // (client, server)
+    EndpointPairMap<Flow> flows_;  // (client, server)
 };
 
 }  // namespace ftpsniff

@@ -8,7 +8,7 @@ namespace {
 
 // RFC 5952 §4: lower-case hex, no leading zeros, the longest run (first on a
 // tie) of two or more zero groups becomes "::".
-std::string ipv6_to_string(const std::array<std::uint8_t, 16>& b) {
+void append_ipv6(std::string& out, const std::array<std::uint8_t, 16>& b) {
     std::array<unsigned, 8> g{};
     for (int i = 0; i < 8; ++i) g[i] = static_cast<unsigned>(b[2 * i] << 8 | b[2 * i + 1]);
     int best = -1, best_len = 0;
@@ -20,37 +20,28 @@ std::string ipv6_to_string(const std::array<std::uint8_t, 16>& b) {
         i = j;
     }
     if (best_len < 2) best = -1;
-    std::string out;
     for (int i = 0; i < 8; ++i) {
         if (i == best) {
             out += "::";
             i += best_len - 1;
             continue;
         }
-        if (!out.empty() && out.back() != ':') out += ':';
-        out += fmt::format("{:x}", g[i]);
+        if (i > 0 && i != best + best_len) out += ':';
+        fmt::format_to(std::back_inserter(out), "{:x}", g[i]);
     }
-    return out;
+}
+
+void append_decimal(std::string& out, unsigned v) {
+    char digits[5];
+    int n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v > 0 && n < 5);
+    while (n > 0) out += digits[--n];
 }
 
 }  // namespace
-
-namespace {
-
-std::size_t hash_endpoint(const Endpoint& e, std::size_t h) {
-    // FNV-1a over the address bytes and port.
-    auto mix = [&h](std::uint8_t b) { h = (h ^ b) * 1099511628211ULL; };
-    for (std::uint8_t b : e.ip.bytes) mix(b);
-    mix(static_cast<std::uint8_t>(e.port));
-    mix(static_cast<std::uint8_t>(e.port >> 8));
-    return h;
-}
-
-}  // namespace
-
-std::size_t EndpointPairHash::operator()(const std::pair<Endpoint, Endpoint>& k) const {
-    return hash_endpoint(k.second, hash_endpoint(k.first, 14695981039346656037ULL));
-}
 
 std::uint16_t tcp_checksum(const IpAddress& src, const IpAddress& dst, std::span<const std::uint8_t> tcp) {
     std::uint64_t sum = 0;
@@ -69,14 +60,34 @@ std::uint16_t tcp_checksum(const IpAddress& src, const IpAddress& dst, std::span
     return static_cast<std::uint16_t>(~sum);
 }
 
+void append_to(std::string& out, const IpAddress& ip) {
+    if (ip.version != 4) {
+        append_ipv6(out, ip.bytes);
+        return;
+    }
+    for (int i = 0; i < 4; ++i) {
+        if (i > 0) out += '.';
+        append_decimal(out, ip.bytes[i]);
+    }
+}
+
+void append_to(std::string& out, const Endpoint& ep) {
+    if (ep.ip.version != 4) out += '[';
+    append_to(out, ep.ip);
+    out += ep.ip.version == 4 ? ":" : "]:";
+    append_decimal(out, ep.port);
+}
+
 std::string to_string(const IpAddress& ip) {
-    if (ip.version == 4) return fmt::format("{}.{}.{}.{}", ip.bytes[0], ip.bytes[1], ip.bytes[2], ip.bytes[3]);
-    return ipv6_to_string(ip.bytes);
+    std::string out;
+    append_to(out, ip);
+    return out;
 }
 
 std::string to_string(const Endpoint& ep) {
-    if (ep.ip.version == 4) return fmt::format("{}:{}", to_string(ep.ip), ep.port);
-    return fmt::format("[{}]:{}", to_string(ep.ip), ep.port);
+    std::string out;
+    append_to(out, ep);
+    return out;
 }
 
 }  // namespace ftpsniff

@@ -40,13 +40,24 @@ std::size_t utf8_sequence(std::string_view s) {
     return 0;
 }
 
+// Printable ASCII other than the backslash passes through; runs of it are
+// copied whole, which is most of any text. `quote` is escaped too when set.
 template <class Control>
-void escape_with(std::string& out, std::string_view in, Control&& control) {
+void escape_with(std::string& out, std::string_view in, char quote, Control&& control) {
     out.reserve(out.size() + in.size());
     for (std::size_t i = 0; i < in.size();) {
+        std::size_t run = i;
+        while (run < in.size()) {
+            auto c = static_cast<unsigned char>(in[run]);
+            if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(quote)) break;
+            ++run;
+        }
+        out.append(in.data() + i, run - i);
+        if (run == in.size()) break;
+        i = run;
         auto c = static_cast<unsigned char>(in[i]);
-        if (c >= 0x20 && c < 0x7f) {
-            if (c == '\\') out += '\\';
+        if (c == '\\' || (c == static_cast<unsigned char>(quote) && quote != 0)) {
+            out += '\\';
             out += static_cast<char>(c);
             ++i;
             continue;
@@ -65,35 +76,26 @@ void escape_with(std::string& out, std::string_view in, Control&& control) {
 
 }  // namespace
 
-void append_escaped(std::string& out, std::string_view in) { escape_with(out, in, append_hex_byte); }
+void append_escaped(std::string& out, std::string_view in) { escape_with(out, in, 0, append_hex_byte); }
 
 void append_json_escaped(std::string& out, std::string_view in) {
-    out.reserve(out.size() + in.size());
-    for (std::size_t start = 0; start < in.size();) {
-        // Quotes need JSON's own escape; everything else follows the text rules.
-        std::size_t quote = in.find('"', start);
-        std::string_view part = in.substr(start, quote == std::string_view::npos ? std::string_view::npos : quote - start);
-        escape_with(out, part, [](std::string& o, unsigned char c) {
-            if (c == '\n') {
-                o += "\\n";
-            } else if (c == '\r') {
-                o += "\\r";
-            } else if (c == '\t') {
-                o += "\\t";
-            } else if (c < 0x20 || c == 0x7f) {
-                o += "\\u00";
-                o += kHex[c >> 4];
-                o += kHex[c & 0xf];
-            } else {
-                o += "\\\\x";  // a JSON string cannot hold a lone byte
-                o += kHex[c >> 4];
-                o += kHex[c & 0xf];
-            }
-        });
-        if (quote == std::string_view::npos) break;
-        out += "\\\"";
-        start = quote + 1;
-    }
+    escape_with(out, in, '"', [](std::string& o, unsigned char c) {
+        if (c == '\n') {
+            o += "\\n";
+        } else if (c == '\r') {
+            o += "\\r";
+        } else if (c == '\t') {
+            o += "\\t";
+        } else if (c < 0x20 || c == 0x7f) {
+            o += "\\u00";
+            o += kHex[c >> 4];
+            o += kHex[c & 0xf];
+        } else {
+            o += "\\\\x";  // a JSON string cannot hold a lone byte
+            o += kHex[c >> 4];
+            o += kHex[c & 0xf];
+        }
+    });
 }
 
 }  // namespace ftpsniff

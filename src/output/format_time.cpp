@@ -27,6 +27,13 @@ std::string date_time(Timestamp ts) {
     return fmt::format("{:04}-{:02}-{:02} {} UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, clock_time(ts));
 }
 
-std::string epoch_seconds(Timestamp ts) { return fmt::format("{}.{:06}", ts.sec, ts.nsec / 1000); }
+void append_epoch_seconds(std::string& out, Timestamp ts) {
+    fmt::format_int sec(ts.sec);
+    out.append(sec.data(), sec.size());
+    out += '.';
+    fmt::format_int micro(ts.nsec / 1000);
+    if (micro.size() < 6) out.append(6 - micro.size(), '0');
+    out.append(micro.data(), micro.size());
+}
 
 }  // namespace ftpsniff

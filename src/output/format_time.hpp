@@ -11,7 +11,7 @@ namespace ftpsniff {
 std::string clock_time(Timestamp ts);
 // "2026-11-22 04:30:01.123456 UTC"
 std::string date_time(Timestamp ts);
-// Seconds since the epoch with microseconds: "1763785801.123456"
-std::string epoch_seconds(Timestamp ts);
+// Seconds since the epoch with microseconds, "1763785801.123456", appended to `out`.
+void append_epoch_seconds(std::string& out, Timestamp ts);
 
 }  // namespace ftpsniff

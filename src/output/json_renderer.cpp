@@ -26,12 +26,31 @@ public:
     }
     JsonLine& num(std::string_view key, std::uint64_t value) {
         name(key);
-        fmt::format_to(std::back_inserter(b_), "{}", value);
+        fmt::format_int text(value);
+        b_.append(text.data(), text.size());
         return *this;
     }
     JsonLine& raw(std::string_view key, std::string_view json) {
         name(key);
         b_ += json;
+        return *this;
+    }
+    // Addresses and times are digits and punctuation: nothing to escape.
+    JsonLine& endpoint(std::string_view key, const Endpoint& ep) {
+        name(key);
+        b_ += '"';
+        append_to(b_, ep);
+        b_ += '"';
+        return *this;
+    }
+    JsonLine& time(std::string_view key, Timestamp ts) {
+        name(key);
+        append_epoch_seconds(b_, ts);
+        return *this;
+    }
+    JsonLine& fixed3(std::string_view key, double value) {
+        name(key);
+        fmt::format_to(std::back_inserter(b_), "{:.3f}", value);
         return *this;
     }
     JsonLine& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
@@ -87,7 +106,7 @@ public:
         } else {
             j.raw("command", "null");
         }
-        if (ev.latency_ms) j.raw("latency_ms", fmt::format("{:.3f}", *ev.latency_ms));
+        if (ev.latency_ms) j.fixed3("latency_ms", *ev.latency_ms);
         j.boolean("greeting", ev.greeting)
             .boolean("uncertain", ev.uncertain)
             .str("class", note.reply_class)
@@ -150,15 +169,15 @@ public:
         } else {
             j.str("command", ev.command);
         }
-        j.str("listener", to_string(ev.listener));
+        j.endpoint("listener", ev.listener);
         if (ev.opener) {
-            j.str("opener", to_string(*ev.opener));
+            j.endpoint("opener", *ev.opener);
         } else {
             j.raw("opener", "null");
         }
         double ms = millis_between(ev.first, ev.last);
         j.num("bytes_to_server", ev.bytes_to_server).num("bytes_to_client", ev.bytes_to_client);
-        j.raw("duration_ms", fmt::format("{:.3f}", ms));
+        j.fixed3("duration_ms", ms);
         if (ms > 0) {
             j.raw("throughput_bps",
                   fmt::format("{:.0f}", static_cast<double>(ev.bytes_to_server + ev.bytes_to_client) * 1000 / ms));
@@ -258,8 +277,8 @@ public:
 private:
     JsonLine head(std::string_view type, const FlowInfo& flow, Timestamp ts) {
         JsonLine j(out_.buffer());
-        j.str("type", type).raw("ts", epoch_seconds(ts)).num("session", flow.id);
-        j.str("client", to_string(flow.client)).str("server", to_string(flow.server));
+        j.str("type", type).time("ts", ts).num("session", flow.id);
+        j.endpoint("client", flow.client).endpoint("server", flow.server);
         return j;
     }
 

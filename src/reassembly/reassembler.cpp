@@ -11,7 +11,7 @@ struct Reassembler::Flow {
     explicit Flow(MemoryBudget& budget) : to_server(budget), to_client(budget) {}
 
     FlowInfo info;
-    std::unique_ptr<StreamHandler> handler;  // null once closed
+    std::unique_ptr<StreamHandler> handler;
     HalfStream to_server;
     HalfStream to_client;
     Timestamp last_seen;
@@ -31,19 +31,22 @@ Reassembler::Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, Memor
     : factory_(std::move(factory)), anomalies_(anomalies), budget_(budget), limits_(limits) {}
 
 Reassembler::~Reassembler() {
-    for (std::size_t i = 0; i < flows_.size(); ++i) budget_.refund(kFlowCost);
+    for (std::size_t i = closed_; i < flows_.size(); ++i) budget_.refund(kFlowCost);
 }
 
-Reassembler::Table::iterator Reassembler::open_flow(const Endpoint& client, const Endpoint& server,
-                                                    const TcpSegment& seg, bool syn) {
+Reassembler::Table::iterator Reassembler::open_flow(const Key& key, const TcpSegment& seg, bool syn) {
     if (flows_.size() >= limits_.max_flows && closed_ > 0) {
-        // Closed tuples are kept only to recognise port reuse: drop them
-        // first. With none there is no point scanning a full table for each
-        // packet of a flow that will be refused.
+        // Tombstones go first. With none there is no point scanning a full
+        // table for each packet of a flow that will be refused.
         for (auto it = flows_.begin(); it != flows_.end();) {
-            auto here = it++;
-            if (!here->second->handler) erase(here);
+            if (it->second.flow) {
+                ++it;
+            } else {
+                flows_.erase(it++);
+            }
         }
+        closed_ = 0;
+        closings_.clear();
     }
     if (flows_.size() >= limits_.max_flows) {
         anomalies_.add(Anomaly::flow_cap_hit);
@@ -54,34 +57,34 @@ Reassembler::Table::iterator Reassembler::open_flow(const Endpoint& client, cons
         return flows_.end();
     }
     auto flow = std::make_unique<Flow>(budget_);
-    flow->info = FlowInfo{next_id_++, client, server, syn, seg.ts};
+    flow->info = FlowInfo{next_id_++, key.first, key.second, syn, seg.ts};
     flow->handler = factory_(flow->info);
-    return flows_.emplace(std::pair{client, server}, std::move(flow)).first;
+    return flows_.insert_or_assign(key, Slot{std::move(flow), {}}).first;
 }
 
 void Reassembler::feed(const TcpSegment& seg, bool to_server) {
-    expire_idle(seg.ts);
-    const Endpoint& client = to_server ? seg.src : seg.dst;
-    const Endpoint& server = to_server ? seg.dst : seg.src;
+    expire(seg.ts);
     bool syn = (seg.flags & tcp_flag::syn) != 0;
     bool opening = syn && (seg.flags & tcp_flag::ack) == 0;
     bool has_bytes = !seg.payload.empty() || seg.missing > 0;
 
-    auto it = flows_.find({client, server});
-    if (it != flows_.end() && !it->second->handler && opening) {
-        erase(it);  // port reuse: a new connection on a closed tuple
+    Key key = to_server ? Key{seg.src, seg.dst} : Key{seg.dst, seg.src};
+    auto it = flows_.find(key);
+    if (it != flows_.end() && !it->second.flow) {
+        if (!opening) return;  // a late packet of a closed connection
+        flows_.erase(it);      // port reuse: a new connection on a closed tuple
+        --closed_;
         it = flows_.end();
     }
     if (it == flows_.end()) {
         // A flow starts at a SYN or at the first byte of payload; stray ACKs
         // and FINs of connections we never saw carry nothing to follow.
         if (!syn && !has_bytes) return;
-        it = open_flow(client, server, seg, syn);
+        it = open_flow(key, seg, syn);
         if (it == flows_.end()) return;
     }
-    Flow& flow = *it->second;
+    Flow& flow = *it->second.flow;
     flow.last_seen = seg.ts;
-    if (!flow.handler) return;
 
     HalfStream& mine = to_server ? flow.to_server : flow.to_client;
     HalfStream& peer = to_server ? flow.to_client : flow.to_server;
@@ -96,9 +99,9 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
     mine.on_segment({*flow.handler, dir, seg.ts, anomalies_}, seg.seq, seg.payload, seg.missing,
                     (seg.flags & tcp_flag::fin) != 0, limits_.out_of_order_bytes);
     if ((seg.flags & tcp_flag::rst) != 0) {
-        close(flow, seg.ts, CloseReason::rst);
+        close(it, seg.ts, CloseReason::rst);
     } else if (mine.finished() && peer.finished()) {
-        close(flow, seg.ts, CloseReason::fin);
+        close(it, seg.ts, CloseReason::fin);
     }
 }
 
@@ -109,11 +112,14 @@ bool Reassembler::toward_server(const TcpSegment& seg) const {
     return seg.dst.port <= seg.src.port;
 }
 
-void Reassembler::close(Flow& flow, Timestamp ts, CloseReason why) {
+void Reassembler::close(Table::iterator it, Timestamp ts, CloseReason why) {
+    Flow& flow = *it->second.flow;
     flow.to_server.flush({*flow.handler, Direction::to_server, ts, anomalies_});
     flow.to_client.flush({*flow.handler, Direction::to_client, ts, anomalies_});
     flow.handler->on_close(ts, why);
-    flow.handler.reset();
+    it->second = Slot{nullptr, ts};
+    budget_.refund(kFlowCost);
+    closings_.emplace_back(it->first, ts);
     ++closed_;
 }
 
@@ -121,34 +127,30 @@ template <class Pick>
 void Reassembler::close_where(Timestamp ts, CloseReason why, Pick&& pick) {
     // In order of first appearance, so the output does not depend on the
     // hash table's layout.
-    std::vector<Flow*> chosen;
-    for (auto& [key, flow] : flows_) {
-        if (flow->handler && pick(*flow)) chosen.push_back(flow.get());
+    std::vector<Table::iterator> chosen;
+    for (auto it = flows_.begin(); it != flows_.end(); ++it) {
+        if (it->second.flow && pick(*it->second.flow)) chosen.push_back(it);
     }
-    std::sort(chosen.begin(), chosen.end(), [](const Flow* a, const Flow* b) { return a->info.id < b->info.id; });
-    for (Flow* f : chosen) close(*f, ts, why);
+    std::sort(chosen.begin(), chosen.end(),
+              [](auto a, auto b) { return a->second.flow->info.id < b->second.flow->info.id; });
+    for (auto it : chosen) close(it, ts, why);
 }
 
-void Reassembler::expire_idle(Timestamp now) {
+void Reassembler::expire(Timestamp now) {
     // Sweeping once per second of capture time keeps this off the per-packet path.
     if (now.sec - last_sweep_sec_ < 1) return;
     last_sweep_sec_ = now.sec;
-    auto idle = [&](const Flow& f) { return now.sec - f.last_seen.sec > limits_.idle_timeout_sec; };
-    close_where(now, CloseReason::idle_timeout, idle);
-    for (auto it = flows_.begin(); it != flows_.end();) {
-        if (idle(*it->second)) {
-            auto gone = it++;
-            erase(gone);
-        } else {
-            ++it;
+    close_where(now, CloseReason::idle_timeout,
+                [&](const Flow& f) { return now.sec - f.last_seen.sec > limits_.idle_timeout_sec; });
+    while (!closings_.empty() && now.sec - closings_.front().second.sec > limits_.time_wait_sec) {
+        auto it = flows_.find(closings_.front().first);
+        // The tuple may have been reused, and closed again later, since.
+        if (it != flows_.end() && !it->second.flow && it->second.closed_at == closings_.front().second) {
+            flows_.erase(it);
+            --closed_;
         }
+        closings_.pop_front();
     }
-}
-
-void Reassembler::erase(Table::iterator it) {
-    if (!it->second->handler) --closed_;
-    budget_.refund(kFlowCost);
-    flows_.erase(it);
 }
 
 void Reassembler::finish(Timestamp ts) {

@@ -188,6 +188,37 @@ TEST_F(ReassemblyTest, SynOnClosedTupleStartsNewFlow) {
     EXPECT_EQ(rec.to_server, "A\nB\n");
 }
 
+TEST_F(ReassemblyTest, LateSegmentOfClosedFlowOpensNothingAndMemoryIsGivenBack) {
+    client(100, "", tcp_flag::syn);
+    server(500, "", tcp_flag::syn | tcp_flag::ack, 101);
+    client(101, "QUIT\r\n", tcp_flag::fin | tcp_flag::ack, 501);
+    server(501, "221 bye\r\n", tcp_flag::fin | tcp_flag::ack, 108);
+    EXPECT_EQ(budget.used(), 0u);
+    client(101, "QUIT\r\n", tcp_flag::fin | tcp_flag::ack, 501);  // retransmitted after the close
+    EXPECT_EQ(rec.ids.size(), 1u);
+    EXPECT_EQ(rec.to_server, "QUIT\r\n");
+}
+
+TEST(Reassembly, ClosedTupleIsForgottenAfterTimeWait) {
+    Recorded rec;
+    AnomalyCounts anomalies;
+    MemoryBudget budget{1 << 20};
+    Reassembler r{[&rec](const FlowInfo& f) {
+                      rec.ids.push_back(f.id);
+                      return std::make_unique<RecordingHandler>(rec);
+                  },
+                  anomalies, budget, ReassemblyLimits{64, 100, 600, 60}};
+    const Endpoint client{IpAddress{4, {10, 0, 0, 1}}, 40000};
+    const Endpoint server{IpAddress{4, {10, 0, 0, 2}}, 21};
+    auto bytes = [](std::string_view s) { return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); };
+    r.feed(TcpSegment{{1000, 0}, client, server, 1, 0, tcp_flag::syn, {}, 0, {}}, true);
+    r.feed(TcpSegment{{1000, 0}, client, server, 2, 0, tcp_flag::rst, bytes("A\n"), 0, {}}, true);
+    r.feed(TcpSegment{{1030, 0}, client, server, 2, 0, 0, bytes("A\n"), 0, {}}, true);  // remembered: ignored
+    EXPECT_EQ(rec.ids.size(), 1u);
+    r.feed(TcpSegment{{1061, 0}, client, server, 2, 0, 0, bytes("A\n"), 0, {}}, true);  // forgotten: picked up
+    EXPECT_EQ(rec.ids, (std::vector<std::uint64_t>{1, 2}));
+}
+
 TEST_F(ReassemblyTest, PureAcksAndKeepAlivesDoNotDisturb) {
     client(100, "", tcp_flag::syn);
     client(101, "AB");
