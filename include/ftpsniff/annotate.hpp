@@ -14,10 +14,11 @@ namespace ftpsniff {
 struct Annotation {
     int code = 0;
     std::string_view reply_class;  // "5xx permanent negative completion"
-    std::string name;
-    std::string meaning;
-    std::string remedy;
-    std::string source;
+    const CodeEntry* entry = nullptr;  // the knowledge base's entry, which holds the texts below
+    std::string_view name;
+    std::string_view meaning;
+    std::string_view remedy;
+    std::string_view source;
     bool known = true;  // false: explained from its digits alone
     std::vector<Diagnosis> diagnoses;
 };

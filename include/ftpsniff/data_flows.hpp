@@ -13,7 +13,7 @@
 #include "ftpsniff/reassembly.hpp"
 
 #include <cstdint>
-#include <map>
+#include <vector>
 
 namespace ftpsniff {
 
@@ -44,12 +44,13 @@ public:
     // A connection to `listener` is expected on behalf of `owner`; a later
     // announcement of the same endpoint replaces it.
     void expect(const Endpoint& listener, std::uint64_t owner);
-    // Forgets what `owner` expected and has not yet seen (its session ended).
-    void forget(std::uint64_t owner);
+    // Forgets that `owner` expected `listener`, if it still waits (its session ended).
+    void forget(const Endpoint& listener, std::uint64_t owner);
 
     // Cheap test for the packet loop: could this segment be ours?
     [[nodiscard]] bool empty() const { return expected_.empty() && flows_.empty(); }
     // Takes the segment if it belongs to an expected or followed connection.
+    // A segment on ports no listener uses is turned away by an array lookup.
     bool feed(const TcpSegment& seg);
     // Reports every connection still open.
     void finish(Timestamp ts);
@@ -70,12 +71,15 @@ private:
 
     static void track(Side& side, const TcpSegment& seg);
     void close(Flows::iterator it, CloseReason why);
+    [[nodiscard]] bool port_in_use(std::uint16_t port) const { return listener_ports_[port] != 0; }
 
     DataFlowEvents& events_;
     AnomalyCounts& anomalies_;
     std::size_t max_entries_;
-    std::map<Endpoint, std::uint64_t> expected_;  // listener -> owner
+    absl::flat_hash_map<Endpoint, std::uint64_t> expected_;  // listener -> owner
     Flows flows_;
+    // Entries in expected_ and flows_ per listener port.
+    std::vector<std::uint32_t> listener_ports_ = std::vector<std::uint32_t>(65536);
 };
 
 }  // namespace ftpsniff

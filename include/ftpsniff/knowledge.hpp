@@ -44,13 +44,27 @@ public:
 
     // The variant for `after` if there is one, else the generic entry, else null.
     [[nodiscard]] const CodeEntry* find(int code, std::string_view after = {}) const;
+    // For a code the base does not list: an entry explained from its digits
+    // alone, made on first use and kept (one per code, at most 1,000 for
+    // three digits). Not thread-safe.
+    [[nodiscard]] const CodeEntry& unlisted(int code) const;
     [[nodiscard]] std::size_t size() const { return entries_.size(); }
     [[nodiscard]] std::vector<const CodeEntry*> entries() const;
     // The entries for `code` after particular commands, by verb.
     [[nodiscard]] std::vector<const CodeEntry*> variants(int code) const;
 
 private:
-    std::map<std::pair<int, std::string>, CodeEntry> entries_;
+    // Finds (code, verb) without making a string of the verb.
+    struct KeyLess {
+        using is_transparent = void;
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const {
+            if (a.first != b.first) return a.first < b.first;
+            return std::string_view(a.second) < std::string_view(b.second);
+        }
+    };
+    std::map<std::pair<int, std::string>, CodeEntry, KeyLess> entries_;
+    mutable std::map<int, CodeEntry> unlisted_;
 };
 
 // "2xx positive completion" etc. (RFC 959 §4.2.1; 6yz from RFC 2228).

@@ -73,11 +73,42 @@ std::vector<const CodeEntry*> KnowledgeBase::variants(int code) const {
 
 const CodeEntry* KnowledgeBase::find(int code, std::string_view after) const {
     if (!after.empty()) {
-        auto it = entries_.find(std::pair{code, std::string(after)});
+        auto it = entries_.find(std::pair{code, after});
         if (it != entries_.end()) return &it->second;
     }
-    auto it = entries_.find(std::pair{code, std::string()});
+    auto it = entries_.find(std::pair{code, std::string_view()});
     return it != entries_.end() ? &it->second : nullptr;
+}
+
+namespace {
+
+// Advice by class for a code the knowledge base does not list (RFC 959 §4.2.1).
+std::string_view class_remedy(int code) {
+    switch (code / 100) {
+    case 1: return "Wait for the final reply to the same command.";
+    case 2: return "Nothing to fix: the command succeeded.";
+    case 3: return "Send the command the server is waiting for (for example PASS, ACCT or RNTO).";
+    case 4: return "A temporary failure: retry the same command later; if it persists, check the server's log.";
+    case 5: return "A permanent failure: do not repeat the command unchanged; read the reply text and the server's log.";
+    default: return "This code is outside RFC 959's classes; read the reply text and the server's documentation.";
+    }
+}
+
+}  // namespace
+
+const CodeEntry& KnowledgeBase::unlisted(int code) const {
+    auto [it, fresh] = unlisted_.try_emplace(code);
+    if (fresh) {
+        CodeEntry& e = it->second;
+        e.code = code;
+        e.name = fmt::format("Unlisted code {}", code);
+        e.meaning = fmt::format("A code the knowledge base does not list. Its first digit makes it {}; its second "
+                                "digit, {}.",
+                                reply_class(code), reply_function(code));
+        e.remedy = std::string(class_remedy(code));
+        e.source = "RFC 959 §4.2.1 (digit meanings)";
+    }
+    return it->second;
 }
 
 std::vector<const CodeEntry*> KnowledgeBase::entries() const {

@@ -10,7 +10,9 @@
 #include "ftpsniff/knowledge.hpp"
 #include "ftpsniff/output.hpp"
 
-#include <unordered_map>
+#include <absl/container/node_hash_map.h>
+
+#include <vector>
 
 namespace ftpsniff {
 
@@ -44,6 +46,7 @@ private:
         std::string transfer;    // the last transfer command
         unsigned open_flows = 0;
         bool ended = false;
+        std::vector<Endpoint> listeners;  // every address announced, to forget at the end
     };
 
     void track_data_channel(Track& t, const ReplyEvent& ev, Annotation& note);
@@ -57,7 +60,7 @@ private:
     bool show_passwords_;
     DiagnoseOptions diagnose_options_;
     DataFlowTable data_flows_;
-    std::unordered_map<std::uint64_t, Track> tracks_;
+    absl::node_hash_map<std::uint64_t, Track> tracks_;  // references stay valid as it grows
 };
 
 }  // namespace ftpsniff

@@ -5,6 +5,7 @@
 
 #include "ftpsniff/escape.hpp"
 
+#include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
 namespace ftpsniff {
@@ -51,6 +52,13 @@ public:
     JsonLine& fixed3(std::string_view key, double value) {
         name(key);
         fmt::format_to(std::back_inserter(b_), "{:.3f}", value);
+        return *this;
+    }
+    // Members already written as JSON ("a":1,"b":2).
+    JsonLine& members(std::string_view json) {
+        if (!first_) b_ += ',';
+        first_ = false;
+        b_ += json;
         return *this;
     }
     JsonLine& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
@@ -109,12 +117,7 @@ public:
         if (ev.latency_ms) j.fixed3("latency_ms", *ev.latency_ms);
         j.boolean("greeting", ev.greeting)
             .boolean("uncertain", ev.uncertain)
-            .str("class", note.reply_class)
-            .str("name", note.name)
-            .str("meaning", note.meaning)
-            .str("remedy", note.remedy)
-            .str("source", note.source)
-            .boolean("known_code", note.known)
+            .members(explanation(note))
             .boolean("complete", ev.reply.complete)
             .boolean("truncated", ev.reply.truncated);
         std::string diagnoses = "[";
@@ -275,6 +278,19 @@ public:
     }
 
 private:
+    // The knowledge base's texts for a reply, escaped once per entry: they
+    // are most of each reply's record.
+    const std::string& explanation(const Annotation& note) {
+        auto [it, fresh] = explanations_.try_emplace(note.entry);
+        if (fresh) {
+            JsonLine j(it->second);
+            j.str("class", note.reply_class).str("name", note.name).str("meaning", note.meaning);
+            j.str("remedy", note.remedy).str("source", note.source).boolean("known_code", note.known);
+            it->second.erase(0, 1);  // the members alone, without the object's brace
+        }
+        return it->second;
+    }
+
     JsonLine head(std::string_view type, const FlowInfo& flow, Timestamp ts) {
         JsonLine j(out_.buffer());
         j.str("type", type).time("ts", ts).num("session", flow.id);
@@ -283,6 +299,7 @@ private:
     }
 
     BufferedFile out_;
+    absl::flat_hash_map<const CodeEntry*, std::string> explanations_;
 };
 
 }  // namespace

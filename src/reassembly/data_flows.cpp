@@ -1,6 +1,7 @@
 #include "ftpsniff/data_flows.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <vector>
 
 namespace ftpsniff {
@@ -10,11 +11,15 @@ void DataFlowTable::expect(const Endpoint& listener, std::uint64_t owner) {
         anomalies_.add(Anomaly::data_flow_cap_hit);
         return;
     }
-    expected_[listener] = owner;
+    auto [it, fresh] = expected_.insert_or_assign(listener, owner);
+    if (fresh) ++listener_ports_[listener.port];
 }
 
-void DataFlowTable::forget(std::uint64_t owner) {
-    std::erase_if(expected_, [owner](const auto& e) { return e.second == owner; });
+void DataFlowTable::forget(const Endpoint& listener, std::uint64_t owner) {
+    auto it = expected_.find(listener);
+    if (it == expected_.end() || it->second != owner) return;
+    expected_.erase(it);
+    --listener_ports_[listener.port];
 }
 
 void DataFlowTable::track(Side& side, const TcpSegment& seg) {
@@ -30,6 +35,7 @@ void DataFlowTable::track(Side& side, const TcpSegment& seg) {
 }
 
 bool DataFlowTable::feed(const TcpSegment& seg) {
+    if (!port_in_use(seg.src.port) && !port_in_use(seg.dst.port)) return false;
     Flows::iterator it = flows_.find({seg.src, seg.dst});
     bool to_listener = true;
     if (it == flows_.end()) {
@@ -45,7 +51,7 @@ bool DataFlowTable::feed(const TcpSegment& seg) {
         flow.report.opener = seg.src;
         flow.report.listener = seg.dst;
         flow.report.first = seg.ts;
-        expected_.erase(expected);  // an announced port serves one connection
+        expected_.erase(expected);  // an announced port serves one connection; its count passes to the flow
         it = flows_.emplace(std::pair{seg.src, seg.dst}, flow).first;
         to_listener = true;
         events_.on_data_flow_open(flow.report);
@@ -67,6 +73,7 @@ void DataFlowTable::close(Flows::iterator it, CloseReason why) {
     flow.report.bytes_to_opener = flow.to_opener.bytes();
     flow.report.end = why;
     DataFlowReport report = flow.report;
+    --listener_ports_[report.listener.port];
     flows_.erase(it);
     events_.on_data_flow_end(report);
 }
