@@ -42,6 +42,8 @@ struct Reply {
 
     // The message: each line's text with the code prefix removed, joined by "\n".
     [[nodiscard]] std::string text() const;
+    // Line `i` of the message (no copy).
+    [[nodiscard]] std::string_view text_line(std::size_t i) const;
 };
 
 struct ReplyLimits {

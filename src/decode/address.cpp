@@ -1,13 +1,21 @@
 #include "ftpsniff/decode.hpp"
 
-#include <fmt/format.h>
-
 namespace ftpsniff {
 
 namespace {
 
 // RFC 5952 §4: lower-case hex, no leading zeros, the longest run (first on a
 // tie) of two or more zero groups becomes "::".
+void append_hex(std::string& out, unsigned group) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    bool started = false;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+        unsigned nibble = (group >> shift) & 0xf;
+        started = started || nibble != 0 || shift == 0;
+        if (started) out += kHex[nibble];
+    }
+}
+
 void append_ipv6(std::string& out, const std::array<std::uint8_t, 16>& b) {
     std::array<unsigned, 8> g{};
     for (int i = 0; i < 8; ++i) g[i] = static_cast<unsigned>(b[2 * i] << 8 | b[2 * i + 1]);
@@ -27,7 +35,7 @@ void append_ipv6(std::string& out, const std::array<std::uint8_t, 16>& b) {
             continue;
         }
         if (i > 0 && i != best + best_len) out += ':';
-        fmt::format_to(std::back_inserter(out), "{:x}", g[i]);
+        append_hex(out, g[i]);
     }
 }
 

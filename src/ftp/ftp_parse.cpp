@@ -34,19 +34,23 @@ std::optional<ReplyLine> parse_reply_line(std::string_view line) {
     return ReplyLine{code, line[3], line.substr(4)};
 }
 
-std::string Reply::text() const {
-    std::string out;
+std::string_view Reply::text_line(std::size_t i) const {
     const char digits[3] = {static_cast<char>('0' + code / 100 % 10), static_cast<char>('0' + code / 10 % 10),
                             static_cast<char>('0' + code % 10)};
     const std::string_view prefix(digits, 3);
+    std::string_view l = lines[i];
+    // The first and last lines always carry the code; inner lines may.
+    if (l.size() >= 3 && l.substr(0, 3) == prefix && (l.size() == 3 || l[3] == ' ' || l[3] == '-')) {
+        l.remove_prefix(l.size() == 3 ? 3 : 4);
+    }
+    return l;
+}
+
+std::string Reply::text() const {
+    std::string out;
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        std::string_view l = lines[i];
-        // The first and last lines always carry the code; inner lines may.
-        if (l.size() >= 3 && l.substr(0, 3) == prefix && (l.size() == 3 || l[3] == ' ' || l[3] == '-')) {
-            l.remove_prefix(l.size() == 3 ? 3 : 4);
-        }
         if (i > 0) out += '\n';
-        out += l;
+        out += text_line(i);
     }
     return out;
 }

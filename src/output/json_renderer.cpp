@@ -6,7 +6,10 @@
 #include "ftpsniff/escape.hpp"
 
 #include <absl/container/flat_hash_map.h>
+#include <fmt/compile.h>
 #include <fmt/format.h>
+
+#include <array>
 
 namespace ftpsniff {
 
@@ -51,7 +54,24 @@ public:
     }
     JsonLine& fixed3(std::string_view key, double value) {
         name(key);
-        fmt::format_to(std::back_inserter(b_), "{:.3f}", value);
+        char text[64];  // a double's integer part has at most 309 digits, but times here stay far below 10^50
+        auto r = fmt::format_to_n(text, sizeof text, FMT_COMPILE("{:.3f}"), value);
+        if (r.size > sizeof text) {
+            fmt::format_to(std::back_inserter(b_), "{:.3f}", value);
+        } else {
+            b_.append(text, r.size);
+        }
+        return *this;
+    }
+    // A reply's message, escaped line by line (Reply::text() without the copy).
+    JsonLine& reply_text(std::string_view key, const Reply& reply) {
+        name(key);
+        b_ += '"';
+        for (std::size_t i = 0; i < reply.lines.size(); ++i) {
+            if (i > 0) b_ += "\\n";
+            append_json_escaped(b_, reply.text_line(i));
+        }
+        b_ += '"';
         return *this;
     }
     // Members already written as JSON ("a":1,"b":2).
@@ -108,7 +128,7 @@ public:
     void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
         JsonLine j = head("reply", flow, ev.ts);
         j.num("code", static_cast<std::uint64_t>(ev.reply.code)).str_array("lines", ev.reply.lines);
-        j.str("text", ev.reply.text());
+        j.reply_text("text", ev.reply);
         if (ev.command) {
             j.str("command", *ev.command);
         } else {
@@ -293,13 +313,31 @@ private:
 
     JsonLine head(std::string_view type, const FlowInfo& flow, Timestamp ts) {
         JsonLine j(out_.buffer());
-        j.str("type", type).time("ts", ts).num("session", flow.id);
-        j.endpoint("client", flow.client).endpoint("server", flow.server);
+        j.str("type", type).time("ts", ts).members(session_members(flow));
         return j;
+    }
+
+    // "session":N,"client":"...","server":"...", written once per session
+    // while it is among the recent ones: every record of a session repeats it.
+    const std::string& session_members(const FlowInfo& flow) {
+        Recent& r = recent_[flow.id % recent_.size()];
+        if (r.id != flow.id || r.members.empty()) {
+            r.id = flow.id;
+            r.members.clear();
+            JsonLine j(r.members);
+            j.num("session", flow.id).endpoint("client", flow.client).endpoint("server", flow.server);
+            r.members.erase(0, 1);
+        }
+        return r.members;
     }
 
     BufferedFile out_;
     absl::flat_hash_map<const CodeEntry*, std::string> explanations_;
+    struct Recent {
+        std::uint64_t id = 0;
+        std::string members;
+    };
+    std::array<Recent, 4096> recent_;
 };
 
 }  // namespace
