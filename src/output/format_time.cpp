@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdint>
 #include <ctime>
 
 namespace ftpsniff {
@@ -25,6 +27,26 @@ std::string clock_time(Timestamp ts) {
 std::string date_time(Timestamp ts) {
     std::tm tm = utc(ts);
     return fmt::format("{:04}-{:02}-{:02} {} UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, clock_time(ts));
+}
+
+void append_millis(std::string& out, double ms) {
+    // Below 10^12 the product is off by at most 10^-4 from the exact one, so
+    // whenever it lies clearly away from a tie its rounding is the right one.
+    double scaled = ms * 1000;
+    double whole = std::nearbyint(scaled);
+    if (!(std::fabs(scaled) < 1e12) || std::fabs(scaled - whole) >= 0.499) {
+        fmt::format_to(std::back_inserter(out), "{:.3f}", ms);
+        return;
+    }
+    if (std::signbit(ms)) out += '-';
+    auto thousandths = static_cast<std::uint64_t>(std::fabs(whole));
+    fmt::format_int units(thousandths / 1000);
+    out.append(units.data(), units.size());
+    unsigned frac = static_cast<unsigned>(thousandths % 1000);
+    out += '.';
+    out += static_cast<char>('0' + frac / 100);
+    out += static_cast<char>('0' + frac / 10 % 10);
+    out += static_cast<char>('0' + frac % 10);
 }
 
 void append_epoch_seconds(std::string& out, Timestamp ts) {

@@ -6,7 +6,6 @@
 #include "ftpsniff/escape.hpp"
 
 #include <absl/container/flat_hash_map.h>
-#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <array>
@@ -52,15 +51,9 @@ public:
         append_epoch_seconds(b_, ts);
         return *this;
     }
-    JsonLine& fixed3(std::string_view key, double value) {
+    JsonLine& millis(std::string_view key, double value) {
         name(key);
-        char text[64];  // a double's integer part has at most 309 digits, but times here stay far below 10^50
-        auto r = fmt::format_to_n(text, sizeof text, FMT_COMPILE("{:.3f}"), value);
-        if (r.size > sizeof text) {
-            fmt::format_to(std::back_inserter(b_), "{:.3f}", value);
-        } else {
-            b_.append(text, r.size);
-        }
+        append_millis(b_, value);
         return *this;
     }
     // A reply's message, escaped line by line (Reply::text() without the copy).
@@ -134,7 +127,7 @@ public:
         } else {
             j.raw("command", "null");
         }
-        if (ev.latency_ms) j.fixed3("latency_ms", *ev.latency_ms);
+        if (ev.latency_ms) j.millis("latency_ms", *ev.latency_ms);
         j.boolean("greeting", ev.greeting)
             .boolean("uncertain", ev.uncertain)
             .members(explanation(note))
@@ -200,7 +193,7 @@ public:
         }
         double ms = millis_between(ev.first, ev.last);
         j.num("bytes_to_server", ev.bytes_to_server).num("bytes_to_client", ev.bytes_to_client);
-        j.fixed3("duration_ms", ms);
+        j.millis("duration_ms", ms);
         if (ms > 0) {
             j.raw("throughput_bps",
                   fmt::format("{:.0f}", static_cast<double>(ev.bytes_to_server + ev.bytes_to_client) * 1000 / ms));
