@@ -92,11 +92,7 @@ public:
 
 private:
     using Key = std::pair<Endpoint, Endpoint>;
-    struct Slot {
-        std::unique_ptr<Flow> flow;  // null: a tombstone
-        Timestamp closed_at;
-    };
-    using Table = EndpointPairMap<Slot>;
+    using Table = EndpointPairMap<std::unique_ptr<Flow>>;
 
     Table::iterator open_flow(const Key& key, const TcpSegment& seg, bool syn);
     void close(Table::iterator it, Timestamp ts, CloseReason why);
@@ -111,8 +107,8 @@ private:
     ReassemblyLimits limits_;
     std::uint64_t next_id_ = 1;
     std::int64_t last_sweep_sec_ = 0;
-    Table flows_;
-    std::size_t closed_ = 0;                          // tombstones in the table
+    Table flows_;                                     // open flows: a small table that stays in cache
+    EndpointPairMap<Timestamp> closed_;               // tombstones: when each closed
     std::deque<std::pair<Key, Timestamp>> closings_;  // oldest first, to expire tombstones
 };
 

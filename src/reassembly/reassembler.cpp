@@ -31,21 +31,12 @@ Reassembler::Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, Memor
     : factory_(std::move(factory)), anomalies_(anomalies), budget_(budget), limits_(limits) {}
 
 Reassembler::~Reassembler() {
-    for (std::size_t i = closed_; i < flows_.size(); ++i) budget_.refund(kFlowCost);
+    for (std::size_t i = 0; i < flows_.size(); ++i) budget_.refund(kFlowCost);
 }
 
 Reassembler::Table::iterator Reassembler::open_flow(const Key& key, const TcpSegment& seg, bool syn) {
-    if (flows_.size() >= limits_.max_flows && closed_ > 0) {
-        // Tombstones go first. With none there is no point scanning a full
-        // table for each packet of a flow that will be refused.
-        for (auto it = flows_.begin(); it != flows_.end();) {
-            if (it->second.flow) {
-                ++it;
-            } else {
-                flows_.erase(it++);
-            }
-        }
-        closed_ = 0;
+    if (flows_.size() + closed_.size() >= limits_.max_flows) {
+        closed_.clear();  // tombstones go first
         closings_.clear();
     }
     if (flows_.size() >= limits_.max_flows) {
@@ -59,7 +50,7 @@ Reassembler::Table::iterator Reassembler::open_flow(const Key& key, const TcpSeg
     auto flow = std::make_unique<Flow>(budget_);
     flow->info = FlowInfo{next_id_++, key.first, key.second, syn, seg.ts};
     flow->handler = factory_(flow->info);
-    return flows_.insert_or_assign(key, Slot{std::move(flow), {}}).first;
+    return flows_.emplace(key, std::move(flow)).first;
 }
 
 void Reassembler::feed(const TcpSegment& seg, bool to_server) {
@@ -70,11 +61,11 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
 
     Key key = to_server ? Key{seg.src, seg.dst} : Key{seg.dst, seg.src};
     auto it = flows_.find(key);
-    if (it != flows_.end() && !it->second.flow) {
-        if (!opening) return;  // a late packet of a closed connection
-        flows_.erase(it);      // port reuse: a new connection on a closed tuple
-        --closed_;
-        it = flows_.end();
+    if (it == flows_.end() && !closed_.empty()) {
+        if (auto dead = closed_.find(key); dead != closed_.end()) {
+            if (!opening) return;  // a late packet of a closed connection
+            closed_.erase(dead);   // port reuse: a new connection on a closed tuple
+        }
     }
     if (it == flows_.end()) {
         // A flow starts at a SYN or at the first byte of payload; stray ACKs
@@ -83,7 +74,7 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
         it = open_flow(key, seg, syn);
         if (it == flows_.end()) return;
     }
-    Flow& flow = *it->second.flow;
+    Flow& flow = *it->second;
     flow.last_seen = seg.ts;
 
     HalfStream& mine = to_server ? flow.to_server : flow.to_client;
@@ -106,21 +97,21 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
 }
 
 bool Reassembler::toward_server(const TcpSegment& seg) const {
-    if (flows_.contains({seg.src, seg.dst})) return true;
-    if (flows_.contains({seg.dst, seg.src})) return false;
+    if (flows_.contains({seg.src, seg.dst}) || closed_.contains({seg.src, seg.dst})) return true;
+    if (flows_.contains({seg.dst, seg.src}) || closed_.contains({seg.dst, seg.src})) return false;
     if ((seg.flags & tcp_flag::syn) != 0) return (seg.flags & tcp_flag::ack) == 0;
     return seg.dst.port <= seg.src.port;
 }
 
 void Reassembler::close(Table::iterator it, Timestamp ts, CloseReason why) {
-    Flow& flow = *it->second.flow;
+    Flow& flow = *it->second;
     flow.to_server.flush({*flow.handler, Direction::to_server, ts, anomalies_});
     flow.to_client.flush({*flow.handler, Direction::to_client, ts, anomalies_});
     flow.handler->on_close(ts, why);
-    it->second = Slot{nullptr, ts};
-    budget_.refund(kFlowCost);
+    closed_.insert_or_assign(it->first, ts);
     closings_.emplace_back(it->first, ts);
-    ++closed_;
+    budget_.refund(kFlowCost);
+    flows_.erase(it);  // other iterators stay valid: close_where holds some
 }
 
 template <class Pick>
@@ -129,10 +120,9 @@ void Reassembler::close_where(Timestamp ts, CloseReason why, Pick&& pick) {
     // hash table's layout.
     std::vector<Table::iterator> chosen;
     for (auto it = flows_.begin(); it != flows_.end(); ++it) {
-        if (it->second.flow && pick(*it->second.flow)) chosen.push_back(it);
+        if (pick(*it->second)) chosen.push_back(it);
     }
-    std::sort(chosen.begin(), chosen.end(),
-              [](auto a, auto b) { return a->second.flow->info.id < b->second.flow->info.id; });
+    std::sort(chosen.begin(), chosen.end(), [](auto a, auto b) { return a->second->info.id < b->second->info.id; });
     for (auto it : chosen) close(it, ts, why);
 }
 
@@ -143,12 +133,9 @@ void Reassembler::expire(Timestamp now) {
     close_where(now, CloseReason::idle_timeout,
                 [&](const Flow& f) { return now.sec - f.last_seen.sec > limits_.idle_timeout_sec; });
     while (!closings_.empty() && now.sec - closings_.front().second.sec > limits_.time_wait_sec) {
-        auto it = flows_.find(closings_.front().first);
+        auto it = closed_.find(closings_.front().first);
         // The tuple may have been reused, and closed again later, since.
-        if (it != flows_.end() && !it->second.flow && it->second.closed_at == closings_.front().second) {
-            flows_.erase(it);
-            --closed_;
-        }
+        if (it != closed_.end() && it->second == closings_.front().second) closed_.erase(it);
         closings_.pop_front();
     }
 }
