@@ -1,5 +1,7 @@
 #include "ftpsniff/capture.hpp"
 
+#include "read_ahead.hpp"
+
 #include <pcap/pcap.h>
 
 #include <cstdio>
@@ -8,11 +10,13 @@ namespace ftpsniff {
 
 struct PcapReader::Impl {
     pcap_t* handle = nullptr;
+    std::unique_ptr<ReadAhead> ahead;  // for a file; a pipe or an interface is read as packets come
     std::optional<std::string> cut;
     std::string source;
     bool live = false;
 
     ~Impl() {
+        ahead.reset();  // stops its thread before the handle closes
         if (handle != nullptr) pcap_close(handle);
     }
 };
@@ -33,6 +37,7 @@ PcapReader PcapReader::open_file(const std::string& path) {
         throw CaptureError(shown + ": " + err);
     }
     impl->source = path;
+    if (path != "-") impl->ahead = std::make_unique<ReadAhead>(impl->handle);
     return PcapReader(std::move(impl));
 }
 
@@ -107,6 +112,11 @@ PcapReader PcapReader::open_live(const LiveOptions& opts) {
 }
 
 ReadResult PcapReader::read(RawFrame& out) {
+    if (impl_->ahead) {
+        if (impl_->ahead->next(out)) return ReadResult::frame;
+        impl_->cut = impl_->ahead->cut();
+        return ReadResult::end;
+    }
     pcap_pkthdr* hdr = nullptr;
     const u_char* data = nullptr;
     int rc = pcap_next_ex(impl_->handle, &hdr, &data);
