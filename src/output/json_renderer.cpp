@@ -128,19 +128,19 @@ public:
             j.raw("command", "null");
         }
         if (ev.latency_ms) j.millis("latency_ms", *ev.latency_ms);
-        j.boolean("greeting", ev.greeting)
-            .boolean("uncertain", ev.uncertain)
-            .members(explanation(note))
-            .boolean("complete", ev.reply.complete)
-            .boolean("truncated", ev.reply.truncated);
-        std::string diagnoses = "[";
-        for (const Diagnosis& d : note.diagnoses) {
-            if (diagnoses.size() > 1) diagnoses += ',';
-            JsonLine o(diagnoses);
-            o.str("id", d.id).str("message", d.message).str("remedy", d.remedy).close();
+        j.members(explanation(ev, note));
+        if (note.diagnoses.empty()) {
+            j.raw("diagnoses", "[]").end();
+        } else {
+            std::string diagnoses = "[";
+            for (const Diagnosis& d : note.diagnoses) {
+                if (diagnoses.size() > 1) diagnoses += ',';
+                JsonLine o(diagnoses);
+                o.str("id", d.id).str("message", d.message).str("remedy", d.remedy).close();
+            }
+            diagnoses += ']';
+            j.raw("diagnoses", diagnoses).end();
         }
-        diagnoses += ']';
-        j.raw("diagnoses", diagnoses).end();
         out_.commit();
     }
 
@@ -291,14 +291,19 @@ public:
     }
 
 private:
-    // The knowledge base's texts for a reply, escaped once per entry: they
-    // are most of each reply's record.
-    const std::string& explanation(const Annotation& note) {
-        auto [it, fresh] = explanations_.try_emplace(note.entry);
+    // The knowledge base's texts for a reply with the flags around them,
+    // escaped once per entry and combination of flags: they are most of
+    // each reply's record.
+    const std::string& explanation(const ReplyEvent& ev, const Annotation& note) {
+        unsigned flags = (ev.greeting ? 1u : 0u) | (ev.uncertain ? 2u : 0u) | (ev.reply.complete ? 4u : 0u) |
+                         (ev.reply.truncated ? 8u : 0u);
+        auto [it, fresh] = explanations_.try_emplace(std::pair{note.entry, flags});
         if (fresh) {
             JsonLine j(it->second);
+            j.boolean("greeting", ev.greeting).boolean("uncertain", ev.uncertain);
             j.str("class", note.reply_class).str("name", note.name).str("meaning", note.meaning);
             j.str("remedy", note.remedy).str("source", note.source).boolean("known_code", note.known);
+            j.boolean("complete", ev.reply.complete).boolean("truncated", ev.reply.truncated);
             it->second.erase(0, 1);  // the members alone, without the object's brace
         }
         return it->second;
@@ -325,7 +330,7 @@ private:
     }
 
     BufferedFile out_;
-    absl::flat_hash_map<const CodeEntry*, std::string> explanations_;
+    absl::flat_hash_map<std::pair<const CodeEntry*, unsigned>, std::string> explanations_;
     struct Recent {
         std::uint64_t id = 0;
         std::string members;
