@@ -30,7 +30,12 @@ constexpr int kMaxVlanTags = 4;
 
 enum class Network : std::uint8_t { ipv4, ipv6, other };
 
-Decoded anomaly(Anomaly a) { return Decoded{DecodeStatus::anomaly, a, {}}; }
+// Marks `d` as an anomaly. Every path of decode_headers returns its one
+// object, so the compiler builds it in place instead of copying it.
+void failed(Decoded& d, Anomaly a) {
+    d.status = DecodeStatus::anomaly;
+    d.anomaly = a;
+}
 
 Network from_ethertype(std::uint16_t type) {
     if (type == kEtherIpv4) return Network::ipv4;
@@ -231,12 +236,18 @@ Decoded decode_headers(const RawFrame& frame, IpDefragmenter& defrag) {
     Decoded out;
     ByteCursor cur(frame.bytes);
     Network net = Network::other;
-    if (!skip_link(frame.linktype, cur, net)) return anomaly(Anomaly::truncated_link_header);
+    if (!skip_link(frame.linktype, cur, net)) {
+        failed(out, Anomaly::truncated_link_header);
+        return out;
+    }
     if (net == Network::other) return out;
 
     TcpSegment& seg = out.segment;
     IpResult ip = net == Network::ipv4 ? decode_ipv4(frame, cur, seg, defrag) : decode_ipv6(frame, cur, seg, defrag);
-    if (!ip.ok) return anomaly(ip.why);
+    if (!ip.ok) {
+        failed(out, ip.why);
+        return out;
+    }
     if (ip.held) {
         out.status = DecodeStatus::fragment_held;
         return out;
@@ -247,12 +258,17 @@ Decoded decode_headers(const RawFrame& frame, IpDefragmenter& defrag) {
     std::uint8_t offset = 0;
     if (!tcp.be16(seg.src.port) || !tcp.be16(seg.dst.port) || !tcp.be32(seg.seq) || !tcp.be32(seg.ack) ||
         !tcp.u8(offset) || !tcp.u8(seg.flags)) {
-        return anomaly(Anomaly::truncated_tcp_header);
+        failed(out, Anomaly::truncated_tcp_header);
+        return out;
     }
     std::size_t hlen = (offset >> 4) * 4u;
-    if (hlen < 20) return anomaly(Anomaly::bad_tcp_data_offset);
+    if (hlen < 20) {
+        failed(out, Anomaly::bad_tcp_data_offset);
+        return out;
+    }
     if (!tcp.skip(hlen - 14)) {
-        return anomaly(ip.missing > 0 ? Anomaly::truncated_tcp_header : Anomaly::bad_tcp_data_offset);
+        failed(out, ip.missing > 0 ? Anomaly::truncated_tcp_header : Anomaly::bad_tcp_data_offset);
+        return out;
     }
     seg.ts = frame.ts;
     seg.header = ip.payload.first(hlen);
