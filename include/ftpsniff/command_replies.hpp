@@ -2,7 +2,8 @@
 // from data/command_replies.tsv, which the build compiles in.
 #pragma once
 
-#include <map>
+#include <absl/container/flat_hash_map.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +24,7 @@ public:
     [[nodiscard]] std::vector<std::string> verbs() const;
 
 private:
-    std::map<std::string, std::vector<int>, std::less<>> rows_;  // sorted codes, `*` merged in
+    absl::flat_hash_map<std::string, std::vector<int>> rows_;  // sorted codes, `*` merged in
 };
 
 }  // namespace ftpsniff

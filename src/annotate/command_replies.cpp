@@ -47,7 +47,7 @@ CommandReplies CommandReplies::parse(std::string_view tsv, std::string_view orig
             reader.fail(fmt::format("'{}' is listed twice", fields[0]));
         }
     }
-    if (auto it = table.rows_.find(kAnyCommand); it != table.rows_.end()) {
+    if (auto it = table.rows_.find(std::string(kAnyCommand)); it != table.rows_.end()) {
         any = std::move(it->second);
         table.rows_.erase(it);
     }
@@ -65,7 +65,8 @@ const CommandReplies& CommandReplies::builtin() {
 }
 
 const std::vector<int>* CommandReplies::replies_of(std::string_view verb) const {
-    auto it = rows_.find(verb);
+    // Abseil here has its own string_view type, which a std::string_view does not convert to.
+    auto it = rows_.find(absl::string_view(verb.data(), verb.size()));
     return it == rows_.end() ? nullptr : &it->second;
 }
 
@@ -76,6 +77,7 @@ bool CommandReplies::allows(const std::vector<int>& codes, int code) const {
 std::vector<std::string> CommandReplies::verbs() const {
     std::vector<std::string> out;
     for (const auto& [verb, codes] : rows_) out.push_back(verb);
+    std::sort(out.begin(), out.end());
     return out;
 }
 

@@ -10,7 +10,7 @@
 #include "ftpsniff/knowledge.hpp"
 #include "ftpsniff/output.hpp"
 
-#include <absl/container/node_hash_map.h>
+#include <absl/container/flat_hash_map.h>
 
 #include <vector>
 
@@ -60,7 +60,7 @@ private:
     bool show_passwords_;
     DiagnoseOptions diagnose_options_;
     DataFlowTable data_flows_;
-    absl::node_hash_map<std::uint64_t, Track> tracks_;  // references stay valid as it grows
+    absl::flat_hash_map<std::uint64_t, Track> tracks_;  // a Track& is never held across an insertion
 };
 
 }  // namespace ftpsniff
