@@ -1,0 +1,92 @@
+// Reading capture files: every frame comes back as written, in order,
+// across the read-ahead ring's chunks, and a file cut mid-record says so.
+#include "../support/capture_builder.hpp"
+
+#include "ftpsniff/capture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+namespace ftpsniff {
+namespace {
+
+class TempFile {
+public:
+    explicit TempFile(const test::Bytes& bytes) {
+        int fd = mkstemp(path_);
+        close(fd);
+        std::ofstream(path_, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                     static_cast<std::streamsize>(bytes.size()));
+    }
+    ~TempFile() { std::remove(path_); }
+    [[nodiscard]] std::string path() const { return path_; }
+
+private:
+    char path_[32] = "/tmp/ftpsniff-read-XXXXXX";
+};
+
+// Frame i holds i in its first four bytes and is 60 + i % spread bytes long.
+test::PcapWriter numbered(std::uint32_t frames, std::uint32_t spread = 1400) {
+    test::PcapWriter w(1);
+    for (std::uint32_t i = 0; i < frames; ++i) {
+        test::Bytes f(60 + i % spread, static_cast<std::uint8_t>(i));
+        for (int k = 0; k < 4; ++k) f[k] = static_cast<std::uint8_t>(i >> (8 * k));
+        w.add(f);
+    }
+    return w;
+}
+
+// Large frames fill the read-ahead's chunks by bytes, 60-byte ones by count.
+class ReadEveryFrame : public testing::TestWithParam<std::uint32_t> {};
+
+TEST_P(ReadEveryFrame, InOrderAcrossChunks) {
+    constexpr std::uint32_t kFrames = 50000;
+    const std::uint32_t spread = GetParam();
+    TempFile file(numbered(kFrames, spread).bytes());
+    PcapReader reader = PcapReader::open_file(file.path());
+    RawFrame frame;
+    std::uint32_t n = 0;
+    Timestamp last{};
+    while (reader.read(frame) == ReadResult::frame) {
+        ASSERT_EQ(frame.caplen, 60 + n % spread) << n;
+        ASSERT_EQ(frame.bytes.size(), frame.caplen);
+        std::uint32_t id = 0;
+        for (int k = 0; k < 4; ++k) id |= static_cast<std::uint32_t>(frame.bytes[k]) << (8 * k);
+        ASSERT_EQ(id, n);
+        ASSERT_EQ(frame.bytes.back(), static_cast<std::uint8_t>(n));
+        ASSERT_GT(frame.ts, last);
+        last = frame.ts;
+        ++n;
+    }
+    EXPECT_EQ(n, kFrames);
+    EXPECT_FALSE(reader.cut());
+}
+
+INSTANTIATE_TEST_SUITE_P(PcapReader, ReadEveryFrame, testing::Values(1u, 1400u));
+
+TEST(PcapReader, FileCutInsideARecordEndsWithTheFramesBeforeIt) {
+    test::Bytes bytes = numbered(30000).bytes();
+    bytes.resize(bytes.size() - 10);  // the last record loses its tail
+    TempFile file(bytes);
+    PcapReader reader = PcapReader::open_file(file.path());
+    RawFrame frame;
+    std::uint32_t n = 0;
+    while (reader.read(frame) == ReadResult::frame) ++n;
+    EXPECT_EQ(n, 29999u);
+    EXPECT_TRUE(reader.cut());
+}
+
+TEST(PcapReader, StoppingEarlyEndsTheReaderCleanly) {
+    TempFile file(numbered(50000).bytes());
+    for (int i = 0; i < 20; ++i) {
+        PcapReader reader = PcapReader::open_file(file.path());
+        RawFrame frame;
+        ASSERT_EQ(reader.read(frame), ReadResult::frame);
+    }  // each reader is destroyed while its thread still has a file to read
+}
+
+}  // namespace
+}  // namespace ftpsniff
