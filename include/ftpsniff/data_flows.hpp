@@ -44,8 +44,8 @@ public:
     // A connection to `listener` is expected on behalf of `owner`; a later
     // announcement of the same endpoint replaces it.
     void expect(const Endpoint& listener, std::uint64_t owner);
-    // Forgets that `owner` expected `listener`, if it still waits (its session ended).
-    void forget(const Endpoint& listener, std::uint64_t owner);
+    // Forgets what `owner` expected and has not yet seen (its session ended).
+    void forget(std::uint64_t owner);
 
     // Cheap test for the packet loop: could this segment be ours?
     [[nodiscard]] bool empty() const { return expected_.empty() && flows_.empty(); }
@@ -77,6 +77,9 @@ private:
     AnomalyCounts& anomalies_;
     std::size_t max_entries_;
     absl::flat_hash_map<Endpoint, std::uint64_t> expected_;  // listener -> owner
+    // What each owner announced, so forget() need not scan expected_. Entries
+    // since taken by a connection or another owner are pruned as a list grows.
+    absl::flat_hash_map<std::uint64_t, std::vector<Endpoint>> announced_;
     Flows flows_;
     // Entries in expected_ and flows_ per listener port.
     std::vector<std::uint32_t> listener_ports_ = std::vector<std::uint32_t>(65536);

@@ -100,6 +100,7 @@ private:
     template <class Pick>
     void close_where(Timestamp ts, CloseReason why, Pick&& pick);
     void expire(Timestamp now);
+    void forget_oldest_closing();
 
     HandlerFactory factory_;
     AnomalyCounts& anomalies_;

@@ -5,8 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace ftpsniff {
 
 namespace {
@@ -88,7 +86,6 @@ void Annotator::announce(Track& t, bool passive, const Endpoint& listener) {
     t.listener = listener;
     t.announced = true;
     t.opened = false;
-    if (std::find(t.listeners.begin(), t.listeners.end(), listener) == t.listeners.end()) t.listeners.push_back(listener);
     data_flows_.expect(listener, t.flow.id);
 }
 
@@ -133,10 +130,8 @@ void Annotator::on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason w
     if (state.login == LoginState::logged_in) ++run_.logins_ok;
     if (state.login == LoginState::failed) ++run_.logins_failed;
     renderer_.session_end(flow, ts, why, state);
-    Track& t = tracks_[flow.id];
-    for (const Endpoint& listener : t.listeners) data_flows_.forget(listener, flow.id);
-    t.listeners = {};
-    t.ended = true;
+    data_flows_.forget(flow.id);
+    tracks_[flow.id].ended = true;
     drop_if_done(flow.id);
 }
 

@@ -12,8 +12,6 @@
 
 #include <absl/container/flat_hash_map.h>
 
-#include <vector>
-
 namespace ftpsniff {
 
 class Annotator : public FtpEvents, public DataFlowEvents {
@@ -46,7 +44,6 @@ private:
         std::string transfer;    // the last transfer command
         unsigned open_flows = 0;
         bool ended = false;
-        std::vector<Endpoint> listeners;  // every address announced, to forget at the end
     };
 
     void track_data_channel(Track& t, const ReplyEvent& ev, Annotation& note);

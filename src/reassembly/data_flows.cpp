@@ -11,15 +11,33 @@ void DataFlowTable::expect(const Endpoint& listener, std::uint64_t owner) {
         anomalies_.add(Anomaly::data_flow_cap_hit);
         return;
     }
-    auto [it, fresh] = expected_.insert_or_assign(listener, owner);
-    if (fresh) ++listener_ports_[listener.port];
+    auto [it, fresh] = expected_.try_emplace(listener, owner);
+    if (fresh) {
+        ++listener_ports_[listener.port];
+    } else if (it->second == owner) {
+        return;  // announced again: already in the owner's list
+    }
+    it->second = owner;
+    std::vector<Endpoint>& mine = announced_[owner];
+    if (mine.size() >= 64 && mine.size() == mine.capacity()) {
+        std::erase_if(mine, [&](const Endpoint& e) {
+            auto found = expected_.find(e);
+            return found == expected_.end() || found->second != owner;
+        });
+    }
+    mine.push_back(listener);
 }
 
-void DataFlowTable::forget(const Endpoint& listener, std::uint64_t owner) {
-    auto it = expected_.find(listener);
-    if (it == expected_.end() || it->second != owner) return;
-    expected_.erase(it);
-    --listener_ports_[listener.port];
+void DataFlowTable::forget(std::uint64_t owner) {
+    auto mine = announced_.find(owner);
+    if (mine == announced_.end()) return;
+    for (const Endpoint& listener : mine->second) {
+        auto it = expected_.find(listener);
+        if (it == expected_.end() || it->second != owner) continue;
+        expected_.erase(it);
+        --listener_ports_[listener.port];
+    }
+    announced_.erase(mine);
 }
 
 void DataFlowTable::track(Side& side, const TcpSegment& seg) {

@@ -110,6 +110,8 @@ void Reassembler::close(Table::iterator it, Timestamp ts, CloseReason why) {
     flow.handler->on_close(ts, why);
     closed_.insert_or_assign(it->first, ts);
     closings_.emplace_back(it->first, ts);
+    // One tuple reused over and over leaves a record per close: the flow cap bounds them too.
+    if (closings_.size() > limits_.max_flows) forget_oldest_closing();
     budget_.refund(kFlowCost);
     flows_.erase(it);  // other iterators stay valid: close_where holds some
 }
@@ -133,11 +135,15 @@ void Reassembler::expire(Timestamp now) {
     close_where(now, CloseReason::idle_timeout,
                 [&](const Flow& f) { return now.sec - f.last_seen.sec > limits_.idle_timeout_sec; });
     while (!closings_.empty() && now.sec - closings_.front().second.sec > limits_.time_wait_sec) {
-        auto it = closed_.find(closings_.front().first);
-        // The tuple may have been reused, and closed again later, since.
-        if (it != closed_.end() && it->second == closings_.front().second) closed_.erase(it);
-        closings_.pop_front();
+        forget_oldest_closing();
     }
+}
+
+void Reassembler::forget_oldest_closing() {
+    auto it = closed_.find(closings_.front().first);
+    // The tuple may have been reused, and closed again later, since.
+    if (it != closed_.end() && it->second == closings_.front().second) closed_.erase(it);
+    closings_.pop_front();
 }
 
 void Reassembler::finish(Timestamp ts) {
