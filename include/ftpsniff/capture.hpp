@@ -43,7 +43,10 @@ public:
 struct LiveOptions {
     std::string device;             // "any" works; empty: the first usable interface
     int snaplen = 262144;
-    int buffer_kib = 0;             // kernel buffer (-B), 0: libpcap's default
+    // Kernel buffer (-B). libpcap's 2 MiB holds only a few dozen packets in
+    // immediate mode, where each slot fits the interface's largest frame (64
+    // KiB on loopback): a burst would be dropped.
+    int buffer_kib = 32 * 1024;
     bool promiscuous = true;        // -p turns it off
     std::string filter = "tcp";     // BPF expression
 };

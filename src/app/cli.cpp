@@ -68,7 +68,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.add_option("-i,--interface", live.device, "Capture live on IFACE (any: all)")->type_name("IFACE");
     app.add_flag("-D,--list-interfaces", cl.list_interfaces, "List the interfaces and exit");
     app.add_option("-s,--snaplen", live.snaplen, "Bytes kept of each packet (262144)")->type_name("SNAPLEN");
-    app.add_option("-B,--buffer-size", live.buffer_kib, "Kernel buffer in KiB")->type_name("KIB");
+    app.add_option("-B,--buffer-size", live.buffer_kib, "Kernel buffer in KiB (default 32768)")->type_name("KIB");
     app.add_flag("-p,--no-promiscuous-mode", [&live](std::int64_t) { live.promiscuous = false; },
                  "Do not put the interface in promiscuous mode");
     app.add_option("-c,--count", cl.stop.replies, "Stop after N replies")->type_name("N");

@@ -85,6 +85,8 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     if (opts.report != nullptr) renderer = make_tee(std::move(renderer), make_renderer(Format::markdown, opts.report, notes, opts.render));
     if (opts.filter.active()) renderer = make_filter(std::move(renderer), opts.filter);
     if (opts.anonymize) renderer = make_anonymizer(std::move(renderer));
+    // Writing the output is a third of the work on a busy capture: off the packet loop's thread.
+    if (!opts.render.flush_each) renderer = make_async(std::move(renderer));
     Annotator annotator(kb, *renderer, run, opts.show_passwords);
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);
