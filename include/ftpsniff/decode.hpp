@@ -42,10 +42,19 @@ struct Endpoint {
     }
 };
 
+// Hash and equality of an address pair in a few word operations: every
+// packet of a followed connection looks one up.
+struct EndpointPairHash {
+    std::size_t operator()(const std::pair<Endpoint, Endpoint>& k) const noexcept;
+};
+struct EndpointPairEq {
+    bool operator()(const std::pair<Endpoint, Endpoint>& a, const std::pair<Endpoint, Endpoint>& b) const noexcept;
+};
+
 // The flow tables: open addressing, one probe into a flat array for most
 // lookups, keyed by a (client, server) or (opener, listener) pair.
 template <class Value>
-using EndpointPairMap = absl::flat_hash_map<std::pair<Endpoint, Endpoint>, Value>;
+using EndpointPairMap = absl::flat_hash_map<std::pair<Endpoint, Endpoint>, Value, EndpointPairHash, EndpointPairEq>;
 
 // "192.0.2.1" or RFC 5952 "fd00::1:26".
 std::string to_string(const IpAddress& ip);

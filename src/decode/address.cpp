@@ -1,5 +1,7 @@
 #include "ftpsniff/decode.hpp"
 
+#include <cstring>
+
 namespace ftpsniff {
 
 namespace {
@@ -50,6 +52,42 @@ void append_decimal(std::string& out, unsigned v) {
 }
 
 }  // namespace
+
+namespace {
+
+struct Words {
+    std::uint64_t low, high, rest;
+};
+
+Words words(const Endpoint& e) {
+    Words w{};
+    std::memcpy(&w.low, e.ip.bytes.data(), 8);
+    std::memcpy(&w.high, e.ip.bytes.data() + 8, 8);
+    w.rest = static_cast<std::uint64_t>(e.ip.version) << 16 | e.port;
+    return w;
+}
+
+}  // namespace
+
+std::size_t EndpointPairHash::operator()(const std::pair<Endpoint, Endpoint>& k) const noexcept {
+    // Multiplications by odd constants spread each word over the high bits,
+    // and the final steps (from MurmurHash3's finalizer) over the low bits:
+    // the table uses both.
+    Words a = words(k.first), b = words(k.second);
+    std::uint64_t h = a.low * 0x9e3779b97f4a7c15ULL ^ a.high * 0xc2b2ae3d27d4eb4fULL ^ b.low * 0x165667b19e3779f9ULL ^
+                      b.high * 0xd6e8feb86659fd93ULL ^ (a.rest << 32 | b.rest) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return static_cast<std::size_t>(h);
+}
+
+bool EndpointPairEq::operator()(const std::pair<Endpoint, Endpoint>& x,
+                                const std::pair<Endpoint, Endpoint>& y) const noexcept {
+    Words a = words(x.first), b = words(x.second), c = words(y.first), d = words(y.second);
+    return ((a.low ^ c.low) | (a.high ^ c.high) | (a.rest ^ c.rest) | (b.low ^ d.low) | (b.high ^ d.high) |
+            (b.rest ^ d.rest)) == 0;
+}
 
 std::uint16_t tcp_checksum(const IpAddress& src, const IpAddress& dst, std::span<const std::uint8_t> tcp) {
     std::uint64_t sum = 0;
