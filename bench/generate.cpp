@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -112,7 +113,10 @@ Expected mixed(PcapFile& out, Rng& rng, double scale) {
             mixer.start(ftp_session(shape, rng, expected));
         }
         while (out.bytes() < target && mixer.live_bulk() < 8) {
-            mixer.start(bulk_stream(++bulk, (2 + rng.below(38)) << 20, rng), true);
+            // Flows of 2 to 40 MiB; smaller in a capture made smaller.
+            double mib = static_cast<double>(2 + rng.below(38)) * std::min(1.0, scale);
+            auto bytes = static_cast<std::uint64_t>(mib * (1 << 20));
+            mixer.start(bulk_stream(++bulk, std::max<std::uint64_t>(bytes, 1), rng), true);
         }
     } while (mixer.step());
     return expected;

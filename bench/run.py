@@ -110,7 +110,22 @@ def main():
     ap.add_argument("--no-tshark", action="store_true")
     ap.add_argument("--no-double", action="store_true", help="skip the memory check on heavy at twice the size")
     ap.add_argument("--reference-rev", help="a git revision whose output ftpsniff's must equal")
+    ap.add_argument("--check-at-scale", type=float, metavar="S",
+                    help="only check what ftpsniff hears in both captures made S times as large, no timing "
+                         "(the test suite runs this small)")
     args = ap.parse_args()
+
+    if args.check_at_scale is not None:
+        build = args.build.resolve()
+        data = (args.data or build / "bench-data").resolve()
+        data.mkdir(parents=True, exist_ok=True)
+        for name, gen_args in CAPTURES:
+            capture, expected = make_capture(build, data, f"{name}-{args.check_at_scale:g}",
+                                             [*gen_args, "--scale", str(args.check_at_scale)])
+            check(build / "ftpsniff", capture, expected, None)
+            print(f"{name} at {args.check_at_scale:g}: {expected['sessions']} sessions, {expected['commands']} "
+                  f"commands and {expected['replies']} replies, all heard")
+        return
 
     build = args.build.resolve()
     data = (args.data or build / "bench-data").resolve()
