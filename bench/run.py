@@ -115,10 +115,10 @@ def main():
                          "(the test suite runs this small)")
     args = ap.parse_args()
 
+    build = args.build.resolve()
+    data = (args.data or build / "bench-data").resolve()
+    data.mkdir(parents=True, exist_ok=True)
     if args.check_at_scale is not None:
-        build = args.build.resolve()
-        data = (args.data or build / "bench-data").resolve()
-        data.mkdir(parents=True, exist_ok=True)
         for name, gen_args in CAPTURES:
             capture, expected = make_capture(build, data, f"{name}-{args.check_at_scale:g}",
                                              [*gen_args, "--scale", str(args.check_at_scale)])
@@ -127,9 +127,6 @@ def main():
                   f"commands and {expected['replies']} replies, all heard")
         return
 
-    build = args.build.resolve()
-    data = (args.data or build / "bench-data").resolve()
-    data.mkdir(parents=True, exist_ok=True)
     ftpsniff = build / "ftpsniff"
     programs = {
         "floor": lambda cap: [build / "bench" / "bench_floor", cap],
