@@ -4,10 +4,14 @@
 // sequence from a capture ever reaches a terminal.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace ftpsniff {
+
+// The most bytes one input byte becomes ("\u001b").
+inline constexpr std::size_t kEscapedMax = 6;
 
 // Appends `in` escaped for a terminal or text file.
 void append_escaped(std::string& out, std::string_view in);
@@ -15,5 +19,9 @@ void append_escaped(std::string& out, std::string_view in);
 // text is kept as UTF-8; the bytes escaped above use JSON escapes, and bytes
 // that are not UTF-8 are written as the text \xNN.
 void append_json_escaped(std::string& out, std::string_view in);
+// The same written at `out`, which has room for kEscapedMax * in.size()
+// bytes; returns the end of what was written.
+char* escape_to(char* out, std::string_view in);
+char* json_escape_to(char* out, std::string_view in);
 
 }  // namespace ftpsniff

@@ -1,22 +1,27 @@
 // Collects output in memory and writes it in large blocks.
 #pragma once
 
+#include "out_buffer.hpp"
+
 #include <cstdio>
 #include <string>
 
 namespace ftpsniff {
 
-class BufferedFile {
+// `Buffer` is std::string, or OutBuffer for a renderer that writes through a cursor.
+template <class Buffer>
+class BasicBufferedFile {
 public:
     // `each_record`: write at every commit, for a live capture read through a pipe.
-    explicit BufferedFile(std::FILE* f, bool each_record = false) : f_(f), flush_at_(each_record ? 0 : kFlushAt) {
+    explicit BasicBufferedFile(std::FILE* f, bool each_record = false)
+        : f_(f), flush_at_(each_record ? 0 : kFlushAt) {
         buf_.reserve(kFlushAt * 2);
     }
-    BufferedFile(const BufferedFile&) = delete;
-    BufferedFile& operator=(const BufferedFile&) = delete;
-    ~BufferedFile() { flush(); }
+    BasicBufferedFile(const BasicBufferedFile&) = delete;
+    BasicBufferedFile& operator=(const BasicBufferedFile&) = delete;
+    ~BasicBufferedFile() { flush(); }
 
-    std::string& buffer() { return buf_; }
+    Buffer& buffer() { return buf_; }
     // Call after each record: writes once enough has gathered.
     void commit() {
         if (buf_.size() >= flush_at_) flush();
@@ -31,7 +36,9 @@ private:
     static constexpr std::size_t kFlushAt = 1 << 16;
     std::FILE* f_;
     std::size_t flush_at_;
-    std::string buf_;
+    Buffer buf_;
 };
+
+using BufferedFile = BasicBufferedFile<std::string>;
 
 }  // namespace ftpsniff

@@ -1,6 +1,7 @@
 #include "ftpsniff/escape.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace ftpsniff {
 
@@ -8,10 +9,15 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-void append_hex_byte(std::string& out, unsigned char b) {
-    out += "\\x";
-    out += kHex[b >> 4];
-    out += kHex[b & 0xf];
+char* put(char* out, std::string_view s) {
+    std::memcpy(out, s.data(), s.size());
+    return out + s.size();
+}
+
+char* put_hex(char* out, unsigned char b) {
+    *out++ = kHex[b >> 4];
+    *out++ = kHex[b & 0xf];
+    return out;
 }
 
 // Length of a valid UTF-8 sequence at `s` (2-4), or 0. Rejects overlong
@@ -42,9 +48,9 @@ std::size_t utf8_sequence(std::string_view s) {
 
 // Printable ASCII other than the backslash passes through; runs of it are
 // copied whole, which is most of any text. `quote` is escaped too when set.
+// `out` has room for kEscapedMax bytes per byte of `in`.
 template <class Control>
-void escape_with(std::string& out, std::string_view in, char quote, Control&& control) {
-    out.reserve(out.size() + in.size());
+char* escape_with(char* out, std::string_view in, char quote, Control&& control) {
     for (std::size_t i = 0; i < in.size();) {
         std::size_t run = i;
         while (run < in.size()) {
@@ -52,50 +58,58 @@ void escape_with(std::string& out, std::string_view in, char quote, Control&& co
             if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(quote)) break;
             ++run;
         }
-        out.append(in.data() + i, run - i);
+        out = put(out, in.substr(i, run - i));
         if (run == in.size()) break;
         i = run;
         auto c = static_cast<unsigned char>(in[i]);
         if (c == '\\' || (c == static_cast<unsigned char>(quote) && quote != 0)) {
-            out += '\\';
-            out += static_cast<char>(c);
+            *out++ = '\\';
+            *out++ = static_cast<char>(c);
             ++i;
             continue;
         }
         if (c >= 0x80) {
             if (std::size_t n = utf8_sequence(in.substr(i)); n > 0) {
-                out.append(in.substr(i, n));
+                out = put(out, in.substr(i, n));
                 i += n;
                 continue;
             }
         }
-        control(out, c);
+        out = control(out, c);
         ++i;
     }
+    return out;
+}
+
+char* terminal_control(char* out, unsigned char c) { return put_hex(put(out, "\\x"), c); }
+
+char* json_control(char* out, unsigned char c) {
+    switch (c) {
+    case '\n': return put(out, "\\n");
+    case '\r': return put(out, "\\r");
+    case '\t': return put(out, "\\t");
+    default:
+        if (c < 0x20 || c == 0x7f) return put_hex(put(out, "\\u00"), c);
+        return put_hex(put(out, "\\\\x"), c);  // a JSON string cannot hold a lone byte
+    }
+}
+
+// Escapes into `out`'s end, made long enough for the worst case first.
+template <class Escape>
+void append_with(std::string& out, std::string_view in, Escape&& escape) {
+    std::size_t old = out.size();
+    out.resize(old + in.size() * kEscapedMax);
+    out.resize(static_cast<std::size_t>(escape(out.data() + old, in) - out.data()));
 }
 
 }  // namespace
 
-void append_escaped(std::string& out, std::string_view in) { escape_with(out, in, 0, append_hex_byte); }
+char* escape_to(char* out, std::string_view in) { return escape_with(out, in, 0, terminal_control); }
 
-void append_json_escaped(std::string& out, std::string_view in) {
-    escape_with(out, in, '"', [](std::string& o, unsigned char c) {
-        if (c == '\n') {
-            o += "\\n";
-        } else if (c == '\r') {
-            o += "\\r";
-        } else if (c == '\t') {
-            o += "\\t";
-        } else if (c < 0x20 || c == 0x7f) {
-            o += "\\u00";
-            o += kHex[c >> 4];
-            o += kHex[c & 0xf];
-        } else {
-            o += "\\\\x";  // a JSON string cannot hold a lone byte
-            o += kHex[c >> 4];
-            o += kHex[c & 0xf];
-        }
-    });
-}
+char* json_escape_to(char* out, std::string_view in) { return escape_with(out, in, '"', json_control); }
+
+void append_escaped(std::string& out, std::string_view in) { append_with(out, in, escape_to); }
+
+void append_json_escaped(std::string& out, std::string_view in) { append_with(out, in, json_escape_to); }
 
 }  // namespace ftpsniff

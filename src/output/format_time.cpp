@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <ctime>
@@ -29,33 +31,36 @@ std::string date_time(Timestamp ts) {
     return fmt::format("{:04}-{:02}-{:02} {} UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, clock_time(ts));
 }
 
-void append_millis(std::string& out, double ms) {
+char* millis_to(char* out, double ms) {
     // Below 10^12 the product is off by at most 10^-4 from the exact one, so
     // whenever it lies clearly away from a tie its rounding is the right one.
     double scaled = ms * 1000;
     double whole = std::nearbyint(scaled);
-    if (!(std::fabs(scaled) < 1e12) || std::fabs(scaled - whole) >= 0.499) {
-        fmt::format_to(std::back_inserter(out), "{:.3f}", ms);
-        return;
-    }
-    if (std::signbit(ms)) out += '-';
+    if (!(std::fabs(scaled) < 1e12) || std::fabs(scaled - whole) >= 0.499) return fmt::format_to(out, "{:.3f}", ms);
+    if (std::signbit(ms)) *out++ = '-';
     auto thousandths = static_cast<std::uint64_t>(std::fabs(whole));
     fmt::format_int units(thousandths / 1000);
-    out.append(units.data(), units.size());
+    out = std::copy_n(units.data(), units.size(), out);
     unsigned frac = static_cast<unsigned>(thousandths % 1000);
-    out += '.';
-    out += static_cast<char>('0' + frac / 100);
-    out += static_cast<char>('0' + frac / 10 % 10);
-    out += static_cast<char>('0' + frac % 10);
+    *out++ = '.';
+    *out++ = static_cast<char>('0' + frac / 100);
+    *out++ = static_cast<char>('0' + frac / 10 % 10);
+    *out++ = static_cast<char>('0' + frac % 10);
+    return out;
 }
 
-void append_epoch_seconds(std::string& out, Timestamp ts) {
+void append_millis(std::string& out, double ms) {
+    std::array<char, kMillisMax> text;
+    out.append(text.data(), millis_to(text.data(), ms));
+}
+
+char* epoch_seconds_to(char* out, Timestamp ts) {
     fmt::format_int sec(ts.sec);
-    out.append(sec.data(), sec.size());
-    out += '.';
+    out = std::copy_n(sec.data(), sec.size(), out);
+    *out++ = '.';
     fmt::format_int micro(ts.nsec / 1000);
-    if (micro.size() < 6) out.append(6 - micro.size(), '0');
-    out.append(micro.data(), micro.size());
+    out = std::fill_n(out, 6 - std::min<std::size_t>(micro.size(), 6), '0');
+    return std::copy_n(micro.data(), micro.size(), out);
 }
 
 }  // namespace ftpsniff

@@ -3,6 +3,7 @@
 
 #include "ftpsniff/capture.hpp"
 
+#include <cstddef>
 #include <string>
 
 namespace ftpsniff {
@@ -11,10 +12,15 @@ namespace ftpsniff {
 std::string clock_time(Timestamp ts);
 // "2026-11-22 04:30:01.123456 UTC"
 std::string date_time(Timestamp ts);
-// Seconds since the epoch with microseconds, "1763785801.123456", appended to `out`.
-void append_epoch_seconds(std::string& out, Timestamp ts);
-// A duration in milliseconds as fmt's "{:.3f}" writes it, appended to `out`;
-// without fmt's general float path when the rounding is certain.
+// Seconds since the epoch with microseconds, "1763785801.123456", written at
+// `out`, which has room for kEpochSecondsMax bytes; returns the end.
+inline constexpr std::size_t kEpochSecondsMax = 32;
+char* epoch_seconds_to(char* out, Timestamp ts);
+// A duration in milliseconds as fmt's "{:.3f}" writes it, without fmt's
+// general float path when the rounding is certain; `out` has room for
+// kMillisMax bytes (DBL_MAX has 309 digits).
+inline constexpr std::size_t kMillisMax = 320;
+char* millis_to(char* out, double ms);
 void append_millis(std::string& out, double ms);
 
 }  // namespace ftpsniff

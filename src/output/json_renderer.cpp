@@ -8,83 +8,103 @@
 #include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <string>
+#include <utility>
 
 namespace ftpsniff {
 
 namespace {
 
 // Builds one JSON object on one line. Keys are ours; string values are
-// escaped, so untrusted text can never break the line or the object.
+// escaped, so untrusted text can never break the line or the object. Each
+// field makes room for its longest form, then is written through a cursor.
 class JsonLine {
 public:
-    explicit JsonLine(std::string& b) : b_(b) { b_ += '{'; }
+    explicit JsonLine(OutBuffer& b) : b_(b) { b_ += '{'; }
 
     JsonLine& str(std::string_view key, std::string_view value) {
-        name(key);
-        b_ += '"';
-        append_json_escaped(b_, value);
-        b_ += '"';
+        char* p = name(b_.room(key.size() + 6 + value.size() * kEscapedMax), key);
+        *p++ = '"';
+        p = json_escape_to(p, value);
+        *p++ = '"';
+        b_.move_to(p);
         return *this;
     }
     JsonLine& num(std::string_view key, std::uint64_t value) {
-        name(key);
         fmt::format_int text(value);
-        b_.append(text.data(), text.size());
+        char* p = name(b_.room(key.size() + 4 + text.size()), key);
+        b_.move_to(std::copy_n(text.data(), text.size(), p));
         return *this;
     }
     JsonLine& raw(std::string_view key, std::string_view json) {
-        name(key);
-        b_ += json;
+        char* p = name(b_.room(key.size() + 4 + json.size()), key);
+        b_.move_to(std::copy_n(json.data(), json.size(), p));
         return *this;
     }
-    // Addresses and times are digits and punctuation: nothing to escape.
+    // Addresses are digits and punctuation: nothing to escape.
     JsonLine& endpoint(std::string_view key, const Endpoint& ep) {
-        name(key);
-        b_ += '"';
-        append_to(b_, ep);
-        b_ += '"';
+        std::string text;
+        append_to(text, ep);
+        char* p = name(b_.room(key.size() + 6 + text.size()), key);
+        *p++ = '"';
+        p = std::copy_n(text.data(), text.size(), p);
+        *p++ = '"';
+        b_.move_to(p);
         return *this;
     }
     JsonLine& time(std::string_view key, Timestamp ts) {
-        name(key);
-        append_epoch_seconds(b_, ts);
+        char* p = name(b_.room(key.size() + 4 + kEpochSecondsMax), key);
+        b_.move_to(epoch_seconds_to(p, ts));
         return *this;
     }
     JsonLine& millis(std::string_view key, double value) {
-        name(key);
-        append_millis(b_, value);
+        char* p = name(b_.room(key.size() + 4 + kMillisMax), key);
+        b_.move_to(millis_to(p, value));
         return *this;
     }
     // A reply's message, escaped line by line (Reply::text() without the copy).
     JsonLine& reply_text(std::string_view key, const Reply& reply) {
-        name(key);
-        b_ += '"';
+        std::size_t most = key.size() + 6;
+        for (std::size_t i = 0; i < reply.lines.size(); ++i) most += 2 + reply.text_line(i).size() * kEscapedMax;
+        char* p = name(b_.room(most), key);
+        *p++ = '"';
         for (std::size_t i = 0; i < reply.lines.size(); ++i) {
-            if (i > 0) b_ += "\\n";
-            append_json_escaped(b_, reply.text_line(i));
+            if (i > 0) p = std::copy_n("\\n", 2, p);
+            p = json_escape_to(p, reply.text_line(i));
         }
-        b_ += '"';
+        *p++ = '"';
+        b_.move_to(p);
         return *this;
     }
     // Members already written as JSON ("a":1,"b":2).
     JsonLine& members(std::string_view json) {
-        if (!first_) b_ += ',';
+        char* p = b_.room(json.size() + 1);
+        if (!first_) *p++ = ',';
         first_ = false;
-        b_ += json;
+        b_.move_to(std::copy_n(json.data(), json.size(), p));
         return *this;
     }
     JsonLine& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
     JsonLine& str_array(std::string_view key, const std::vector<std::string>& values) {
-        name(key);
-        b_ += '[';
+        std::size_t most = key.size() + 6;
+        for (const std::string& v : values) most += 3 + v.size() * kEscapedMax;
+        char* p = name(b_.room(most), key);
+        *p++ = '[';
         for (std::size_t i = 0; i < values.size(); ++i) {
-            if (i > 0) b_ += ',';
-            b_ += '"';
-            append_json_escaped(b_, values[i]);
-            b_ += '"';
+            if (i > 0) *p++ = ',';
+            *p++ = '"';
+            p = json_escape_to(p, values[i]);
+            *p++ = '"';
         }
-        b_ += ']';
+        *p++ = ']';
+        b_.move_to(p);
+        return *this;
+    }
+    // A key whose value the caller writes next, straight into the buffer.
+    JsonLine& key(std::string_view key) {
+        b_.move_to(name(b_.room(key.size() + 4), key));
         return *this;
     }
     void end() { b_ += "}\n"; }
@@ -92,15 +112,18 @@ public:
     void close() { b_ += '}'; }
 
 private:
-    void name(std::string_view key) {
-        if (!first_) b_ += ',';
+    // `p` has room for the key and 4 bytes more.
+    char* name(char* p, std::string_view key) {
+        if (!first_) *p++ = ',';
         first_ = false;
-        b_ += '"';
-        b_ += key;
-        b_ += "\":";
+        *p++ = '"';
+        p = std::copy_n(key.data(), key.size(), p);
+        *p++ = '"';
+        *p++ = ':';
+        return p;
     }
 
-    std::string& b_;
+    OutBuffer& b_;
     bool first_ = true;
 };
 
@@ -129,18 +152,16 @@ public:
         }
         if (ev.latency_ms) j.millis("latency_ms", *ev.latency_ms);
         j.members(explanation(ev, note));
-        if (note.diagnoses.empty()) {
-            j.raw("diagnoses", "[]").end();
-        } else {
-            std::string diagnoses = "[";
-            for (const Diagnosis& d : note.diagnoses) {
-                if (diagnoses.size() > 1) diagnoses += ',';
-                JsonLine o(diagnoses);
-                o.str("id", d.id).str("message", d.message).str("remedy", d.remedy).close();
-            }
-            diagnoses += ']';
-            j.raw("diagnoses", diagnoses).end();
+        j.key("diagnoses");
+        OutBuffer& b = out_.buffer();
+        b += '[';
+        for (const Diagnosis& d : note.diagnoses) {
+            if (&d != &note.diagnoses.front()) b += ',';
+            JsonLine o(b);
+            o.str("id", d.id).str("message", d.message).str("remedy", d.remedy).close();
         }
+        b += ']';
+        j.end();
         out_.commit();
     }
 
@@ -244,20 +265,23 @@ public:
         }
         anomalies += '}';
         j.raw("anomalies", anomalies);
-        std::string guessing = "[";
+        j.key("login_guessing");
+        b += '[';
+        bool first = true;
         for (const auto& [ip, f] : run.login_failures) {
             if (f.failures < kGuessingThreshold) continue;
-            if (guessing.size() > 1) guessing += ',';
-            JsonLine o(guessing);
+            if (!std::exchange(first, false)) b += ',';
+            JsonLine o(b);
             o.str("client", to_string(ip)).num("failures", f.failures).num("sessions", f.sessions).close();
         }
-        guessing += ']';
-        j.raw("login_guessing", guessing);
+        b += ']';
         j.raw("logins", fmt::format("{{\"ok\":{},\"failed\":{}}}", run.logins_ok, run.logins_failed));
-        std::string errors = "[";
+        j.key("top_errors");
+        b += '[';
+        first = true;
         for (const ErrorCount& e : top_errors(run)) {
-            if (errors.size() > 1) errors += ',';
-            JsonLine o(errors);
+            if (!std::exchange(first, false)) b += ',';
+            JsonLine o(b);
             o.num("code", static_cast<std::uint64_t>(e.code));
             if (e.command.empty()) {
                 o.raw("command", "null");
@@ -266,8 +290,7 @@ public:
             }
             o.num("count", e.count).close();
         }
-        errors += ']';
-        j.raw("top_errors", errors);
+        b += ']';
         std::string diagnoses = "{";
         for (const auto& [id, count] : run.diagnoses) {
             if (diagnoses.size() > 1) diagnoses += ',';
@@ -299,12 +322,13 @@ private:
                          (ev.reply.truncated ? 8u : 0u);
         auto [it, fresh] = explanations_.try_emplace(std::pair{note.entry, flags});
         if (fresh) {
-            JsonLine j(it->second);
+            scratch_.clear();
+            JsonLine j(scratch_);
             j.boolean("greeting", ev.greeting).boolean("uncertain", ev.uncertain);
             j.str("class", note.reply_class).str("name", note.name).str("meaning", note.meaning);
             j.str("remedy", note.remedy).str("source", note.source).boolean("known_code", note.known);
             j.boolean("complete", ev.reply.complete).boolean("truncated", ev.reply.truncated);
-            it->second.erase(0, 1);  // the members alone, without the object's brace
+            it->second = scratch_.view().substr(1);  // the members alone, without the object's brace
         }
         return it->second;
     }
@@ -321,15 +345,16 @@ private:
         Recent& r = recent_[flow.id % recent_.size()];
         if (r.id != flow.id || r.members.empty()) {
             r.id = flow.id;
-            r.members.clear();
-            JsonLine j(r.members);
+            scratch_.clear();
+            JsonLine j(scratch_);
             j.num("session", flow.id).endpoint("client", flow.client).endpoint("server", flow.server);
-            r.members.erase(0, 1);
+            r.members = scratch_.view().substr(1);
         }
         return r.members;
     }
 
-    BufferedFile out_;
+    BasicBufferedFile<OutBuffer> out_;
+    OutBuffer scratch_;  // cached members are built here
     absl::flat_hash_map<std::pair<const CodeEntry*, unsigned>, std::string> explanations_;
     struct Recent {
         std::uint64_t id = 0;
