@@ -4,6 +4,7 @@
 
 #include "ftpsniff/memory_budget.hpp"
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -71,12 +72,22 @@ public:
     // Ends an open multi-line reply early (a gap or the end of the stream).
     bool abandon();
     [[nodiscard]] bool open() const { return open_; }
-    Reply take();
+    // The finished reply, valid until release() or the next feed().
+    const Reply& take();
+    // Frees the reply's lines, keeping a few short ones' buffers for the
+    // next reply: most replies then allocate nothing.
+    void release();
     // Whether the budget refused a line since the last call.
     bool take_refused() { return std::exchange(refused_, false); }
 
 private:
     void add_line(std::string_view line, bool truncated, bool last);
+    void keep_line(std::string_view line);
+
+    // What a session keeps between replies stays small (about 1 KiB).
+    static constexpr std::size_t kSpares = 4;
+    static constexpr std::size_t kSpareBytes = 128;
+    static constexpr std::size_t kKeptLines = 16;
 
     ReplyLimits limits_;
     MemoryBudget& budget_;
@@ -84,6 +95,8 @@ private:
     bool refused_ = false;
     bool open_ = false;
     Reply current_;
+    std::array<std::string, kSpares> spares_;
+    std::size_t spare_count_ = 0;
 };
 
 }  // namespace ftpsniff

@@ -59,8 +59,10 @@ ReplyAssembler::Result ReplyAssembler::feed(std::string_view line, bool truncate
     if (!open_) {
         auto parsed = parse_reply_line(line);
         if (!parsed) return Result::not_a_reply;
-        current_ = Reply{};
+        release();
         current_.code = parsed->code;
+        current_.complete = true;
+        current_.truncated = false;
         add_line(line, truncated, parsed->separator != '-');
         if (parsed->separator == '-') {
             open_ = true;
@@ -92,7 +94,7 @@ void ReplyAssembler::add_line(std::string_view line, bool truncated, bool last) 
         } else {
             refused_ = true;
         }
-        current_.lines.emplace_back(line);
+        keep_line(line);
         return;
     }
     bool fits = current_.lines.size() < limits_.max_lines && charged_ + cost <= limits_.max_bytes;
@@ -107,18 +109,35 @@ void ReplyAssembler::add_line(std::string_view line, bool truncated, bool last) 
         if (last && current_.lines.size() > 1) {
             current_.lines.back() = line;
         } else if (last) {
-            current_.lines.emplace_back(line);
+            keep_line(line);
         }
         return;
     }
     charged_ += cost;
-    current_.lines.emplace_back(line);
+    keep_line(line);
 }
 
-Reply ReplyAssembler::take() {
+void ReplyAssembler::keep_line(std::string_view line) {
+    if (spare_count_ == 0) {
+        current_.lines.emplace_back(line);
+        return;
+    }
+    current_.lines.push_back(std::move(spares_[--spare_count_]));
+    current_.lines.back().assign(line);
+}
+
+const Reply& ReplyAssembler::take() {
     budget_.refund(charged_);
     charged_ = 0;
-    return std::move(current_);
+    return current_;
+}
+
+void ReplyAssembler::release() {
+    for (std::string& line : current_.lines) {
+        if (spare_count_ < kSpares && line.capacity() <= kSpareBytes) spares_[spare_count_++] = std::move(line);
+    }
+    current_.lines.clear();
+    if (current_.lines.capacity() > kKeptLines) current_.lines.shrink_to_fit();
 }
 
 }  // namespace ftpsniff

@@ -142,14 +142,18 @@ std::optional<std::string_view> FtpSession::pair(const Reply& reply, Timestamp t
     }
     replied_ = true;
     if (pending_.empty()) return std::nullopt;
-    answered_ = pending_.front();
-    if (reply.code / 100 != 1) pending_.pop_front();
+    if (reply.code / 100 == 1) {
+        answered_ = pending_.front();  // a preliminary reply: the command still awaits its final one
+    } else {
+        answered_ = std::move(pending_.front());
+        pending_.pop_front();
+    }
     latency = millis_between(answered_.ts, ts);
     return answered_.verb;
 }
 
 void FtpSession::finish_reply() {
-    Reply reply = replies_.take();
+    const Reply& reply = replies_.take();
     std::optional<double> latency;
     bool greeting = false;
     auto command = pair(reply, reply_start_, latency, greeting);
@@ -162,6 +166,7 @@ void FtpSession::finish_reply() {
     if (pending_.empty()) uncertain_ = false;
     out_.on_reply(flow_,
                   ReplyEvent{reply_start_, reply, command, latency, greeting, address, abort_pending, uncertain});
+    replies_.release();
     if (state_.tls == TlsMode::explicit_auth) {
         encrypted_ = true;
         out_.on_tls(flow_, reply_start_, TlsMode::explicit_auth);

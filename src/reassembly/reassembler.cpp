@@ -12,9 +12,9 @@ struct Reassembler::Flow {
 
     FlowInfo info;
     std::unique_ptr<StreamHandler> handler;
+    Timestamp last_seen;  // beside the handler: every packet touches both
     HalfStream to_server;
     HalfStream to_client;
-    Timestamp last_seen;
 };
 
 namespace {

@@ -139,5 +139,29 @@ TEST(ReplyAssembler, ByteCapAndBudgetKeepFirstAndLastLines) {
     EXPECT_LE(budget.peak(), 200u);
 }
 
+// Lines are reused from one reply to the next: nothing of the one before may show.
+TEST(ReplyAssembler, NextReplyStartsClean) {
+    MemoryBudget budget(1 << 20);
+    ReplyAssembler a({3, 1 << 16}, budget);
+    const std::string long_line(200, 'y');  // too long to be kept for reuse
+    for (const std::string& line : {std::string("211-a"), long_line, std::string("x"), std::string("z")}) {
+        EXPECT_EQ(a.feed(line, line == "x"), ReplyAssembler::Result::pending);
+    }
+    ASSERT_EQ(a.feed("211 end", false), ReplyAssembler::Result::reply);
+    EXPECT_TRUE(a.take().truncated);
+    a.release();
+    ASSERT_EQ(a.feed("230-b", false), ReplyAssembler::Result::pending);
+    ASSERT_EQ(a.feed("230 ok", false), ReplyAssembler::Result::reply);
+    const Reply& r = a.take();
+    EXPECT_EQ(r.code, 230);
+    EXPECT_EQ(r.lines, (std::vector<std::string>{"230-b", "230 ok"}));
+    EXPECT_FALSE(r.truncated);
+    EXPECT_TRUE(r.complete);
+    // Without release(), the next reply's first line releases the one before.
+    ASSERT_EQ(a.feed("200 fine", false), ReplyAssembler::Result::reply);
+    EXPECT_EQ(a.take().lines, (std::vector<std::string>{"200 fine"}));
+    EXPECT_EQ(budget.used(), 0u);
+}
+
 }  // namespace
 }  // namespace ftpsniff
