@@ -119,12 +119,14 @@ public:
     FrameDecoder(const FrameDecoder&) = delete;
     FrameDecoder& operator=(const FrameDecoder&) = delete;
 
-    // The segment's payload points into `frame`, or for a reassembled
-    // datagram into the decoder; either way it is valid until the next call.
-    Decoded decode(const RawFrame& frame);
+    // The result, valid until the next call; its segment is filled only
+    // when the status is `tcp`. The payload points into `frame`, or for a
+    // reassembled datagram into the decoder.
+    const Decoded& decode(const RawFrame& frame);
 
 private:
     AnomalyCounts& anomalies_;
+    Decoded last_;
     std::unique_ptr<IpDefragmenter> defrag_;
 };
 

@@ -118,7 +118,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         if (got == ReadResult::idle) continue;
         ++run.packets;
         last = frame.ts;
-        Decoded d = decoder.decode(frame);
+        const Decoded& d = decoder.decode(frame);
         if (d.status != DecodeStatus::tcp) continue;
         ++run.tcp_packets;
         const TcpSegment& seg = d.segment;

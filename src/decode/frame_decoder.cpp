@@ -232,50 +232,54 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
     return r;
 }
 
-Decoded decode_headers(const RawFrame& frame, IpDefragmenter& defrag) {
-    Decoded out;
+// Fills `out`, which is reused from frame to frame: only the status and
+// anomaly are reset, and a tcp result sets every field of the segment.
+// Clearing the whole struct per frame cost a tenth of decoding.
+void decode_headers(const RawFrame& frame, IpDefragmenter& defrag, Decoded& out) {
+    out.status = DecodeStatus::not_tcp;
+    out.anomaly = {};
     ByteCursor cur(frame.bytes);
     Network net = Network::other;
     if (!skip_link(frame.linktype, cur, net)) {
         failed(out, Anomaly::truncated_link_header);
-        return out;
+        return;
     }
-    if (net == Network::other) return out;
+    if (net == Network::other) return;
 
     TcpSegment& seg = out.segment;
     IpResult ip = net == Network::ipv4 ? decode_ipv4(frame, cur, seg, defrag) : decode_ipv6(frame, cur, seg, defrag);
     if (!ip.ok) {
         failed(out, ip.why);
-        return out;
+        return;
     }
     if (ip.held) {
         out.status = DecodeStatus::fragment_held;
-        return out;
+        return;
     }
-    if (!ip.tcp) return out;
+    if (!ip.tcp) return;
 
     ByteCursor tcp(ip.payload);
     std::uint8_t offset = 0;
     if (!tcp.be16(seg.src.port) || !tcp.be16(seg.dst.port) || !tcp.be32(seg.seq) || !tcp.be32(seg.ack) ||
         !tcp.u8(offset) || !tcp.u8(seg.flags)) {
         failed(out, Anomaly::truncated_tcp_header);
-        return out;
+        return;
     }
     std::size_t hlen = (offset >> 4) * 4u;
     if (hlen < 20) {
         failed(out, Anomaly::bad_tcp_data_offset);
-        return out;
+        return;
     }
     if (!tcp.skip(hlen - 14)) {
         failed(out, ip.missing > 0 ? Anomaly::truncated_tcp_header : Anomaly::bad_tcp_data_offset);
-        return out;
+        return;
     }
     seg.ts = frame.ts;
     seg.header = ip.payload.first(hlen);
     seg.payload = tcp.rest();
     seg.missing = ip.missing;
     out.status = DecodeStatus::tcp;
-    return out;
+    return;
 }
 
 }  // namespace
@@ -295,10 +299,10 @@ FrameDecoder::FrameDecoder(MemoryBudget& budget, AnomalyCounts& anomalies, Defra
 
 FrameDecoder::~FrameDecoder() = default;
 
-Decoded FrameDecoder::decode(const RawFrame& frame) {
-    Decoded out = decode_headers(frame, *defrag_);
-    if (out.status == DecodeStatus::anomaly) anomalies_.add(out.anomaly);
-    return out;
+const Decoded& FrameDecoder::decode(const RawFrame& frame) {
+    decode_headers(frame, *defrag_, last_);
+    if (last_.status == DecodeStatus::anomaly) anomalies_.add(last_.anomaly);
+    return last_;
 }
 
 }  // namespace ftpsniff
