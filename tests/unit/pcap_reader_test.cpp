@@ -1,32 +1,16 @@
 // Reading capture files: every frame comes back as written, in order,
 // across the read-ahead ring's chunks, and a file cut mid-record says so.
 #include "../support/capture_builder.hpp"
+#include "../support/temp_file.hpp"
 
 #include "ftpsniff/capture.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <fstream>
-#include <unistd.h>
-
 namespace ftpsniff {
 namespace {
 
-class TempFile {
-public:
-    explicit TempFile(const test::Bytes& bytes) {
-        int fd = mkstemp(path_);
-        close(fd);
-        std::ofstream(path_, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                     static_cast<std::streamsize>(bytes.size()));
-    }
-    ~TempFile() { std::remove(path_); }
-    [[nodiscard]] std::string path() const { return path_; }
-
-private:
-    char path_[32] = "/tmp/ftpsniff-read-XXXXXX";
-};
+using test::TempFile;
 
 // Frame i holds i in its first four bytes and is 60 + i % spread bytes long.
 test::PcapWriter numbered(std::uint32_t frames, std::uint32_t spread = 1400) {
