@@ -2,13 +2,22 @@
 // a third of the work on small packets; on a second core it overlaps the
 // analysis, and the packet loop finds each frame already in memory.
 //
-// Frames are copied into a fixed ring of chunks (4 x 1 MiB, so memory does
-// not grow with the file); a chunk goes back to the reader when the loop
-// asks for a frame of the next one, which keeps RawFrame's promise that a
-// frame stays valid until the next read. Nothing here allocates per frame.
+// Frames land in a fixed ring of chunks (4 x 1 MiB, so memory does not
+// grow with the file); a chunk goes back to the reader when the loop asks
+// for a frame of the next one, which keeps RawFrame's promise that a frame
+// stays valid until the next read. Nothing here allocates per frame.
+//
+// A classic pcap file is read with large pread()s straight into the chunks
+// and its records indexed in place: libpcap's two freads per packet, and
+// the packet copied from the kernel to stdio to libpcap to here, were most
+// of the reading. Anything unusual (a record libpcap would
+// cut or reject, a file cut short, a read error) is handed to libpcap at that
+// record, so frames and error texts stay libpcap's own. Other formats and
+// pipes are read with libpcap throughout.
 #pragma once
 
 #include "ftpsniff/capture.hpp"
+#include "pcap_records.hpp"
 
 #include <pcap/pcap.h>
 
@@ -35,6 +44,8 @@ public:
     bool next(RawFrame& out);
     // Why reading stopped early, once next() has returned false.
     [[nodiscard]] const std::optional<std::string>& cut() const { return cut_; }
+    // Whether records are read in place (until anything unusual) rather than through libpcap.
+    [[nodiscard]] bool in_place() const { return format_.has_value(); }
 
 private:
     struct Frame {
@@ -56,11 +67,18 @@ private:
     static constexpr std::size_t kChunkFrames = 16384;
 
     void read_file();
+    // Indexes records in place, and hands what libpcap must read to read_packets.
+    void read_records();
+    // Copies frames from pcap_next_ex from chunk number `chunk` on.
+    void read_packets(std::size_t chunk);
+    void publish(std::size_t chunk);
     // Waits until chunk number `chunk` may be filled; false when stopping.
     bool wait_for_room(std::size_t chunk);
 
     pcap_t* handle_;
     int linktype_;
+    std::optional<PcapRecordFormat> format_;  // set when records are read in place
+    std::uint32_t max_caplen_;                // larger records are left to libpcap
     std::array<Chunk, kChunks> chunks_;
     std::mutex mutex_;
     std::condition_variable changed_;
