@@ -42,7 +42,7 @@ void Annotator::on_reply(const FlowInfo& flow, const ReplyEvent& ev) {
     int digit = ev.reply.code / 100;
     ++run_.replies_by_class[digit >= 1 && digit <= 6 ? digit : 0];
     // The greeting answers the opening of the connection: CONNECT in the knowledge base.
-    Annotation note = annotate(kb_, ev.reply.code, ev.greeting ? std::optional<std::string_view>("CONNECT") : ev.command);
+    Annotation note = explanation(ev.reply.code, ev.greeting ? std::optional<std::string_view>("CONNECT") : ev.command);
     note.diagnoses = diagnose(
         ReplyFacts{ev.reply.code, ev.command, ev.latency_ms, &flow, ev.data_address, ev.abort_pending},
         CommandReplies::builtin(), diagnose_options_);
@@ -53,6 +53,13 @@ void Annotator::on_reply(const FlowInfo& flow, const ReplyEvent& ev) {
     if (digit == 4 || digit == 5) ++run_.errors[{ev.reply.code, std::string(ev.command.value_or(""))}];
     for (const Diagnosis& d : note.diagnoses) ++run_.diagnoses[std::string(d.id)];
     renderer_.reply(flow, ev, note);
+}
+
+const Annotation& Annotator::explanation(int code, std::optional<std::string_view> command) {
+    std::pair<int, std::string_view> key{code, command.value_or(std::string_view{})};
+    if (auto it = explanations_.find(key); it != explanations_.end()) return it->second;
+    if (explanations_.size() >= kExplanationsKept) explanations_.clear();
+    return explanations_.try_emplace(std::pair{code, std::string(key.second)}, annotate(kb_, code, command)).first->second;
 }
 
 // An accepted PASV/EPSV/LPSV, or a PORT/EPRT/LPRT as it is sent, announces

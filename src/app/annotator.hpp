@@ -11,6 +11,7 @@
 #include "ftpsniff/output.hpp"
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/hash/hash.h>
 
 namespace ftpsniff {
 
@@ -46,6 +47,18 @@ private:
         bool ended = false;
     };
 
+    // Looks a (code, command) pair up by value: the std::string key is
+    // made only when a pair is first seen.
+    struct CodeVerbHash {
+        using is_transparent = void;
+        std::size_t operator()(std::pair<int, std::string_view> k) const { return absl::HashOf(k.first, k.second); }
+    };
+    struct CodeVerbEq {
+        using is_transparent = void;
+        bool operator()(std::pair<int, std::string_view> a, std::pair<int, std::string_view> b) const { return a == b; }
+    };
+
+    const Annotation& explanation(int code, std::optional<std::string_view> command);
     void track_data_channel(Track& t, const ReplyEvent& ev, Annotation& note);
     void announce(Track& t, bool passive, const Endpoint& listener);
     void note_login_failure(const FlowInfo& flow, Annotation& note);
@@ -58,6 +71,10 @@ private:
     DiagnoseOptions diagnose_options_;
     DataFlowTable data_flows_;
     absl::flat_hash_map<std::uint64_t, Track> tracks_;  // a Track& is never held across an insertion
+    // annotate() per (code, command): the knowledge base's tree is walked once
+    // per pair. Commands come from the network, so the cache is emptied when full.
+    static constexpr std::size_t kExplanationsKept = 4096;
+    absl::flat_hash_map<std::pair<int, std::string>, Annotation, CodeVerbHash, CodeVerbEq> explanations_;
 };
 
 }  // namespace ftpsniff
