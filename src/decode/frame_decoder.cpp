@@ -2,10 +2,9 @@
 #include "ftpsniff/decode.hpp"
 
 #include "ip_defrag.hpp"
+#include "plain_frame.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 
 namespace ftpsniff {
 
@@ -139,17 +138,6 @@ bool fragment_cut(IpResult& r) {
     return true;
 }
 
-// An address from its `Size` bytes, the rest of the 16 zero. Written as two
-// words: assigning a fresh IpAddress compiles to a slow `rep stos`.
-template <std::size_t Size>
-void set_address(IpAddress& ip, std::span<const std::uint8_t> bytes) {
-    static_assert(Size == 4 || Size == 16);
-    std::array<std::uint64_t, 2> words{};
-    std::memcpy(words.data(), bytes.data(), Size);
-    ip.version = Size == 4 ? 4 : 6;
-    std::memcpy(ip.bytes.data(), words.data(), sizeof words);
-}
-
 IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpDefragmenter& defrag) {
     IpResult r;
     std::uint8_t vihl = 0, proto = 0;
@@ -164,8 +152,8 @@ IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
     std::size_t ihl = (vihl & 0x0f) * 4u;
     if (ihl < 20 || total < ihl) { r.why = Anomaly::bad_ip_header_length; return r; }
     if (!cur.skip(ihl - 20)) { r.why = Anomaly::truncated_ip_header; return r; }
-    set_address<4>(seg.src.ip, src);
-    set_address<4>(seg.dst.ip, dst);
+    set_address<4>(seg.src.ip, src.data());
+    set_address<4>(seg.dst.ip, dst.data());
     if (!bound_payload(frame, cur, total - ihl, r.payload, r.missing, r.why)) return r;
     if ((frag & 0x3fff) != 0) {  // MF set or a non-zero offset
         if (fragment_cut(r)) return r;
@@ -194,8 +182,8 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
         return r;
     }
     if (first >> 4 != 6) { r.why = Anomaly::bad_ip_version; return r; }
-    set_address<16>(seg.src.ip, src);
-    set_address<16>(seg.dst.ip, dst);
+    set_address<16>(seg.src.ip, src.data());
+    set_address<16>(seg.dst.ip, dst.data());
     std::span<const std::uint8_t> body;
     if (!bound_payload(frame, cur, plen, body, r.missing, r.why)) return r;
     ByteCursor ext(body);
@@ -247,6 +235,7 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
 void decode_headers(const RawFrame& frame, IpDefragmenter& defrag, Decoded& out) {
     out.status = DecodeStatus::not_tcp;
     out.anomaly = {};
+    if (decode_plain_frame(frame, out)) return;
     ByteCursor cur(frame.bytes);
     Network net = Network::other;
     if (!skip_link(frame.linktype, cur, net)) {

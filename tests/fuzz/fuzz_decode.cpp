@@ -12,7 +12,9 @@
 #include "fuzz_common.hpp"
 
 #include "ftpsniff/decode.hpp"
+#include "plain_frame.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <vector>
 
@@ -47,6 +49,34 @@ void check(const ftpsniff::Decoded& d, bool cut) {
     }
 }
 
+// The plain-frame shortcut against the general path: whatever it takes must
+// decode the same behind a Linux cooked header, which it never takes.
+void check_shortcut(const ftpsniff::RawFrame& frame) {
+    using namespace ftpsniff;
+    Decoded quick;
+    if (frame.linktype != 1 || !decode_plain_frame(frame, quick)) return;
+    std::vector<std::uint8_t> cooked(16, 0);
+    cooked[14] = frame.bytes[12];  // the ethertype, where SLL keeps its protocol
+    cooked[15] = frame.bytes[13];
+    cooked.insert(cooked.end(), frame.bytes.begin() + 14, frame.bytes.end());
+    RawFrame other = frame;
+    other.linktype = 113;
+    other.bytes = cooked;
+    other.caplen += 2;
+    other.wirelen += 2;
+    MemoryBudget budget(1 << 16);
+    AnomalyCounts counts;
+    FrameDecoder general(budget, counts);
+    const Decoded& slow = general.decode(other);
+    FUZZ_CHECK(slow.status == DecodeStatus::tcp);
+    const TcpSegment& a = quick.segment;
+    const TcpSegment& b = slow.segment;
+    FUZZ_CHECK(a.ts == b.ts && a.src == b.src && a.dst == b.dst && a.seq == b.seq && a.ack == b.ack);
+    FUZZ_CHECK(a.flags == b.flags && a.missing == b.missing);
+    FUZZ_CHECK(std::equal(a.header.begin(), a.header.end(), b.header.begin(), b.header.end()));
+    FUZZ_CHECK(std::equal(a.payload.begin(), a.payload.end(), b.payload.begin(), b.payload.end()));
+}
+
 }  // namespace
 
 extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
@@ -74,6 +104,7 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
             frame.wirelen = frame.caplen + (cut ? 100 : 0);
             frame.bytes = bytes;
             check(decoder.decode(frame), cut);
+            check_shortcut(frame);
             now += step;
         }
     }
