@@ -106,11 +106,14 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     RawFrame frame;
     Timestamp last{};
     auto started = std::chrono::steady_clock::now();
+    // Asked before every packet: each test costs nothing unless its limit is set.
     auto stopping = [&] {
         if (stop.signalled != nullptr && stop.signalled->load()) return true;
-        std::uint64_t replies = 0;
-        for (std::uint64_t n : run.replies_by_class) replies += n;
-        if (stop.replies > 0 && replies >= stop.replies) return true;
+        if (stop.replies > 0) {
+            std::uint64_t replies = 0;
+            for (std::uint64_t n : run.replies_by_class) replies += n;
+            if (replies >= stop.replies) return true;
+        }
         return stop.seconds > 0 &&
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >= stop.seconds;
     };
