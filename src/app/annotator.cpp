@@ -55,8 +55,9 @@ void Annotator::on_reply(const FlowInfo& flow, const ReplyEvent& ev) {
     renderer_.reply(flow, ev, note);
 }
 
-const Annotation& Annotator::explanation(int code, std::optional<std::string_view> command) {
+Annotation Annotator::explanation(int code, std::optional<std::string_view> command) {
     std::pair<int, std::string_view> key{code, command.value_or(std::string_view{})};
+    if (key.second.size() > kCachedVerbMax) return annotate(kb_, code, command);
     if (auto it = explanations_.find(key); it != explanations_.end()) return it->second;
     if (explanations_.size() >= kExplanationsKept) explanations_.clear();
     return explanations_.try_emplace(std::pair{code, std::string(key.second)}, annotate(kb_, code, command)).first->second;

@@ -58,7 +58,7 @@ private:
         bool operator()(std::pair<int, std::string_view> a, std::pair<int, std::string_view> b) const { return a == b; }
     };
 
-    const Annotation& explanation(int code, std::optional<std::string_view> command);
+    Annotation explanation(int code, std::optional<std::string_view> command);
     void track_data_channel(Track& t, const ReplyEvent& ev, Annotation& note);
     void announce(Track& t, bool passive, const Endpoint& listener);
     void note_login_failure(const FlowInfo& flow, Annotation& note);
@@ -72,8 +72,10 @@ private:
     DataFlowTable data_flows_;
     absl::flat_hash_map<std::uint64_t, Track> tracks_;  // a Track& is never held across an insertion
     // annotate() per (code, command): the knowledge base's tree is walked once
-    // per pair. Commands come from the network, so the cache is emptied when full.
+    // per pair. Commands come from the network, so the cache is emptied when
+    // full, and verbs longer than any the base lists are not kept.
     static constexpr std::size_t kExplanationsKept = 4096;
+    static constexpr std::size_t kCachedVerbMax = 16;
     absl::flat_hash_map<std::pair<int, std::string>, Annotation, CodeVerbHash, CodeVerbEq> explanations_;
 };
 
