@@ -3,6 +3,7 @@
 // --codes file); 2 bad usage; 3 the capture is cut short (everything before
 // the cut was printed).
 #include "cli.hpp"
+#include "huge_heap.hpp"
 
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/explain.hpp"
@@ -79,6 +80,7 @@ void drop_privileges(const std::string& name) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    reserve_huge_heap(64 << 20);
     CommandLine cl;
     if (int status = parse_command_line(argc, argv, cl); status >= 0) return status;
     if (cl.list_interfaces) {
