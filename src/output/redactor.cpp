@@ -82,7 +82,13 @@ bool PasswordRedactor::redact(const TcpSegment& seg, std::span<std::uint8_t> pay
     Scan ignored;
     bool changed = old > 0 && scan_unknown(payload.first(old), ignored);
     if (old < len) {
-        changed = scan(flow.scan, payload.subspan(old)) || changed;
+        std::span<std::uint8_t> rest = payload.subspan(old);
+        changed = scan(flow.scan, rest) || changed;
+        // The old bytes may end inside a line the stream's reading does not
+        // know of (following began after them, or they differ from what was
+        // followed): their own reading stars the new bytes too. It comes
+        // second, and its state is dropped, so it cannot undo the first.
+        if (old > 0) changed = scan(ignored, rest) || changed;
         flow.next = seg.seq + len;
     }
     return changed;

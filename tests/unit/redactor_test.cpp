@@ -74,6 +74,23 @@ TEST(Redactor, UnknownOrderStarsTheLineInDoubt) {
     EXPECT_EQ(starred(packets), (std::vector<std::string>{"***\r\nSYST\r\n", "PASS ***"}));
 }
 
+// A packet that begins behind where following stands and ends past it: its
+// old bytes may open a PASS line that the new bytes finish (found by
+// fuzz_stream: following had restarted at a SYN sent in the middle).
+TEST(Redactor, PassLineAcrossTheFollowedPointIsStarred) {
+    Conversation c(kClient, kServer);
+    auto packets = c.handshake();
+    Packet both = c.client("SYST\r\nPASS s3cret\r\n");
+    Packet resync = both;
+    resync.seq += 8;  // a stray SYN inside "PASS": following starts after it
+    resync.flags = tcp_flag::syn;
+    resync.payload.clear();
+    resync.seq -= 1;
+    packets.push_back(resync);
+    packets.push_back(both);
+    EXPECT_EQ(starred(packets), (std::vector<std::string>{"****\r\nPASS ******\r\n"}));
+}
+
 TEST(Redactor, ChecksumMatchesTheBuilders) {
     Conversation c(kClient, kServer);
     Packet p = c.client("PASS s3cret\r\n");
