@@ -19,9 +19,8 @@ void append_escaped(std::string& out, std::string_view in);
 // text is kept as UTF-8; the bytes escaped above use JSON escapes, and bytes
 // that are not UTF-8 are written as the text \xNN.
 void append_json_escaped(std::string& out, std::string_view in);
-// The same written at `out`, which has room for kEscapedMax * in.size()
-// bytes; returns the end of what was written.
-char* escape_to(char* out, std::string_view in);
+// append_json_escaped written at `out`, which has room for
+// kEscapedMax * in.size() bytes; returns the end of what was written.
 char* json_escape_to(char* out, std::string_view in);
 
 }  // namespace ftpsniff

@@ -102,9 +102,9 @@ void append_with(std::string& out, std::string_view in, Escape&& escape) {
     out.resize(static_cast<std::size_t>(escape(out.data() + old, in) - out.data()));
 }
 
-}  // namespace
-
 char* escape_to(char* out, std::string_view in) { return escape_with(out, in, 0, terminal_control); }
+
+}  // namespace
 
 char* json_escape_to(char* out, std::string_view in) { return escape_with(out, in, '"', json_control); }
 

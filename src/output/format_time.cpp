@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <ctime>
@@ -47,11 +46,6 @@ char* millis_to(char* out, double ms) {
     *out++ = static_cast<char>('0' + frac / 10 % 10);
     *out++ = static_cast<char>('0' + frac % 10);
     return out;
-}
-
-void append_millis(std::string& out, double ms) {
-    std::array<char, kMillisMax> text;
-    out.append(text.data(), millis_to(text.data(), ms));
 }
 
 char* epoch_seconds_to(char* out, Timestamp ts) {

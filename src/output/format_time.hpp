@@ -21,6 +21,5 @@ char* epoch_seconds_to(char* out, Timestamp ts);
 // kMillisMax bytes (DBL_MAX has 309 digits).
 inline constexpr std::size_t kMillisMax = 320;
 char* millis_to(char* out, double ms);
-void append_millis(std::string& out, double ms);
 
 }  // namespace ftpsniff

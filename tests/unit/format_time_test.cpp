@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -11,12 +12,11 @@ namespace ftpsniff {
 namespace {
 
 std::string millis(double ms) {
-    std::string out;
-    append_millis(out, ms);
-    return out;
+    std::array<char, kMillisMax> text;
+    return {text.data(), millis_to(text.data(), ms)};
 }
 
-TEST(AppendMillis, WritesWhatFmtWritesForEdgeValues) {
+TEST(MillisTo, WritesWhatFmtWritesForEdgeValues) {
     for (double v : {0.0, -0.0, 0.0005, 0.0015, 1.0005, -0.0004, -0.0005, 2.5e-4, 999.9995, 52.951, 0.064, 1e9,
                      1e12, 1e13, -1e13, 123456789.0125, std::numeric_limits<double>::infinity(),
                      -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
@@ -24,7 +24,7 @@ TEST(AppendMillis, WritesWhatFmtWritesForEdgeValues) {
     }
 }
 
-TEST(AppendMillis, WritesWhatFmtWritesForDurationsBetweenCaptureTimes) {
+TEST(MillisTo, WritesWhatFmtWritesForDurationsBetweenCaptureTimes) {
     std::mt19937_64 rng(7);
     for (int i = 0; i < 200000; ++i) {
         Timestamp a{static_cast<std::int64_t>(rng() % 2'000'000'000), static_cast<std::uint32_t>(rng() % 1'000'000'000)};
