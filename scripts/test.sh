@@ -19,6 +19,6 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir bu
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPSNIFF_TSAN=ON
 cmake --build build-tsan -j2 --target ftpsniff unit_tests
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -j2 --output-on-failure \
-    -R 'AsyncRenderer|ReadEveryFrame|PcapReader|PcapInPlace|golden|cli\.'
+    -R 'AsyncEvents|ReadEveryFrame|PcapReader|PcapInPlace|golden|cli\.'
 
 scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

@@ -113,11 +113,6 @@ std::unique_ptr<Renderer> make_tee(std::unique_ptr<Renderer> a, std::unique_ptr<
 // Passes on to `inner` only what the filter keeps; the summary always.
 std::unique_ptr<Renderer> make_filter(std::unique_ptr<Renderer> inner, OutputFilter filter);
 
-// Calls `inner` on a thread of its own, in the same order, with copies of the
-// events; summary() waits for it to catch up. Records are handed over in
-// batches, so not for live output that must appear as it happens.
-std::unique_ptr<Renderer> make_async(std::unique_ptr<Renderer> inner);
-
 // Shared by the renderers.
 std::string_view close_reason_name(CloseReason why);
 std::string_view unparsed_reason_name(UnparsedReason why);

@@ -1,6 +1,7 @@
 #include "ftpsniff/pipeline.hpp"
 
 #include "annotator.hpp"
+#include "data_channel_tracker.hpp"
 
 #include "ftpsniff/anonymize.hpp"
 #include "ftpsniff/capture.hpp"
@@ -85,13 +86,15 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     if (opts.report != nullptr) renderer = make_tee(std::move(renderer), make_renderer(Format::markdown, opts.report, notes, opts.render));
     if (opts.filter.active()) renderer = make_filter(std::move(renderer), opts.filter);
     if (opts.anonymize) renderer = make_anonymizer(std::move(renderer));
-    // Writing the output is a third of the work on a busy capture: off the packet loop's thread.
-    if (!opts.render.flush_each) renderer = make_async(std::move(renderer));
-    Annotator annotator(kb, *renderer, run, opts.show_passwords);
+    std::unique_ptr<SessionEvents> annotator =
+        std::make_unique<Annotator>(kb, std::move(renderer), opts.show_passwords);
+    // Annotating and writing are half the work on a busy capture: off the packet loop's thread.
+    if (!opts.render.flush_each) annotator = make_async(std::move(annotator));
+    DataChannelTracker tracker(*annotator, run.anomalies);
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);
     auto make_session = [&](const FlowInfo& flow) {
-        return std::make_unique<FtpSession>(flow, annotator, run.anomalies, budget, opts.ftp);
+        return std::make_unique<FtpSession>(flow, tracker, run.anomalies, budget, opts.ftp);
     };
     Reassembler reassembler(
         [&](const FlowInfo& flow) -> std::unique_ptr<StreamHandler> {
@@ -109,11 +112,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     // Asked before every packet: each test costs nothing unless its limit is set.
     auto stopping = [&] {
         if (stop.signalled != nullptr && stop.signalled->load()) return true;
-        if (stop.replies > 0) {
-            std::uint64_t replies = 0;
-            for (std::uint64_t n : run.replies_by_class) replies += n;
-            if (replies >= stop.replies) return true;
-        }
+        if (stop.replies > 0 && tracker.replies() >= stop.replies) return true;
         return stop.seconds > 0 &&
                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >= stop.seconds;
     };
@@ -131,7 +130,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         if (to_server || ftp_ports.test(seg.src.port)) {
             ++run.ftp_packets;
             if (writer) writer->control(frame, seg, to_server);
-        } else if (!annotator.data_flows().empty() && annotator.data_flows().feed(seg)) {
+        } else if (!tracker.data_flows().empty() && tracker.data_flows().feed(seg)) {
             ++run.data_packets;
             if (writer && opts.with_data) writer->data(frame);
             continue;
@@ -144,10 +143,10 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         reassembler.feed(seg, to_server);
     }
     reassembler.finish(last);
-    annotator.data_flows().finish(last);
+    tracker.data_flows().finish(last);
     run.cut = reader.cut();
     run.kernel = reader.stats();
-    renderer->summary(run);
+    annotator->summary(run);
     return run.cut ? RunResult::capture_cut : RunResult::ok;
 }
 
