@@ -9,32 +9,36 @@ void DataChannelTracker::on_session_start(const FlowInfo& flow, Timestamp ts) {
     next_.session_start(flow, ts);
 }
 
+// Most commands and replies concern no data connection: their session's
+// track is not looked up.
 void DataChannelTracker::on_command(const FlowInfo& flow, const CommandEvent& ev) {
-    Track& t = tracks_[flow.id];
-    if (is_transfer_verb(ev.verb)) t.transfer = ev.verb;
+    if (is_transfer_verb(ev.verb)) tracks_[flow.id].transfer = ev.verb;
     if (ev.data_address && ev.data_address->address && ev.data_address->address->ip) {
-        announce(t, false, Endpoint{*ev.data_address->address->ip, ev.data_address->address->port});
+        announce(tracks_[flow.id], false, Endpoint{*ev.data_address->address->ip, ev.data_address->address->port});
     }
     next_.command(flow, ev);
 }
 
 void DataChannelTracker::on_reply(const FlowInfo& flow, const ReplyEvent& ev) {
     ++replies_;
-    std::optional<DataChannelEvent> missing = check_transfer(tracks_[flow.id], ev);
+    std::optional<DataChannelEvent> missing = check_transfer(flow, ev);
     next_.reply(flow, ev, missing ? &*missing : nullptr);
 }
 
 // An accepted PASV/EPSV/LPSV, or a PORT/EPRT/LPRT as it is sent, announces
 // where the next data connection goes; the transfer's final reply then shows
 // whether one was seen there.
-std::optional<DataChannelEvent> DataChannelTracker::check_transfer(Track& t, const ReplyEvent& ev) {
+std::optional<DataChannelEvent> DataChannelTracker::check_transfer(const FlowInfo& flow, const ReplyEvent& ev) {
     if (!ev.command) return std::nullopt;
     if (is_passive_verb(*ev.command) && ev.data_address && ev.data_address->address && ev.reply.code / 100 == 2) {
+        Track& t = tracks_[flow.id];
         const DataAddress& a = *ev.data_address->address;
         announce(t, true, Endpoint{a.ip.value_or(t.flow.server.ip), a.port});
         return std::nullopt;
     }
-    if (!is_transfer_verb(*ev.command) || ev.reply.code / 100 == 1 || !t.announced) return std::nullopt;
+    if (!is_transfer_verb(*ev.command) || ev.reply.code / 100 == 1) return std::nullopt;
+    Track& t = tracks_[flow.id];
+    if (!t.announced) return std::nullopt;
     t.announced = false;
     // Only a reply saying the transfer happened makes a missing connection
     // a finding: a 550 refuses before any connection, a 425 says so itself.

@@ -49,7 +49,7 @@ private:
         bool ended = false;
     };
 
-    std::optional<DataChannelEvent> check_transfer(Track& t, const ReplyEvent& ev);
+    std::optional<DataChannelEvent> check_transfer(const FlowInfo& flow, const ReplyEvent& ev);
     void announce(Track& t, bool passive, const Endpoint& listener);
     void drop_if_done(std::uint64_t id);
 

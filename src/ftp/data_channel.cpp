@@ -2,9 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <string>
-#include <vector>
 
 namespace ftpsniff {
 
@@ -14,26 +15,42 @@ DataAddressResult fail(std::string_view why) { return {std::nullopt, why}; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Up to `max` decimal numbers separated by single commas (or, where
-// `dots_too`, dots), starting at the first digit of `text`.
-std::vector<unsigned long> numbers(std::string_view text, std::size_t max, bool dots_too) {
-    std::vector<unsigned long> out;
+// The longest list any form takes: LPRT's af, hal, 16 bytes, pal, 2 bytes.
+constexpr std::size_t kMostNumbers = 2 + 16 + 3;
+
+// A short list of numbers, kept in place: every PASV reply is parsed.
+struct Numbers {
+    std::array<unsigned long, kMostNumbers> values{};
+    std::size_t count = 0;
+
+    [[nodiscard]] std::size_t size() const { return count; }
+    [[nodiscard]] bool empty() const { return count == 0; }
+    unsigned long operator[](std::size_t i) const { return values[i]; }
+    [[nodiscard]] const unsigned long* begin() const { return values.data(); }
+    [[nodiscard]] const unsigned long* end() const { return values.data() + count; }
+};
+
+// Up to `max` (at most kMostNumbers) decimal numbers separated by single
+// commas (or, where `dots_too`, dots), starting at the first digit of `text`.
+Numbers numbers(std::string_view text, std::size_t max, bool dots_too) {
+    Numbers out;
+    max = std::min(max, kMostNumbers);
     std::size_t i = 0;
     while (i < text.size() && !is_digit(text[i])) ++i;
-    while (i < text.size() && out.size() < max) {
+    while (i < text.size() && out.count < max) {
         std::size_t start = i;
         while (i < text.size() && is_digit(text[i]) && i - start < 10) ++i;
         if (i == start) break;
         unsigned long v = 0;
         std::from_chars(text.data() + start, text.data() + i, v);
-        out.push_back(v);
+        out.values[out.count++] = v;
         if (i >= text.size() || !(text[i] == ',' || (dots_too && text[i] == '.'))) break;
         ++i;
     }
     return out;
 }
 
-DataAddressResult from_six(const std::vector<unsigned long>& n) {
+DataAddressResult from_six(const Numbers& n) {
     if (n.size() < 6) return fail("fewer than six numbers");
     for (std::size_t i = 0; i < 6; ++i) {
         if (n[i] > 255) return fail("a number is above 255");
@@ -46,7 +63,7 @@ DataAddressResult from_six(const std::vector<unsigned long>& n) {
 }
 
 // af,hal,h1..h(hal),pal,p1..p(pal) as in LPRT and 228.
-DataAddressResult from_long(const std::vector<unsigned long>& n) {
+DataAddressResult from_long(const Numbers& n) {
     if (n.size() < 2) return fail("no address family and length");
     unsigned long af = n[0], hal = n[1];
     if (!((af == 4 && hal == 4) || (af == 6 && hal == 16))) return fail("address family is neither 4 nor 6");
@@ -109,10 +126,10 @@ DataAddressResult parse_port_arg(std::string_view arg) {
 
 DataAddressResult parse_lpsv_reply(std::string_view text) {
     std::size_t open = text.find('(');
-    return from_long(numbers(open == std::string_view::npos ? text : text.substr(open), 2 + 16 + 3, false));
+    return from_long(numbers(open == std::string_view::npos ? text : text.substr(open), kMostNumbers, false));
 }
 
-DataAddressResult parse_lprt_arg(std::string_view arg) { return from_long(numbers(arg, 2 + 16 + 3, false)); }
+DataAddressResult parse_lprt_arg(std::string_view arg) { return from_long(numbers(arg, kMostNumbers, false)); }
 
 DataAddressResult parse_epsv_reply(std::string_view text) {
     std::size_t open = text.find('(');
