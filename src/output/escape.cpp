@@ -46,13 +46,32 @@ std::size_t utf8_sequence(std::string_view s) {
     return 0;
 }
 
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+// Whether any of the eight bytes in `w` is one escape_with stops at: below
+// 0x20, above 0x7e, a backslash, or the byte repeated in `quotes`. Each
+// test is exact for "some byte is", though not for which one.
+bool stops_in(std::uint64_t w, std::uint64_t quotes) {
+    auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    std::uint64_t below = (w - kOnes * 0x20) & ~w & kHighs;
+    std::uint64_t above = ((w + kOnes * (0x7f - 0x7e)) | w) & kHighs;
+    return (below | above | has_zero(w ^ (kOnes * '\\')) | has_zero(w ^ quotes)) != 0;
+}
+
 // Printable ASCII other than the backslash passes through; runs of it are
-// copied whole, which is most of any text. `quote` is escaped too when set.
-// `out` has room for kEscapedMax bytes per byte of `in`.
+// found eight bytes at a time and copied whole, which is most of any text.
+// `quote` is escaped too when set. `out` has room for kEscapedMax bytes per
+// byte of `in`.
 template <class Control>
 char* escape_with(char* out, std::string_view in, char quote, Control&& control) {
+    std::uint64_t quotes = kOnes * static_cast<unsigned char>(quote);  // 0 stands for NUL, which stops anyway
     for (std::size_t i = 0; i < in.size();) {
         std::size_t run = i;
+        for (std::uint64_t w = 0; run + 8 <= in.size(); run += 8) {
+            std::memcpy(&w, in.data() + run, 8);
+            if (stops_in(w, quotes)) break;
+        }
         while (run < in.size()) {
             auto c = static_cast<unsigned char>(in[run]);
             if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(quote)) break;

@@ -44,5 +44,22 @@ TEST(Escape, JsonStringBody) {
     EXPECT_EQ(json("日本"), "日本");
 }
 
+// Text is scanned eight bytes at a time: a byte that must be escaped is
+// found at any offset of a word, and in the tail after the last whole word.
+TEST(Escape, EveryByteAtEveryOffsetIsEscapedAsAlone) {
+    for (std::size_t length : {9u, 16u, 23u, 40u}) {
+        for (std::size_t at = 0; at < length; ++at) {
+            for (int b = 0; b < 256; ++b) {
+                std::string line(length, 'a');
+                line[at] = static_cast<char>(b);
+                std::string alone(1, static_cast<char>(b));
+                std::string before(at, 'a'), after(length - at - 1, 'a');
+                ASSERT_EQ(json(line), before + json(alone) + after) << "byte " << b << " at " << at;
+                ASSERT_EQ(text(line), before + text(alone) + after) << "byte " << b << " at " << at;
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace ftpsniff
