@@ -4,8 +4,10 @@
 
 #include "ftpsniff/memory_budget.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,9 +37,81 @@ struct ReplyLine {
 // Three digits then a space, a hyphen or the end of the line.
 std::optional<ReplyLine> parse_reply_line(std::string_view line);
 
+// A reply's lines, back to back in one buffer: once the buffer has grown,
+// a reply of no more bytes allocates nothing, however many lines it has.
+class ReplyLines {
+public:
+    class iterator {
+    public:
+        using value_type = std::string_view;
+        using difference_type = std::ptrdiff_t;
+        iterator() = default;
+        iterator(const ReplyLines* lines, std::size_t i) : lines_(lines), i_(i) {}
+        std::string_view operator*() const { return (*lines_)[i_]; }
+        iterator& operator++() {
+            ++i_;
+            return *this;
+        }
+        iterator operator++(int) { return {lines_, i_++}; }
+        friend bool operator==(const iterator& a, const iterator& b) { return a.i_ == b.i_; }
+
+    private:
+        const ReplyLines* lines_ = nullptr;
+        std::size_t i_ = 0;
+    };
+
+    ReplyLines() = default;
+    ReplyLines(std::initializer_list<std::string_view> lines) {
+        for (std::string_view line : lines) push_back(line);
+    }
+
+    [[nodiscard]] std::size_t size() const { return ends_.size(); }
+    [[nodiscard]] bool empty() const { return ends_.empty(); }
+    std::string_view operator[](std::size_t i) const {
+        std::size_t from = i == 0 ? 0 : ends_[i - 1];
+        return std::string_view(bytes_).substr(from, ends_[i] - from);
+    }
+    [[nodiscard]] std::string_view front() const { return (*this)[0]; }
+    [[nodiscard]] std::string_view back() const { return (*this)[size() - 1]; }
+    [[nodiscard]] iterator begin() const { return {this, 0}; }
+    [[nodiscard]] iterator end() const { return {this, size()}; }
+
+    void push_back(std::string_view line) {
+        // Grown once to what most replies need, rather than doubling up to it.
+        if (bytes_.size() + line.size() > bytes_.capacity()) bytes_.reserve(std::max(kFirstBytes, 2 * bytes_.capacity()));
+        if (ends_.size() == ends_.capacity()) ends_.reserve(std::max(kFirstLines, 2 * ends_.capacity()));
+        bytes_.append(line);
+        ends_.push_back(bytes_.size());
+    }
+    void replace_back(std::string_view line) {
+        bytes_.resize(size() > 1 ? ends_[size() - 2] : 0);
+        bytes_.append(line);
+        ends_.back() = bytes_.size();
+    }
+    // Empties the list; its memory is kept unless it holds more than
+    // `bytes` or `lines`.
+    void clear(std::size_t bytes, std::size_t lines) {
+        bytes_.clear();
+        ends_.clear();
+        if (bytes_.capacity() > bytes) bytes_.shrink_to_fit();
+        if (ends_.capacity() > lines) ends_.shrink_to_fit();
+    }
+
+    friend bool operator==(const ReplyLines& a, const ReplyLines& b) {
+        return a.bytes_ == b.bytes_ && a.ends_ == b.ends_;
+    }
+
+private:
+    static constexpr std::size_t kFirstBytes = 256;
+    static constexpr std::size_t kFirstLines = 8;
+
+    std::string bytes_;
+    std::vector<std::size_t> ends_;  // where each line ends in bytes_
+};
+
 struct Reply {
     int code = 0;
-    std::vector<std::string> lines;  // every line as sent, without its ending
+    ReplyLines lines;                // every line as sent, without its ending
     bool complete = true;            // false when the stream ended or broke inside it
     bool truncated = false;          // a line was cut, or lines past the cap dropped
 
@@ -74,19 +148,17 @@ public:
     [[nodiscard]] bool open() const { return open_; }
     // The finished reply, valid until release() or the next feed().
     const Reply& take();
-    // Frees the reply's lines, keeping a few short ones' buffers for the
-    // next reply: most replies then allocate nothing.
+    // Empties the reply, keeping its buffers (up to about 1 KiB) for the
+    // next one: most replies then allocate nothing.
     void release();
     // Whether the budget refused a line since the last call.
     bool take_refused() { return std::exchange(refused_, false); }
 
 private:
     void add_line(std::string_view line, bool truncated, bool last);
-    void keep_line(std::string_view line);
 
-    // What a session keeps between replies stays small (about 1 KiB).
-    static constexpr std::size_t kSpares = 4;
-    static constexpr std::size_t kSpareBytes = 128;
+    // What a session keeps between replies stays small.
+    static constexpr std::size_t kKeptBytes = 1024;
     static constexpr std::size_t kKeptLines = 16;
 
     ReplyLimits limits_;
@@ -95,8 +167,6 @@ private:
     bool refused_ = false;
     bool open_ = false;
     Reply current_;
-    std::array<std::string, kSpares> spares_;
-    std::size_t spare_count_ = 0;
 };
 
 }  // namespace ftpsniff

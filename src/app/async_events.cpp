@@ -147,7 +147,7 @@ public:
         out.put(ReplyHead{ev.ts, r.code, static_cast<std::uint32_t>(r.lines.size()), r.complete, r.truncated,
                           ev.greeting, ev.abort_pending, ev.uncertain, missing != nullptr, ev.latency_ms,
                           ev.data_address});
-        for (const std::string& line : r.lines) out.put_text(line);
+        for (std::string_view line : r.lines) out.put_text(line);
         out.put_optional_text(ev.command);
         if (missing != nullptr) put_data(out, *missing);
         end();
@@ -201,6 +201,8 @@ public:
 private:
     static constexpr std::size_t kBatches = 4;
     static constexpr std::size_t kBatchBytes = 64 * 1024;
+    static constexpr std::size_t kKeptReplyBytes = 64 * 1024;
+    static constexpr std::size_t kKeptReplyLines = 1024;
 
     EventBytes& start(Kind kind, const FlowInfo& flow) {
         EventBytes& out = batches_[filled_ % kBatches];
@@ -302,8 +304,8 @@ private:
         reply_.code = h.code;
         reply_.complete = h.complete;
         reply_.truncated = h.truncated;
-        reply_.lines.resize(h.lines);
-        for (std::string& line : reply_.lines) line.assign(in.text());
+        reply_.lines.clear(kKeptReplyBytes, kKeptReplyLines);
+        for (std::uint32_t i = 0; i < h.lines; ++i) reply_.lines.push_back(in.text());
         std::optional<std::string_view> command = in.optional_text();
         if (h.missing) get_data(in, data_);
         inner_->reply(flow,

@@ -4,6 +4,10 @@ namespace ftpsniff {
 
 namespace {
 
+// What each line of an open reply is charged beyond its bytes (what a
+// std::string per line once cost; the limits are set in these terms).
+constexpr std::size_t kLineOverhead = 32;
+
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -86,7 +90,8 @@ bool ReplyAssembler::abandon() {
 
 void ReplyAssembler::add_line(std::string_view line, bool truncated, bool last) {
     if (truncated) current_.truncated = true;
-    std::size_t cost = line.size() + sizeof(std::string);
+    // A line's bytes and a fixed share for its bookkeeping.
+    std::size_t cost = line.size() + kLineOverhead;
     if (current_.lines.empty()) {
         // The first line (at most one line's cap) is always kept: it names the reply.
         if (budget_.charge(cost)) {
@@ -94,7 +99,7 @@ void ReplyAssembler::add_line(std::string_view line, bool truncated, bool last) 
         } else {
             refused_ = true;
         }
-        keep_line(line);
+        current_.lines.push_back(line);
         return;
     }
     bool fits = current_.lines.size() < limits_.max_lines && charged_ + cost <= limits_.max_bytes;
@@ -107,23 +112,14 @@ void ReplyAssembler::add_line(std::string_view line, bool truncated, bool last) 
         // place of the line before it, so the reply still reads as ended.
         current_.truncated = true;
         if (last && current_.lines.size() > 1) {
-            current_.lines.back() = line;
+            current_.lines.replace_back(line);
         } else if (last) {
-            keep_line(line);
+            current_.lines.push_back(line);
         }
         return;
     }
     charged_ += cost;
-    keep_line(line);
-}
-
-void ReplyAssembler::keep_line(std::string_view line) {
-    if (spare_count_ == 0) {
-        current_.lines.emplace_back(line);
-        return;
-    }
-    current_.lines.push_back(std::move(spares_[--spare_count_]));
-    current_.lines.back().assign(line);
+    current_.lines.push_back(line);
 }
 
 const Reply& ReplyAssembler::take() {
@@ -132,12 +128,6 @@ const Reply& ReplyAssembler::take() {
     return current_;
 }
 
-void ReplyAssembler::release() {
-    for (std::string& line : current_.lines) {
-        if (spare_count_ < kSpares && line.capacity() <= kSpareBytes) spares_[spare_count_++] = std::move(line);
-    }
-    current_.lines.clear();
-    if (current_.lines.capacity() > kKeptLines) current_.lines.shrink_to_fit();
-}
+void ReplyAssembler::release() { current_.lines.clear(kKeptBytes, kKeptLines); }
 
 }  // namespace ftpsniff

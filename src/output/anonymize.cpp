@@ -170,7 +170,8 @@ public:
     }
     void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
         Reply reply = ev.reply;
-        for (std::string& line : reply.lines) line = a_.text(line);
+        reply.lines = {};
+        for (std::string_view line : ev.reply.lines) reply.lines.push_back(a_.text(line));
         ReplyEvent copy{ev.ts, reply, ev.command, ev.latency_ms, ev.greeting, ev.data_address, ev.abort_pending,
                         ev.uncertain};
         Annotation hidden = note;

@@ -87,9 +87,9 @@ public:
         return *this;
     }
     JsonLine& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
-    JsonLine& str_array(std::string_view key, const std::vector<std::string>& values) {
+    JsonLine& str_array(std::string_view key, const ReplyLines& values) {
         std::size_t most = key.size() + 6;
-        for (const std::string& v : values) most += 3 + v.size() * kEscapedMax;
+        for (std::string_view v : values) most += 3 + v.size() * kEscapedMax;
         char* p = name(b_.room(most), key);
         *p++ = '[';
         for (std::size_t i = 0; i < values.size(); ++i) {

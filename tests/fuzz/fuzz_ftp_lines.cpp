@@ -165,7 +165,7 @@ void check_reply(ReplyAssembler& replies, std::size_t max_lines, std::size_t max
     FUZZ_CHECK(first && first->code == r.code);
     // The last line is kept past the cap, so two lines survive a cap of one.
     FUZZ_CHECK(r.lines.size() <= std::max<std::size_t>(max_lines, 2));
-    for (const std::string& l : r.lines) FUZZ_CHECK(l.size() <= max_line);
+    for (std::string_view l : r.lines) FUZZ_CHECK(l.size() <= max_line);
     fuzz::touch(r.text());
 }
 

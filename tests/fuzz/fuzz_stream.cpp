@@ -66,7 +66,7 @@ public:
         // The first line is always kept, and it names the reply.
         auto first = parse_reply_line(r.lines.front());
         FUZZ_CHECK(first && first->code == r.code);
-        for (const std::string& line : r.lines) FUZZ_CHECK(line.size() <= max_line_);
+        for (std::string_view line : r.lines) FUZZ_CHECK(line.size() <= max_line_);
         fuzz::touch(r.text());
         FUZZ_CHECK(ev.latency_ms.has_value() == ev.command.has_value());
         FUZZ_CHECK(!ev.latency_ms || std::isfinite(*ev.latency_ms));

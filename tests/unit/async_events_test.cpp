@@ -39,7 +39,7 @@ public:
     }
     void reply(const FlowInfo& f, const ReplyEvent& ev, const DataChannelEvent* missing) override {
         std::string line = fmt::format("{} {} {} {} [", show(ev.ts), ev.reply.code, ev.reply.complete, ev.reply.truncated);
-        for (const std::string& l : ev.reply.lines) line += "'" + l + "'";
+        for (std::string_view l : ev.reply.lines) line += "'" + std::string(l) + "'";
         line += fmt::format("] {} {} {} {} {} {} missing={}", show(ev.command),
                             ev.latency_ms ? std::to_string(*ev.latency_ms) : "-", ev.greeting, show(ev.data_address),
                             ev.abort_pending, ev.uncertain, missing ? show(*missing) : "-");
@@ -92,7 +92,7 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
         std::string user = "user" + std::to_string(id);
         std::string arg = std::string(id % 50, 'x') + std::to_string(id);
         // A reply of many lines now and then, longer than a batch is meant to be.
-        std::vector<std::string> lines{"230-Login successful for " + user};
+        ReplyLines lines{"230-Login successful for " + user};
         for (std::uint64_t i = 0; i < (id % 500 == 0 ? 2000 : id % 4); ++i) lines.push_back(" line " + std::to_string(i));
         lines.push_back("230 " + arg);
         Reply reply{230, lines, id % 3 != 0, id % 5 == 0};

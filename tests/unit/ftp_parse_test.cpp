@@ -65,7 +65,7 @@ TEST_P(ReplyGrouping, FollowsRfc959) {
         case ReplyAssembler::Result::reply: {
             Reply r = assembler.take();
             std::string joined;
-            for (const auto& l : r.lines) joined += (joined.empty() ? "" : "|") + l;
+            for (std::string_view l : r.lines) joined += (joined.empty() ? "" : "|") + std::string(l);
             got.push_back(joined);
             break;
         }
@@ -120,7 +120,7 @@ TEST(ReplyAssembler, LineCapMarksTruncated) {
     for (int i = 0; i < 5; ++i) EXPECT_EQ(a.feed("x", false), ReplyAssembler::Result::pending);
     ASSERT_EQ(a.feed("230 end", false), ReplyAssembler::Result::reply);
     Reply r = a.take();
-    EXPECT_EQ(r.lines, (std::vector<std::string>{"230-a", "x", "230 end"}));
+    EXPECT_EQ(r.lines, (ReplyLines{"230-a", "x", "230 end"}));
     EXPECT_TRUE(r.truncated);
     EXPECT_EQ(budget.used(), 0u);  // all given back once the reply is taken
 }
@@ -139,11 +139,11 @@ TEST(ReplyAssembler, ByteCapAndBudgetKeepFirstAndLastLines) {
     EXPECT_LE(budget.peak(), 200u);
 }
 
-// Lines are reused from one reply to the next: nothing of the one before may show.
+// A reply's buffers are reused for the next: nothing of the one before may show.
 TEST(ReplyAssembler, NextReplyStartsClean) {
     MemoryBudget budget(1 << 20);
     ReplyAssembler a({3, 1 << 16}, budget);
-    const std::string long_line(200, 'y');  // too long to be kept for reuse
+    const std::string long_line(2000, 'y');  // more than is kept for reuse
     for (const std::string& line : {std::string("211-a"), long_line, std::string("x"), std::string("z")}) {
         EXPECT_EQ(a.feed(line, line == "x"), ReplyAssembler::Result::pending);
     }
@@ -154,12 +154,12 @@ TEST(ReplyAssembler, NextReplyStartsClean) {
     ASSERT_EQ(a.feed("230 ok", false), ReplyAssembler::Result::reply);
     const Reply& r = a.take();
     EXPECT_EQ(r.code, 230);
-    EXPECT_EQ(r.lines, (std::vector<std::string>{"230-b", "230 ok"}));
+    EXPECT_EQ(r.lines, (ReplyLines{"230-b", "230 ok"}));
     EXPECT_FALSE(r.truncated);
     EXPECT_TRUE(r.complete);
     // Without release(), the next reply's first line releases the one before.
     ASSERT_EQ(a.feed("200 fine", false), ReplyAssembler::Result::reply);
-    EXPECT_EQ(a.take().lines, (std::vector<std::string>{"200 fine"}));
+    EXPECT_EQ(a.take().lines, (ReplyLines{"200 fine"}));
     EXPECT_EQ(budget.used(), 0u);
 }
 
