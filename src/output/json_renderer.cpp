@@ -64,15 +64,34 @@ public:
         b_.move_to(millis_to(p, value));
         return *this;
     }
-    // A reply's message, escaped line by line (Reply::text() without the copy).
-    JsonLine& reply_text(std::string_view key, const Reply& reply) {
-        std::size_t most = key.size() + 6;
-        for (std::size_t i = 0; i < reply.lines.size(); ++i) most += 2 + reply.text_line(i).size() * kEscapedMax;
-        char* p = name(b_.room(most), key);
+    // "lines", then "text", the message: each line without its code prefix,
+    // joined by "\n" (Reply::text()). The prefix is digits and a space or a
+    // hyphen, which escape to themselves, so each line's text is the tail of
+    // the line as just escaped, copied rather than escaped twice. `tails`
+    // is scratch space for where those tails are.
+    JsonLine& reply_lines(const Reply& reply, std::vector<std::pair<std::size_t, std::size_t>>& tails) {
+        const ReplyLines& lines = reply.lines;
+        std::size_t most = 32;
+        for (std::string_view line : lines) most += 2 * (3 + line.size() * kEscapedMax);
+        char* const base = b_.room(most);  // both fields fit: no pointer moves in between
+        char* p = name(base, "lines");
+        *p++ = '[';
+        tails.clear();
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (i > 0) *p++ = ',';
+            *p++ = '"';
+            std::size_t prefix = lines[i].size() - reply.text_line(i).size();
+            char* from = p;
+            p = json_escape_to(p, lines[i]);
+            tails.emplace_back(static_cast<std::size_t>(from - base) + prefix, static_cast<std::size_t>(p - base));
+            *p++ = '"';
+        }
+        *p++ = ']';
+        p = name(p, "text");
         *p++ = '"';
-        for (std::size_t i = 0; i < reply.lines.size(); ++i) {
+        for (std::size_t i = 0; i < tails.size(); ++i) {
             if (i > 0) p = std::copy_n("\\n", 2, p);
-            p = json_escape_to(p, reply.text_line(i));
+            p = std::copy(base + tails[i].first, base + tails[i].second, p);
         }
         *p++ = '"';
         b_.move_to(p);
@@ -87,21 +106,6 @@ public:
         return *this;
     }
     JsonLine& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
-    JsonLine& str_array(std::string_view key, const ReplyLines& values) {
-        std::size_t most = key.size() + 6;
-        for (std::string_view v : values) most += 3 + v.size() * kEscapedMax;
-        char* p = name(b_.room(most), key);
-        *p++ = '[';
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (i > 0) *p++ = ',';
-            *p++ = '"';
-            p = json_escape_to(p, values[i]);
-            *p++ = '"';
-        }
-        *p++ = ']';
-        b_.move_to(p);
-        return *this;
-    }
     // A key whose value the caller writes next, straight into the buffer.
     JsonLine& key(std::string_view key) {
         b_.move_to(name(b_.room(key.size() + 4), key));
@@ -143,8 +147,7 @@ public:
 
     void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
         JsonLine j = head("reply", flow, ev.ts);
-        j.num("code", static_cast<std::uint64_t>(ev.reply.code)).str_array("lines", ev.reply.lines);
-        j.reply_text("text", ev.reply);
+        j.num("code", static_cast<std::uint64_t>(ev.reply.code)).reply_lines(ev.reply, tails_);
         if (ev.command) {
             j.str("command", *ev.command);
         } else {
@@ -355,6 +358,7 @@ private:
 
     BasicBufferedFile<OutBuffer> out_;
     OutBuffer scratch_;  // cached members are built here
+    std::vector<std::pair<std::size_t, std::size_t>> tails_;  // reply_lines()' scratch
     absl::flat_hash_map<std::pair<const CodeEntry*, unsigned>, std::string> explanations_;
     struct Recent {
         std::uint64_t id = 0;

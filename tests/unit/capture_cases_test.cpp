@@ -465,6 +465,31 @@ TEST(CaptureCases, EscapeSequencesFromTheNetworkNeverReachTheTerminal) {
     EXPECT_NE(text.find("USER \\x1b[31mred\\x08\\x00x\\xc2\\x9b"), std::string::npos);
 }
 
+// "text" is written from the escaped "lines": each line without its code
+// prefix (where it has one), escapes and all.
+TEST(CaptureCases, JsonReplyTextIsTheLinesWithoutTheirCodes) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220-say \"hi\"\tnow\r\n 220 inner \x01\xc3\xa9\r\n220-\\ back\r\n220 end \x7f\r\n"));
+    w.add(c.client("QUIT\r\n"));
+    w.add(c.server("221\r\n"));
+    PipelineOptions opts;
+    opts.format = Format::json;
+    std::istringstream lines(output(w, opts));
+    std::vector<nlohmann::json> replies;
+    for (std::string line; std::getline(lines, line);) {
+        auto j = nlohmann::json::parse(line);
+        if (j["type"] == "reply") replies.push_back(j);
+    }
+    ASSERT_EQ(replies.size(), 2u);
+    EXPECT_EQ(replies[0]["lines"],
+              (nlohmann::json{"220-say \"hi\"\tnow", " 220 inner \u0001\u00e9", "220-\\ back", "220 end \u007f"}));
+    EXPECT_EQ(replies[0]["text"], "say \"hi\"\tnow\n 220 inner \u0001\u00e9\n\\ back\nend \u007f");
+    EXPECT_EQ(replies[1]["lines"], (nlohmann::json{"221"}));
+    EXPECT_EQ(replies[1]["text"], "");
+}
+
 TEST(CaptureCases, AnonymizedOutputHoldsNoOriginalAddressUserOrHost) {
     PcapWriter w(1);
     Conversation c(test::endpoint("203.0.113.77", 40000), test::endpoint("198.51.100.21", 21));
