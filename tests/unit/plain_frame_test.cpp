@@ -60,7 +60,9 @@ bool same_both_ways(const Bytes& ip, std::uint16_t ethertype, std::size_t keep, 
     const Decoded& y = second.decode(b);
     std::string where = "keep " + std::to_string(keep) + (snap_cut ? " (snap cut)" : "");
     EXPECT_EQ(x.status, y.status) << where;
-    if (x.status == DecodeStatus::anomaly) EXPECT_EQ(x.anomaly, y.anomaly) << where;
+    if (x.status == DecodeStatus::anomaly) {
+        EXPECT_EQ(x.anomaly, y.anomaly) << where;
+    }
     if (x.status == DecodeStatus::tcp && y.status == DecodeStatus::tcp) {
         const TcpSegment& s = x.segment;
         const TcpSegment& t = y.segment;
