@@ -72,6 +72,13 @@ char* escape_with(char* out, std::string_view in, char quote, Control&& control)
             std::memcpy(&w, in.data() + run, 8);
             if (stops_in(w, quotes)) break;
         }
+        if (std::size_t left = in.size() - run; left < 8) {
+            // The tail, padded with a byte that never stops: short strings
+            // are most strings.
+            std::uint64_t w = kOnes * 'a';
+            std::memcpy(&w, in.data() + run, left);
+            if (!stops_in(w, quotes)) run = in.size();
+        }
         while (run < in.size()) {
             auto c = static_cast<unsigned char>(in[run]);
             if (c < 0x20 || c >= 0x7f || c == '\\' || c == static_cast<unsigned char>(quote)) break;

@@ -48,13 +48,27 @@ char* millis_to(char* out, double ms) {
     return out;
 }
 
-char* epoch_seconds_to(char* out, Timestamp ts) {
-    fmt::format_int sec(ts.sec);
-    out = std::copy_n(sec.data(), sec.size(), out);
+char* EpochSeconds::write(char* out, Timestamp ts) {
+    if (ts.sec != sec_) {
+        fmt::format_int sec(ts.sec);
+        sec_ = ts.sec;
+        size_ = sec.size();
+        std::copy_n(sec.data(), size_, digits_.data());
+    }
+    out = std::copy_n(digits_.data(), size_, out);
     *out++ = '.';
-    fmt::format_int micro(ts.nsec / 1000);
-    out = std::fill_n(out, 6 - std::min<std::size_t>(micro.size(), 6), '0');
-    return std::copy_n(micro.data(), micro.size(), out);
+    // nsec is below 10^9, so the microseconds have at most six digits; a
+    // larger value (from a damaged record) is written in full, as before.
+    std::uint32_t micro = ts.nsec / 1000;
+    if (micro >= 1000000) {
+        fmt::format_int all(micro);
+        return std::copy_n(all.data(), all.size(), out);
+    }
+    for (int i = 5; i >= 0; --i) {
+        out[i] = static_cast<char>('0' + micro % 10);
+        micro /= 10;
+    }
+    return out + 6;
 }
 
 }  // namespace ftpsniff

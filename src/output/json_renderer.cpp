@@ -54,9 +54,9 @@ public:
         b_.move_to(p);
         return *this;
     }
-    JsonLine& time(std::string_view key, Timestamp ts) {
-        char* p = name(b_.room(key.size() + 4 + kEpochSecondsMax), key);
-        b_.move_to(epoch_seconds_to(p, ts));
+    JsonLine& time(std::string_view key, Timestamp ts, EpochSeconds& epoch) {
+        char* p = name(b_.room(key.size() + 4 + EpochSeconds::kMax), key);
+        b_.move_to(epoch.write(p, ts));
         return *this;
     }
     JsonLine& millis(std::string_view key, double value) {
@@ -338,7 +338,7 @@ private:
 
     JsonLine head(std::string_view type, const FlowInfo& flow, Timestamp ts) {
         JsonLine j(out_.buffer());
-        j.str("type", type).time("ts", ts).members(session_members(flow));
+        j.str("type", type).time("ts", ts, epoch_).members(session_members(flow));
         return j;
     }
 
@@ -358,6 +358,7 @@ private:
 
     BasicBufferedFile<OutBuffer> out_;
     OutBuffer scratch_;  // cached members are built here
+    EpochSeconds epoch_;
     std::vector<std::pair<std::size_t, std::size_t>> tails_;  // reply_lines()' scratch
     absl::flat_hash_map<std::pair<const CodeEntry*, unsigned>, std::string> explanations_;
     struct Recent {

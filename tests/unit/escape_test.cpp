@@ -1,5 +1,6 @@
 #include "ftpsniff/escape.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace ftpsniff {
@@ -44,10 +45,39 @@ TEST(Escape, JsonStringBody) {
     EXPECT_EQ(json("日本"), "日本");
 }
 
-// Text is scanned eight bytes at a time: a byte that must be escaped is
-// found at any offset of a word, and in the tail after the last whole word.
+// A single byte escaped as the rules say, written out byte by byte.
+std::string lone_byte_json(unsigned char b) {
+    switch (b) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    default: break;
+    }
+    if (b < 0x20 || b == 0x7f) return fmt::format("\\u{:04x}", b);
+    if (b >= 0x80) return fmt::format("\\\\x{:02x}", b);  // never valid UTF-8 alone
+    return std::string(1, static_cast<char>(b));
+}
+
+std::string lone_byte_text(unsigned char b) {
+    if (b == '\\') return "\\\\";
+    if (b < 0x20 || b >= 0x7f) return fmt::format("\\x{:02x}", b);
+    return std::string(1, static_cast<char>(b));
+}
+
+TEST(Escape, EveryByteAloneIsEscapedAsTheRulesSay) {
+    for (int b = 0; b < 256; ++b) {
+        std::string alone(1, static_cast<char>(b));
+        EXPECT_EQ(json(alone), lone_byte_json(static_cast<unsigned char>(b))) << b;
+        EXPECT_EQ(text(alone), lone_byte_text(static_cast<unsigned char>(b))) << b;
+    }
+}
+
+// Text is scanned eight bytes at a time, a short tail as a padded word: a
+// byte that must be escaped is found at any offset of either.
 TEST(Escape, EveryByteAtEveryOffsetIsEscapedAsAlone) {
-    for (std::size_t length : {9u, 16u, 23u, 40u}) {
+    for (std::size_t length : {2u, 5u, 8u, 9u, 16u, 23u, 40u}) {
         for (std::size_t at = 0; at < length; ++at) {
             for (int b = 0; b < 256; ++b) {
                 std::string line(length, 'a');
