@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 
 namespace ftpsniff {
@@ -55,7 +56,9 @@ char* EpochSeconds::write(char* out, Timestamp ts) {
         size_ = sec.size();
         std::copy_n(sec.data(), size_, digits_.data());
     }
-    out = std::copy_n(digits_.data(), size_, out);
+    // The whole array, a fixed-size copy: `out` has room for it.
+    std::memcpy(out, digits_.data(), digits_.size());
+    out += size_;
     *out++ = '.';
     // nsec is below 10^9, so the microseconds have at most six digits; a
     // larger value (from a damaged record) is written in full, as before.
@@ -64,11 +67,11 @@ char* EpochSeconds::write(char* out, Timestamp ts) {
         fmt::format_int all(micro);
         return std::copy_n(all.data(), all.size(), out);
     }
-    for (int i = 5; i >= 0; --i) {
-        out[i] = static_cast<char>('0' + micro % 10);
-        micro /= 10;
+    for (std::uint32_t pair : {micro / 10000, micro / 100 % 100, micro % 100}) {
+        *out++ = static_cast<char>('0' + pair / 10);
+        *out++ = static_cast<char>('0' + pair % 10);
     }
-    return out + 6;
+    return out;
 }
 
 }  // namespace ftpsniff

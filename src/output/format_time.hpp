@@ -18,7 +18,7 @@ std::string date_time(Timestamp ts);
 // come many to a second: the seconds' digits are kept from the last call.
 class EpochSeconds {
 public:
-    static constexpr std::size_t kMax = 32;  // the longest form
+    static constexpr std::size_t kMax = 32;  // room it needs: the longest form is 28
     // Writes `ts` at `out`, which has room for kMax bytes; returns the end.
     char* write(char* out, Timestamp ts);
 
