@@ -67,6 +67,7 @@ public:
 
     [[nodiscard]] std::size_t size() const { return ends_.size(); }
     [[nodiscard]] bool empty() const { return ends_.empty(); }
+    [[nodiscard]] std::size_t bytes() const { return bytes_.size(); }  // of all lines together
     std::string_view operator[](std::size_t i) const {
         std::size_t from = i == 0 ? 0 : ends_[i - 1];
         return std::string_view(bytes_).substr(from, ends_[i] - from);

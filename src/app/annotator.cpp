@@ -23,7 +23,7 @@ void Annotator::session_start(const FlowInfo& flow, Timestamp ts) {
 
 void Annotator::command(const FlowInfo& flow, const CommandEvent& ev) {
     ++counted_.commands;
-    if (ev.verb == "PASS" && !show_passwords_ && !ev.arg.empty()) {
+    if (std::string_view(ev.verb) == "PASS" && !show_passwords_ && !ev.arg.empty()) {
         CommandEvent masked = ev;
         masked.arg = kMaskedPassword;
         renderer_->command(flow, masked);

@@ -21,11 +21,11 @@ namespace {
 
 enum class Kind : std::uint8_t { session_start, command, reply, unparsed, gap, anomaly, tls, data_channel, session_end };
 
-// The fixed parts of the events; texts follow them.
+// The fixed parts of the events; a data address (when there is one) and
+// texts follow them.
 struct CommandHead {
     Timestamp ts;
     bool truncated;
-    std::optional<DataAddressResult> address;
 };
 struct ReplyHead {
     Timestamp ts;
@@ -38,7 +38,6 @@ struct ReplyHead {
     bool uncertain;
     bool missing;
     std::optional<double> latency;
-    std::optional<DataAddressResult> address;
 };
 struct UnparsedHead {
     Timestamp ts;
@@ -76,7 +75,12 @@ struct EndHead {
     std::uint64_t bytes_to_client;
 };
 
-void put_data(EventBytes& out, const DataChannelEvent& ev) {
+constexpr std::size_t kEventHead = sizeof(Kind) + sizeof(FlowInfo);
+constexpr std::size_t kAddressMost = 1 + sizeof(DataAddressResult);
+
+std::size_t data_most(const DataChannelEvent& ev) { return sizeof(DataHead) + EventBytes::kTextCost + ev.command.size(); }
+
+void put_data(EventBytes::Writer& out, const DataChannelEvent& ev) {
     out.put(DataHead{ev.ts, ev.passive, ev.listener, ev.opener, ev.first, ev.last, ev.bytes_to_server,
                      ev.bytes_to_client, ev.end});
     out.put_text(ev.command);
@@ -129,67 +133,76 @@ public:
     }
 
     void session_start(const FlowInfo& flow, Timestamp ts) override {
-        start(Kind::session_start, flow).put(ts);
-        end();
+        EventBytes::Writer out = start(Kind::session_start, flow, sizeof(ts));
+        out.put(ts);
+        end(out);
     }
 
     void command(const FlowInfo& flow, const CommandEvent& ev) override {
-        EventBytes& out = start(Kind::command, flow);
-        out.put(CommandHead{ev.ts, ev.truncated, ev.data_address});
+        EventBytes::Writer out = start(Kind::command, flow,
+                                       sizeof(CommandHead) + kAddressMost + 2 * EventBytes::kTextCost +
+                                           ev.verb.size() + ev.arg.size());
+        out.put(CommandHead{ev.ts, ev.truncated});
+        out.put_optional(ev.data_address);
         out.put_text(ev.verb);
         out.put_text(ev.arg);
-        end();
+        end(out);
     }
 
     void reply(const FlowInfo& flow, const ReplyEvent& ev, const DataChannelEvent* missing) override {
-        EventBytes& out = start(Kind::reply, flow);
         const Reply& r = ev.reply;
+        std::size_t most = sizeof(ReplyHead) + kAddressMost + (r.lines.size() + 1) * EventBytes::kTextCost +
+                           r.lines.bytes() + (ev.command ? ev.command->size() : 0) +
+                           (missing != nullptr ? data_most(*missing) : 0);
+        EventBytes::Writer out = start(Kind::reply, flow, most);
         out.put(ReplyHead{ev.ts, r.code, static_cast<std::uint32_t>(r.lines.size()), r.complete, r.truncated,
-                          ev.greeting, ev.abort_pending, ev.uncertain, missing != nullptr, ev.latency_ms,
-                          ev.data_address});
+                          ev.greeting, ev.abort_pending, ev.uncertain, missing != nullptr, ev.latency_ms});
+        out.put_optional(ev.data_address);
         for (std::string_view line : r.lines) out.put_text(line);
         out.put_optional_text(ev.command);
         if (missing != nullptr) put_data(out, *missing);
-        end();
+        end(out);
     }
 
     void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
-        EventBytes& out = start(Kind::unparsed, flow);
+        EventBytes::Writer out = start(Kind::unparsed, flow,
+                                       sizeof(UnparsedHead) + 2 * EventBytes::kTextCost + ev.line.size() +
+                                           (ev.command ? ev.command->size() : 0));
         out.put(UnparsedHead{ev.ts, ev.dir, ev.reason, ev.truncated});
         out.put_text(ev.line);
         out.put_optional_text(ev.command);
-        end();
+        end(out);
     }
 
     void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
-        start(Kind::gap, flow).put(MarkHead{ts, dir, length, {}, {}});
-        end();
+        mark(Kind::gap, flow, MarkHead{ts, dir, length, {}, {}});
     }
 
     void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
-        start(Kind::anomaly, flow).put(MarkHead{ts, dir, 0, what, {}});
-        end();
+        mark(Kind::anomaly, flow, MarkHead{ts, dir, 0, what, {}});
     }
 
     void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
-        start(Kind::tls, flow).put(MarkHead{ts, {}, 0, {}, mode});
-        end();
+        mark(Kind::tls, flow, MarkHead{ts, {}, 0, {}, mode});
     }
 
     void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
-        put_data(start(Kind::data_channel, flow), ev);
-        end();
+        EventBytes::Writer out = start(Kind::data_channel, flow, data_most(ev));
+        put_data(out, ev);
+        end(out);
     }
 
     void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& s) override {
-        EventBytes& out = start(Kind::session_end, flow);
+        std::size_t most = sizeof(EndHead) + 4 * EventBytes::kTextCost + s.user.size() + s.type.size() +
+                           (s.cwd ? s.cwd->size() : 0) + (s.rename_from ? s.rename_from->size() : 0);
+        EventBytes::Writer out = start(Kind::session_end, flow, most);
         out.put(EndHead{ts, why, s.login, s.tls, s.rest_offset, s.commands, s.replies, s.bytes_to_server,
                         s.bytes_to_client});
         out.put_text(s.user);
         out.put_text(s.type);
         out.put_optional_text(view(s.cwd));
         out.put_optional_text(view(s.rename_from));
-        end();
+        end(out);
     }
 
     // Once every event is delivered, the summary is written from this thread.
@@ -204,15 +217,24 @@ private:
     static constexpr std::size_t kKeptReplyBytes = 64 * 1024;
     static constexpr std::size_t kKeptReplyLines = 1024;
 
-    EventBytes& start(Kind kind, const FlowInfo& flow) {
-        EventBytes& out = batches_[filled_ % kBatches];
+    // Room for the event's kind and flow and `most` bytes more.
+    EventBytes::Writer start(Kind kind, const FlowInfo& flow, std::size_t most) {
+        EventBytes::Writer out = batches_[filled_ % kBatches].begin(kEventHead + most);
         out.put(kind);
         out.put(flow);
         return out;
     }
 
-    void end() {
-        if (batches_[filled_ % kBatches].size() >= kBatchBytes) publish();
+    void end(const EventBytes::Writer& out) {
+        EventBytes& batch = batches_[filled_ % kBatches];
+        batch.end(out);
+        if (batch.size() >= kBatchBytes) publish();
+    }
+
+    void mark(Kind kind, const FlowInfo& flow, const MarkHead& head) {
+        EventBytes::Writer out = start(kind, flow, sizeof(head));
+        out.put(head);
+        end(out);
     }
 
     // Hands the batch being filled to the worker and waits for a free one.
@@ -265,8 +287,9 @@ private:
         case Kind::session_start: inner_->session_start(flow, in.get<Timestamp>()); break;
         case Kind::command: {
             auto h = in.get<CommandHead>();
+            auto address = in.optional<DataAddressResult>();
             std::string_view verb = in.text();
-            inner_->command(flow, CommandEvent{h.ts, std::string(verb), in.text(), h.truncated, h.address});
+            inner_->command(flow, CommandEvent{h.ts, std::string(verb), in.text(), h.truncated, address});
             break;
         }
         case Kind::reply: deliver_reply(in, flow); break;
@@ -301,6 +324,7 @@ private:
 
     void deliver_reply(EventBytes::Reader& in, const FlowInfo& flow) {
         auto h = in.get<ReplyHead>();
+        auto address = in.optional<DataAddressResult>();
         reply_.code = h.code;
         reply_.complete = h.complete;
         reply_.truncated = h.truncated;
@@ -309,7 +333,7 @@ private:
         std::optional<std::string_view> command = in.optional_text();
         if (h.missing) get_data(in, data_);
         inner_->reply(flow,
-                      ReplyEvent{h.ts, reply_, command, h.latency, h.greeting, h.address, h.abort_pending, h.uncertain},
+                      ReplyEvent{h.ts, reply_, command, h.latency, h.greeting, address, h.abort_pending, h.uncertain},
                       h.missing ? &data_ : nullptr);
     }
 

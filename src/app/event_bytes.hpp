@@ -1,7 +1,9 @@
-// Events as bytes, for handing them to another thread: the writer appends
-// fixed parts (trivially copyable structs) and texts (length, then bytes)
-// to a buffer that keeps its memory from batch to batch; the reader takes
-// them back in the same order, texts as views into the buffer.
+// Events as bytes, for handing them to another thread. A writer reserves
+// room for an event's longest form once, then appends its fixed parts
+// (trivially copyable structs) and texts (length, then bytes) through a
+// cursor, without a check per field; the buffer keeps its memory from
+// batch to batch. The reader takes them back in the same order, texts as
+// views into the buffer.
 #pragma once
 
 #include <algorithm>
@@ -16,22 +18,47 @@ namespace ftpsniff {
 
 class EventBytes {
 public:
+    // Room a text takes besides its bytes.
+    static constexpr std::size_t kTextCost = sizeof(std::uint32_t) + 1;
+
+    class Writer {
+    public:
+        template <class T>
+        void put(const T& value) {
+            static_assert(std::is_trivially_copyable_v<T>);
+            std::memcpy(at_, &value, sizeof(T));
+            at_ += sizeof(T);
+        }
+        void put_text(std::string_view text) {
+            put(static_cast<std::uint32_t>(text.size()));
+            std::memcpy(at_, text.data(), text.size());
+            at_ += text.size();
+        }
+        void put_optional_text(const std::optional<std::string_view>& text) {
+            put(text.has_value());
+            if (text) put_text(*text);
+        }
+        template <class T>
+        void put_optional(const std::optional<T>& value) {
+            put(value.has_value());
+            if (value) put(*value);
+        }
+
+    private:
+        friend class EventBytes;
+        explicit Writer(std::uint8_t* at) : at_(at) {}
+        std::uint8_t* at_;
+    };
+
     [[nodiscard]] std::size_t size() const { return used_; }
     void clear() { used_ = 0; }
 
-    template <class T>
-    void put(const T& value) {
-        static_assert(std::is_trivially_copyable_v<T>);
-        std::memcpy(room(sizeof(T)), &value, sizeof(T));
+    // A cursor over room for `most` bytes; end() keeps what it wrote.
+    Writer begin(std::size_t most) {
+        if (capacity_ - used_ < most) grow(most);
+        return Writer(data_.get() + used_);
     }
-    void put_text(std::string_view text) {
-        put(static_cast<std::uint32_t>(text.size()));
-        if (!text.empty()) std::memcpy(room(text.size()), text.data(), text.size());
-    }
-    void put_optional_text(const std::optional<std::string_view>& text) {
-        put(text.has_value());
-        if (text) put_text(*text);
-    }
+    void end(const Writer& w) { used_ = static_cast<std::size_t>(w.at_ - data_.get()); }
 
     class Reader {
     public:
@@ -43,6 +70,11 @@ public:
             std::memcpy(&value, at_, sizeof(T));
             at_ += sizeof(T);
             return value;
+        }
+        template <class T>
+        std::optional<T> optional() {
+            if (!get<bool>()) return std::nullopt;
+            return get<T>();
         }
         std::string_view text() {
             auto n = get<std::uint32_t>();
@@ -61,12 +93,6 @@ public:
     };
 
 private:
-    std::uint8_t* room(std::size_t n) {
-        if (capacity_ - used_ < n) grow(n);
-        std::uint8_t* at = data_.get() + used_;
-        used_ += n;
-        return at;
-    }
     void grow(std::size_t n) {
         std::size_t capacity = std::max(capacity_ * 2, used_ + n);
         auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(capacity);

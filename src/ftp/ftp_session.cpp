@@ -94,9 +94,10 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
     }
     pending_.push_back(Pending{verb, std::string(cmd->arg), ts});
     std::optional<DataAddressResult> address;
-    if (verb == "PORT") address = parse_port_arg(cmd->arg);
-    if (verb == "EPRT") address = parse_eprt_arg(cmd->arg);
-    if (verb == "LPRT") address = parse_lprt_arg(cmd->arg);
+    std::string_view v = verb;  // a view compares its length first; a std::string with a literal does not
+    if (v == "PORT") address = parse_port_arg(cmd->arg);
+    if (v == "EPRT") address = parse_eprt_arg(cmd->arg);
+    if (v == "LPRT") address = parse_lprt_arg(cmd->arg);
     out_.on_command(flow_, CommandEvent{ts, std::move(verb), cmd->arg, line.truncated, std::move(address)});
 }
 
@@ -159,7 +160,7 @@ void FtpSession::finish_reply() {
     auto command = pair(reply, reply_start_, latency, greeting);
     std::optional<DataAddressResult> address;
     if (command) address = announced_address(*command, answered_.arg, reply);
-    bool abort_pending = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return p.verb == "ABOR"; });
+    bool abort_pending = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return std::string_view(p.verb) == "ABOR"; });
     ++state_.replies;
     if (command && reply.code / 100 != 1) state_.on_final_reply(*command, answered_.arg, reply);
     bool uncertain = uncertain_;
