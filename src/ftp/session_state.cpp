@@ -36,6 +36,15 @@ std::optional<std::string> resolve(const std::optional<std::string>& cwd, std::s
     return path;
 }
 
+// A verb of at most four letters as one number, for a switch; 0 for any
+// longer verb, which names none of the commands tracked here.
+constexpr std::uint32_t verb_key(std::string_view verb) {
+    if (verb.size() > 4) return 0;
+    std::uint32_t key = 0;
+    for (char c : verb) key = key << 8 | static_cast<unsigned char>(c);
+    return key;
+}
+
 }  // namespace
 
 std::string_view login_state_name(LoginState s) {
@@ -77,41 +86,63 @@ std::optional<std::string> quoted_path(std::string_view text) {
 void SessionState::on_final_reply(std::string_view verb, std::string_view arg, const Reply& reply) {
     int code = reply.code;
     bool ok = code / 100 == 2;
+    std::uint32_t key = verb_key(verb);
     // REST applies to the command right after it only (RFC 3659 §5.3).
-    if (verb != "REST") rest_offset.reset();
-    if (verb != "RNFR") rename_from.reset();
+    if (key != verb_key("REST")) rest_offset.reset();
+    if (key != verb_key("RNFR")) rename_from.reset();
 
-    if (verb == "USER") {
+    switch (key) {
+    case verb_key("USER"):
         user = std::string(arg);
         login = code == 230 || code == 232 ? LoginState::logged_in
                 : code / 100 == 3          ? LoginState::user_sent
                 : code == 530              ? LoginState::failed
                                            : login;
-    } else if (verb == "PASS" || verb == "ACCT") {
+        break;
+    case verb_key("PASS"):
+    case verb_key("ACCT"):
         if (code == 230 || code == 202) login = LoginState::logged_in;
         if (code == 530) login = LoginState::failed;
-    } else if (verb == "TYPE" && ok) {
-        type = upper_verb(arg);
-    } else if ((verb == "CWD" || verb == "XCWD") && ok) {
-        cwd = resolve(cwd, arg);
-    } else if ((verb == "CDUP" || verb == "XCUP") && ok) {
-        cwd = resolve(cwd, "..");
-    } else if ((verb == "PWD" || verb == "XPWD") && code == 257) {
-        cwd = quoted_path(reply.text());
-    } else if (verb == "REST" && code == 350) {
-        std::uint64_t offset = 0;
-        auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), offset);
-        if (ec == std::errc() && end == arg.data() + arg.size()) rest_offset = offset;
-    } else if (verb == "RNFR" && code == 350) {
-        rename_from = std::string(arg);
-    } else if (verb == "AUTH" && code == 234) {
-        tls = TlsMode::explicit_auth;
-    } else if (verb == "REIN" && code == 220) {
-        // REIN flushes the login and the settings that came with it (RFC 959 §4.1.1).
-        user.clear();
-        login = LoginState::none;
-        type.clear();
-        cwd.reset();
+        break;
+    case verb_key("TYPE"):
+        if (ok) type = upper_verb(arg);
+        break;
+    case verb_key("CWD"):
+    case verb_key("XCWD"):
+        if (ok) cwd = resolve(cwd, arg);
+        break;
+    case verb_key("CDUP"):
+    case verb_key("XCUP"):
+        if (ok) cwd = resolve(cwd, "..");
+        break;
+    case verb_key("PWD"):
+    case verb_key("XPWD"):
+        if (code == 257) cwd = quoted_path(reply.text());
+        break;
+    case verb_key("REST"):
+        if (code == 350) {
+            std::uint64_t offset = 0;
+            auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), offset);
+            if (ec == std::errc() && end == arg.data() + arg.size()) rest_offset = offset;
+        }
+        break;
+    case verb_key("RNFR"):
+        if (code == 350) rename_from = std::string(arg);
+        break;
+    case verb_key("AUTH"):
+        if (code == 234) tls = TlsMode::explicit_auth;
+        break;
+    case verb_key("REIN"):
+        if (code == 220) {
+            // REIN flushes the login and the settings that came with it (RFC 959 §4.1.1).
+            user.clear();
+            login = LoginState::none;
+            type.clear();
+            cwd.reset();
+        }
+        break;
+    default:
+        break;
     }
 }
 
