@@ -36,13 +36,15 @@ std::optional<std::string> resolve(const std::optional<std::string>& cwd, std::s
     return path;
 }
 
-// A verb of at most four letters as one number, for a switch; 0 for any
-// longer verb, which names none of the commands tracked here.
+// A verb of three or four letters as one number, for a switch; 0 for any
+// other, which names none of the commands tracked here.
 constexpr std::uint32_t verb_key(std::string_view verb) {
-    if (verb.size() > 4) return 0;
-    std::uint32_t key = 0;
-    for (char c : verb) key = key << 8 | static_cast<unsigned char>(c);
-    return key;
+    auto at = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(verb[i])); };
+    switch (verb.size()) {
+    case 3: return at(0) << 16 | at(1) << 8 | at(2);
+    case 4: return at(0) << 24 | at(1) << 16 | at(2) << 8 | at(3);
+    default: return 0;
+    }
 }
 
 }  // namespace
