@@ -99,7 +99,7 @@ private:
     // Closes, in order of first appearance, the flows `pick` selects.
     template <class Pick>
     void close_where(Timestamp ts, CloseReason why, Pick&& pick);
-    void expire(Timestamp now);
+    void expire(Timestamp now);  // feed() calls it at most once per second of capture time
     void forget_oldest_closing();
 
     HandlerFactory factory_;

@@ -142,6 +142,10 @@ void ReadAhead::read_packets(std::size_t chunk) {
 }
 
 bool ReadAhead::next(RawFrame& out) {
+    if (frame_ < in_use_count_) {  // most frames: one more of the chunk in use
+        fill(out, *in_use_, frame_++);
+        return true;
+    }
     if (ended_) return false;
     while (current_ == 0 || frame_ == chunks_[(current_ - 1) % kChunks].count) {
         if (current_ > 0) {
@@ -160,14 +164,19 @@ bool ReadAhead::next(RawFrame& out) {
         ++current_;
         frame_ = 0;
     }
-    const Chunk& c = chunks_[(current_ - 1) % kChunks];
-    const Frame& f = c.frames[frame_++];
+    in_use_ = &chunks_[(current_ - 1) % kChunks];
+    in_use_count_ = in_use_->count;
+    fill(out, *in_use_, frame_++);
+    return true;
+}
+
+void ReadAhead::fill(RawFrame& out, const Chunk& c, std::size_t i) const {
+    const Frame& f = c.frames[i];
     out.ts = f.ts;
     out.linktype = linktype_;
     out.caplen = f.caplen;
     out.wirelen = f.wirelen;
     out.bytes = std::span<const std::uint8_t>(c.bytes.data() + f.offset, f.caplen);
-    return true;
 }
 
 }  // namespace ftpsniff

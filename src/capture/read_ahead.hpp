@@ -72,6 +72,7 @@ private:
     // Copies frames from pcap_next_ex from chunk number `chunk` on.
     void read_packets(std::size_t chunk);
     void publish(std::size_t chunk);
+    void fill(RawFrame& out, const Chunk& c, std::size_t i) const;
     // Waits until chunk number `chunk` may be filled; false when stopping.
     bool wait_for_room(std::size_t chunk);
 
@@ -88,6 +89,8 @@ private:
     // The consumer's own position.
     std::size_t current_ = 0;  // chunks taken, the one in use included
     std::size_t frame_ = 0;    // next frame in that chunk
+    const Chunk* in_use_ = nullptr;
+    std::size_t in_use_count_ = 0;  // its frames
     bool ended_ = false;
     std::optional<std::string> cut_;
     std::thread reader_;

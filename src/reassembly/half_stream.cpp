@@ -148,7 +148,7 @@ void HalfStream::on_segment(const Out& out, std::uint32_t seq, std::span<const s
     }
     if (at <= next_) {
         deliver(out, at, payload, missing);
-        drain(out);
+        if (!ooo_.empty()) drain(out);  // most segments come in order: nothing waits
         return;
     }
     buffer(out, at, payload, missing);

@@ -54,7 +54,8 @@ Reassembler::Table::iterator Reassembler::open_flow(const Key& key, const TcpSeg
 }
 
 void Reassembler::feed(const TcpSegment& seg, bool to_server) {
-    expire(seg.ts);
+    // Sweeping once per second of capture time keeps this off the per-packet path.
+    if (seg.ts.sec - last_sweep_sec_ >= 1) expire(seg.ts);
     bool syn = (seg.flags & tcp_flag::syn) != 0;
     bool opening = syn && (seg.flags & tcp_flag::ack) == 0;
     bool has_bytes = !seg.payload.empty() || seg.missing > 0;
@@ -129,8 +130,6 @@ void Reassembler::close_where(Timestamp ts, CloseReason why, Pick&& pick) {
 }
 
 void Reassembler::expire(Timestamp now) {
-    // Sweeping once per second of capture time keeps this off the per-packet path.
-    if (now.sec - last_sweep_sec_ < 1) return;
     last_sweep_sec_ = now.sec;
     close_where(now, CloseReason::idle_timeout,
                 [&](const Flow& f) { return now.sec - f.last_seen.sec > limits_.idle_timeout_sec; });
