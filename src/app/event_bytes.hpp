@@ -6,6 +6,8 @@
 // views into the buffer.
 #pragma once
 
+#include "ftpsniff/copy_bytes.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -31,8 +33,7 @@ public:
         }
         void put_text(std::string_view text) {
             put(static_cast<std::uint32_t>(text.size()));
-            std::memcpy(at_, text.data(), text.size());
-            at_ += text.size();
+            at_ = copy_bytes(at_, text.data(), text.size());
         }
         void put_optional_text(const std::optional<std::string_view>& text) {
             put(text.has_value());

@@ -1,5 +1,7 @@
 #include "ftpsniff/escape.hpp"
 
+#include "ftpsniff/copy_bytes.hpp"
+
 #include <cstdint>
 #include <cstring>
 
@@ -9,10 +11,7 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-char* put(char* out, std::string_view s) {
-    std::memcpy(out, s.data(), s.size());
-    return out + s.size();
-}
+char* put(char* out, std::string_view s) { return copy_bytes(out, s.data(), s.size()); }
 
 char* put_hex(char* out, unsigned char b) {
     *out++ = kHex[b >> 4];
@@ -76,7 +75,7 @@ char* escape_with(char* out, std::string_view in, char quote, Control&& control)
             // The tail, padded with a byte that never stops: short strings
             // are most strings.
             std::uint64_t w = kOnes * 'a';
-            std::memcpy(&w, in.data() + run, left);
+            copy_bytes(reinterpret_cast<unsigned char*>(&w), in.data() + run, left);
             if (!stops_in(w, quotes)) run = in.size();
         }
         while (run < in.size()) {

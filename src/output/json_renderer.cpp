@@ -3,6 +3,7 @@
 #include "format_time.hpp"
 #include "renderers.hpp"
 
+#include "ftpsniff/copy_bytes.hpp"
 #include "ftpsniff/escape.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -37,7 +38,7 @@ public:
     JsonLine& word(std::string_view key, std::string_view value) {
         char* p = name(b_.room(key.size() + 6 + value.size()), key);
         *p++ = '"';
-        p = std::copy_n(value.data(), value.size(), p);
+        p = copy_bytes(p, value.data(), value.size());
         *p++ = '"';
         b_.move_to(p);
         return *this;
@@ -45,12 +46,12 @@ public:
     JsonLine& num(std::string_view key, std::uint64_t value) {
         fmt::format_int text(value);
         char* p = name(b_.room(key.size() + 4 + text.size()), key);
-        b_.move_to(std::copy_n(text.data(), text.size(), p));
+        b_.move_to(copy_bytes(p, text.data(), text.size()));
         return *this;
     }
     JsonLine& raw(std::string_view key, std::string_view json) {
         char* p = name(b_.room(key.size() + 4 + json.size()), key);
-        b_.move_to(std::copy_n(json.data(), json.size(), p));
+        b_.move_to(copy_bytes(p, json.data(), json.size()));
         return *this;
     }
     // Addresses are digits and punctuation: nothing to escape.
@@ -59,7 +60,7 @@ public:
         append_to(text, ep);
         char* p = name(b_.room(key.size() + 6 + text.size()), key);
         *p++ = '"';
-        p = std::copy_n(text.data(), text.size(), p);
+        p = copy_bytes(p, text.data(), text.size());
         *p++ = '"';
         b_.move_to(p);
         return *this;
@@ -101,7 +102,7 @@ public:
         *p++ = '"';
         for (std::size_t i = 0; i < tails.size(); ++i) {
             if (i > 0) p = std::copy_n("\\n", 2, p);
-            p = std::copy(base + tails[i].first, base + tails[i].second, p);
+            p = copy_bytes(p, base + tails[i].first, tails[i].second - tails[i].first);
         }
         *p++ = '"';
         b_.move_to(p);
@@ -112,7 +113,7 @@ public:
         char* p = b_.room(json.size() + 1);
         if (!first_) *p++ = ',';
         first_ = false;
-        b_.move_to(std::copy_n(json.data(), json.size(), p));
+        b_.move_to(copy_bytes(p, json.data(), json.size()));
         return *this;
     }
     JsonLine& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
@@ -131,7 +132,7 @@ private:
         if (!first_) *p++ = ',';
         first_ = false;
         *p++ = '"';
-        p = std::copy_n(key.data(), key.size(), p);
+        p = copy_bytes(p, key.data(), key.size());
         *p++ = '"';
         *p++ = ':';
         return p;

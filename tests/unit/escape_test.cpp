@@ -1,5 +1,7 @@
 #include "ftpsniff/escape.hpp"
 
+#include "ftpsniff/copy_bytes.hpp"
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -88,6 +90,17 @@ TEST(Escape, EveryByteAtEveryOffsetIsEscapedAsAlone) {
                 ASSERT_EQ(text(line), before + text(alone) + after) << "byte " << b << " at " << at;
             }
         }
+    }
+}
+
+TEST(CopyBytes, EveryLengthCopiesThoseBytesAndNoMore) {
+    std::string from(64, ' ');
+    for (std::size_t i = 0; i < from.size(); ++i) from[i] = static_cast<char>('A' + i % 26);
+    for (std::size_t n = 0; n <= 40; ++n) {
+        std::string to(64, '.');
+        char* end = copy_bytes(to.data() + 3, from.data() + 5, n);
+        EXPECT_EQ(end, to.data() + 3 + n);
+        EXPECT_EQ(to, std::string(3, '.') + from.substr(5, n) + std::string(61 - n, '.')) << n;
     }
 }
 
