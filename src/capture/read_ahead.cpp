@@ -141,11 +141,7 @@ void ReadAhead::read_packets(std::size_t chunk) {
     }
 }
 
-bool ReadAhead::next(RawFrame& out) {
-    if (frame_ < in_use_count_) {  // most frames: one more of the chunk in use
-        fill(out, *in_use_, frame_++);
-        return true;
-    }
+bool ReadAhead::next_chunk(RawFrame& out) {
     if (ended_) return false;
     while (current_ == 0 || frame_ == chunks_[(current_ - 1) % kChunks].count) {
         if (current_ > 0) {
@@ -170,13 +166,5 @@ bool ReadAhead::next(RawFrame& out) {
     return true;
 }
 
-void ReadAhead::fill(RawFrame& out, const Chunk& c, std::size_t i) const {
-    const Frame& f = c.frames[i];
-    out.ts = f.ts;
-    out.linktype = linktype_;
-    out.caplen = f.caplen;
-    out.wirelen = f.wirelen;
-    out.bytes = std::span<const std::uint8_t>(c.bytes.data() + f.offset, f.caplen);
-}
 
 }  // namespace ftpsniff

@@ -41,7 +41,13 @@ public:
     ~ReadAhead();
 
     // The next frame, or false at the end of the file (or where it is cut).
-    bool next(RawFrame& out);
+    bool next(RawFrame& out) {
+        if (frame_ < in_use_count_) {  // most frames: one more of the chunk in use
+            fill(out, *in_use_, frame_++);
+            return true;
+        }
+        return next_chunk(out);
+    }
     // Why reading stopped early, once next() has returned false.
     [[nodiscard]] const std::optional<std::string>& cut() const { return cut_; }
     // Whether records are read in place (until anything unusual) rather than through libpcap.
@@ -72,7 +78,16 @@ private:
     // Copies frames from pcap_next_ex from chunk number `chunk` on.
     void read_packets(std::size_t chunk);
     void publish(std::size_t chunk);
-    void fill(RawFrame& out, const Chunk& c, std::size_t i) const;
+    // Moves on to the next chunk (waiting for the reader) and takes its first frame.
+    bool next_chunk(RawFrame& out);
+    void fill(RawFrame& out, const Chunk& c, std::size_t i) const {
+        const Frame& f = c.frames[i];
+        out.ts = f.ts;
+        out.linktype = linktype_;
+        out.caplen = f.caplen;
+        out.wirelen = f.wirelen;
+        out.bytes = std::span<const std::uint8_t>(c.bytes.data() + f.offset, f.caplen);
+    }
     // Waits until chunk number `chunk` may be filled; false when stopping.
     bool wait_for_room(std::size_t chunk);
 
