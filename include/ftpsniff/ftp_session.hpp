@@ -8,11 +8,11 @@
 #include "ftpsniff/data_channel.hpp"
 #include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/line_splitter.hpp"
+#include "ftpsniff/pending_commands.hpp"
 #include "ftpsniff/reassembly.hpp"
 #include "ftpsniff/session_state.hpp"
 #include "ftpsniff/telnet_filter.hpp"
 
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,12 +95,6 @@ public:
     void on_close(Timestamp ts, CloseReason why) override;
 
 private:
-    struct Pending {
-        std::string verb;
-        std::string arg;
-        Timestamp ts;
-    };
-
     void report(Direction dir, Timestamp ts, Anomaly what);
     void check_budget(Direction dir, Timestamp ts);
     bool starts_with_tls(Direction dir, std::span<const std::uint8_t> bytes);
@@ -120,8 +114,8 @@ private:
     LineSplitter server_lines_;
     ReplyAssembler replies_;
     Timestamp reply_start_;
-    std::deque<Pending> pending_;
-    Pending answered_;  // the command a reply being reported answers
+    PendingCommands pending_;
+    PendingCommand answered_;  // the command a reply being reported answers
     SessionState state_;
     bool midstream_[2] = {false, false};  // per Direction: picked up after its start
     bool started_[2] = {false, false};    // per Direction: bytes have been seen

@@ -92,7 +92,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
         report(Direction::to_server, ts, Anomaly::pending_commands_cap_hit);
         pending_.pop_front();
     }
-    pending_.push_back(Pending{verb, std::string(cmd->arg), ts});
+    pending_.push_back(verb, cmd->arg, ts);
     std::optional<DataAddressResult> address;
     std::string_view v = verb;  // a view compares its length first; a std::string with a literal does not
     if (v == "PORT") address = parse_port_arg(cmd->arg);
@@ -122,8 +122,7 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
         UnparsedEvent ev{ts, Direction::to_client, line.text, UnparsedReason::not_a_reply, line.truncated, {}};
         replied_ = true;
         if (!pending_.empty()) {
-            answered_ = std::move(pending_.front());
-            pending_.pop_front();
+            pending_.pop_front_into(answered_);
             ev.command = answered_.verb;
         }
         out_.on_unparsed(flow_, ev);
@@ -146,8 +145,7 @@ std::optional<std::string_view> FtpSession::pair(const Reply& reply, Timestamp t
     if (reply.code / 100 == 1) {
         answered_ = pending_.front();  // a preliminary reply: the command still awaits its final one
     } else {
-        answered_ = std::move(pending_.front());
-        pending_.pop_front();
+        pending_.pop_front_into(answered_);
     }
     latency = millis_between(answered_.ts, ts);
     return answered_.verb;
@@ -160,7 +158,7 @@ void FtpSession::finish_reply() {
     auto command = pair(reply, reply_start_, latency, greeting);
     std::optional<DataAddressResult> address;
     if (command) address = announced_address(*command, answered_.arg, reply);
-    bool abort_pending = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return std::string_view(p.verb) == "ABOR"; });
+    bool abort_pending = pending_.has_verb("ABOR");
     ++state_.replies;
     if (command && reply.code / 100 != 1) state_.on_final_reply(*command, answered_.arg, reply);
     bool uncertain = uncertain_;
