@@ -4,6 +4,23 @@
 
 namespace ftpsniff {
 
+namespace {
+
+// What std::string holds without a buffer of its own.
+constexpr std::size_t kShortString = 15;
+
+// A short string is copied (into a buffer `to` already has); a long one's
+// buffer changes hands, and `from` keeps the old one of `to`.
+void take(std::string& to, std::string& from) {
+    if (from.size() <= kShortString) {
+        to.assign(from);
+    } else {
+        to.swap(from);
+    }
+}
+
+}  // namespace
+
 void PendingCommands::push_back(std::string_view verb, std::string_view arg, Timestamp ts) {
     if (count_ == mask_ + 1) grow();
     PendingCommand& c = slot(wrap(head_ + count_));
@@ -15,8 +32,8 @@ void PendingCommands::push_back(std::string_view verb, std::string_view arg, Tim
 
 void PendingCommands::pop_front_into(PendingCommand& out) {
     PendingCommand& c = slot(head_);
-    std::swap(out.verb, c.verb);
-    std::swap(out.arg, c.arg);
+    take(out.verb, c.verb);
+    take(out.arg, c.arg);
     out.ts = c.ts;
     release_head();
 }
