@@ -53,10 +53,14 @@ void DataFlowTable::track(Side& side, const TcpSegment& seg) {
 }
 
 bool DataFlowTable::feed(const TcpSegment& seg) {
-    if (!port_in_use(seg.src.port) && !port_in_use(seg.dst.port)) return false;
-    Flows::iterator it = flows_.find({seg.src, seg.dst});
+    // A flow's listener port is counted in listener_ports_: a side whose
+    // port is not cannot be its listener, and that lookup is skipped.
+    const bool dst_listens = port_in_use(seg.dst.port);
+    const bool src_listens = port_in_use(seg.src.port);
+    if (!src_listens && !dst_listens) return false;
+    Flows::iterator it = dst_listens ? flows_.find({seg.src, seg.dst}) : flows_.end();
     bool to_listener = true;
-    if (it == flows_.end()) {
+    if (it == flows_.end() && src_listens) {
         it = flows_.find({seg.dst, seg.src});
         to_listener = false;
     }
