@@ -79,7 +79,9 @@ public:
 
     void push_back(std::string_view line) {
         // Grown once to what most replies need, rather than doubling up to it.
-        if (bytes_.size() + line.size() > bytes_.capacity()) bytes_.reserve(std::max(kFirstBytes, 2 * bytes_.capacity()));
+        if (bytes_.size() + line.size() > bytes_.capacity()) {
+            bytes_.reserve(std::max({kFirstBytes, 2 * bytes_.capacity(), bytes_.size() + line.size()}));
+        }
         if (ends_.size() == ends_.capacity()) ends_.reserve(std::max(kFirstLines, 2 * ends_.capacity()));
         bytes_.append(line);
         ends_.push_back(bytes_.size());

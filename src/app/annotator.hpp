@@ -50,7 +50,7 @@ private:
     bool show_passwords_;
     DiagnoseOptions diagnose_options_;
     // The summary's counts of sessions, commands, replies, gaps, logins,
-    // errors and diagnoses; summary() adds them to the run's.
+    // errors and diagnoses; summary() puts them into the run's.
     RunSummary counted_;
     // annotate() per (code, command): the knowledge base's tree is walked once
     // per pair. Commands come from the network, so the cache is emptied when

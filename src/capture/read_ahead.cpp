@@ -166,5 +166,4 @@ bool ReadAhead::next_chunk(RawFrame& out) {
     return true;
 }
 
-
 }  // namespace ftpsniff

@@ -4,8 +4,8 @@ namespace ftpsniff {
 
 namespace {
 
-// What each line of an open reply is charged beyond its bytes (what a
-// std::string per line once cost; the limits are set in these terms).
+// What each line of an open reply is charged beyond its bytes: its share
+// of the bookkeeping (the default limits were set counting it).
 constexpr std::size_t kLineOverhead = 32;
 
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }

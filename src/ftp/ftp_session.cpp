@@ -1,6 +1,5 @@
 #include "ftpsniff/ftp_session.hpp"
 
-#include <algorithm>
 
 namespace ftpsniff {
 
