@@ -48,7 +48,6 @@ private:
     PendingCommand& slot(std::size_t i) { return i < kInline ? inline_[i] : more_[i - kInline]; }
     [[nodiscard]] const PendingCommand& slot(std::size_t i) const { return i < kInline ? inline_[i] : more_[i - kInline]; }
     void grow();
-    void release_head();
 
     std::array<PendingCommand, kInline> inline_;
     std::vector<PendingCommand> more_;

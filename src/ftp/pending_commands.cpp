@@ -35,12 +35,10 @@ void PendingCommands::pop_front_into(PendingCommand& out) {
     take(out.verb, c.verb);
     take(out.arg, c.arg);
     out.ts = c.ts;
-    release_head();
+    pop_front();
 }
 
-void PendingCommands::pop_front() { release_head(); }
-
-void PendingCommands::release_head() {
+void PendingCommands::pop_front() {
     PendingCommand& c = slot(head_);
     // A long verb's or argument's memory is not kept.
     if (c.verb.capacity() > kKeptBytes) c.verb = std::string();

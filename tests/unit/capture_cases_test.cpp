@@ -21,7 +21,7 @@ using test::Packet;
 using test::PcapWriter;
 
 // What ftpsniff writes for the capture in the given format.
-std::string output(const PcapWriter& capture, PipelineOptions opts) {
+std::string output(const PcapWriter& capture, PipelineOptions opts, StopWhen stop = {}) {
     char path[] = "/tmp/ftpsniff-case-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
@@ -31,7 +31,7 @@ std::string output(const PcapWriter& capture, PipelineOptions opts) {
     std::FILE* out = open_memstream(&text, &size);
     std::FILE* notes = std::fopen("/dev/null", "w");
     PcapReader reader = PcapReader::open_file(path);
-    run_capture(reader, opts, KnowledgeBase::builtin(), out, notes);
+    run_capture(reader, opts, KnowledgeBase::builtin(), out, notes, stop);
     std::fclose(out);
     std::fclose(notes);
     std::remove(path);
@@ -115,6 +115,22 @@ const Events kFeatEvents = {"S1",
 
 TEST(CaptureCases, InOrderSession) {
     EXPECT_EQ(run(feat_session([](Conversation& c) { return std::vector<Packet>{c.server(kFeat)}; })), kFeatEvents);
+}
+
+// -c N: reading stops once N replies have been seen, whatever thread
+// writes them; the summary still comes.
+TEST(CaptureCases, StopsAfterTheRepliesAsked) {
+    auto w = feat_session([](Conversation& c) { return std::vector<Packet>{c.server(kFeat)}; });
+    PipelineOptions opts;
+    opts.format = Format::json;
+    std::string out = output(w, opts, StopWhen{nullptr, 2});
+    std::size_t replies = 0;
+    for (std::size_t at = out.find("\"type\":\"reply\""); at != std::string::npos;
+         at = out.find("\"type\":\"reply\"", at + 1)) {
+        ++replies;
+    }
+    EXPECT_EQ(replies, 2u);
+    EXPECT_NE(out.find("\"type\":\"summary\""), std::string::npos);
 }
 
 TEST(CaptureCases, ReplySplitAtEveryBytePosition) {
