@@ -104,8 +104,8 @@ public:
     PcapDumper& operator=(const PcapDumper&) = delete;
     ~PcapDumper();
 
-    // `bytes` replaces the frame's captured bytes (same length).
-    void write(const RawFrame& frame, std::span<const std::uint8_t> bytes);
+    // A frame of `wirelen` bytes on the wire, of which `bytes` were captured.
+    void write(Timestamp ts, std::span<const std::uint8_t> bytes, std::uint32_t wirelen);
 
 private:
     struct Impl;

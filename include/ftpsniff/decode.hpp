@@ -81,6 +81,9 @@ struct TcpSegment {
     std::span<const std::uint8_t> payload;  // the bytes the capture holds
     std::uint32_t missing = 0;              // payload bytes the snap length cut off
     std::span<const std::uint8_t> header;   // the TCP header, options included
+    // The IP header (IPv4 with its options; IPv6's fixed 40 bytes), in the
+    // frame; for a reassembled datagram, its last fragment's.
+    std::span<const std::uint8_t> ip;
 };
 
 // The TCP checksum (RFC 793, with RFC 2460's pseudo-header for IPv6) of a

@@ -10,9 +10,12 @@
 #include "ftpsniff/line_splitter.hpp"
 #include "ftpsniff/pending_commands.hpp"
 #include "ftpsniff/reassembly.hpp"
+#include "ftpsniff/secrets.hpp"
 #include "ftpsniff/session_state.hpp"
+#include "ftpsniff/stream_masks.hpp"
 #include "ftpsniff/telnet_filter.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,13 +85,19 @@ struct FtpLimits {
     std::size_t max_line = 8192;
     ReplyLimits reply;
     std::size_t max_pending_commands = 256;
+    bool show_passwords = false;  // else every secret (secrets.hpp) is masked in the events
+    KnownVerb known_verb = nullptr;
 };
 
+// Every line is masked (secrets.hpp) before it is parsed, so no event
+// carries a password; with `masks` the session also records, in stream
+// positions, what it masked and how far it has decided, for -w.
 class FtpSession : public StreamHandler {
 public:
     FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies, MemoryBudget& budget,
-               FtpLimits limits = {});
+               FtpLimits limits = {}, std::shared_ptr<ConnectionMasks> masks = nullptr);
 
+    void on_start(Direction dir, std::uint32_t seq) override;
     void on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) override;
     void on_gap(Direction dir, Timestamp ts, std::uint64_t length) override;
     void on_anomaly(Direction dir, Timestamp ts, Anomaly what) override;
@@ -98,6 +107,15 @@ private:
     void report(Direction dir, Timestamp ts, Anomaly what);
     void check_budget(Direction dir, Timestamp ts);
     bool starts_with_tls(Direction dir, std::span<const std::uint8_t> bytes);
+    void read_lines(Direction dir, std::uint64_t at, std::span<const std::uint8_t> bytes, Timestamp ts);
+    // `end`: the stream position just past the line.
+    void on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts);
+    std::string_view mask_client_line(const Line& line, std::uint64_t end);
+    std::string_view mask_server_line(const Line& line, std::uint64_t end);
+    // Records `cols` of `line` as masked in the stream (a range reaching the
+    // text's end runs to the line's end).
+    void mask_in_stream(Direction dir, const Line& line, std::uint64_t end, Columns cols);
+    void decide();
     void client_line(const Line& line, Timestamp ts);
     void server_line(const Line& line, Timestamp ts);
     void finish_reply();
@@ -122,6 +140,17 @@ private:
     bool replied_ = false;
     bool encrypted_ = false;
     bool uncertain_ = false;
+
+    std::shared_ptr<ConnectionMasks> masks_;
+    // Per Direction: the stream position read up to, where the line being
+    // read begins, and how many bytes Telnet had removed before it.
+    std::uint64_t read_[2] = {0, 0};
+    std::uint64_t line_from_[2] = {0, 0};
+    std::uint64_t line_removed_[2] = {0, 0};
+    bool password_may_follow_ = false;
+    std::string password_;  // the last one sent, to find it in replies
+    std::string masked_;    // a line with its secrets masked
+    std::vector<Columns> echoes_;
 };
 
 }  // namespace ftpsniff

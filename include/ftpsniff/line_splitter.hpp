@@ -24,6 +24,9 @@ struct Line {
     bool truncated = false;  // longer than the cap; `text` is its start
     bool after_gap = false;  // bytes before it are missing: it may begin mid-line
     bool complete = true;    // false for the unterminated tail at close
+    // For a complete line: how many bytes of the chunk being fed lie up to
+    // and including its LF (where the line ends in the stream).
+    std::size_t end = 0;
 };
 
 class LineSplitter {
@@ -35,7 +38,8 @@ public:
 
     template <class Emit>
     void feed(std::span<const std::uint8_t> bytes, Emit&& emit) {
-        const char* p = reinterpret_cast<const char*>(bytes.data());
+        const char* const start = reinterpret_cast<const char*>(bytes.data());
+        const char* p = start;
         std::size_t n = bytes.size();
         while (n > 0) {
             const void* lf = std::memchr(p, '\n', n);
@@ -46,10 +50,10 @@ public:
             }
             if (buffer_.empty() && !truncated_) {
                 std::size_t keep = part < max_line_ ? part : max_line_;
-                emit_line(std::string_view(p, keep), part > max_line_, true, emit);
+                emit_line(std::string_view(p, keep), part > max_line_, p + part + 1 - start, emit);
             } else {
                 append(p, part);
-                emit_line(buffer_, truncated_, true, emit);
+                emit_line(buffer_, truncated_, p + part + 1 - start, emit);
             }
             buffer_.clear();
             truncated_ = false;
@@ -72,7 +76,7 @@ public:
     // The stream ended: hands on an unterminated last line, if any.
     template <class Emit>
     void finish(Emit&& emit) {
-        if (!buffer_.empty() || truncated_) emit_line(buffer_, truncated_, false, emit);
+        if (!buffer_.empty() || truncated_) emit_line(buffer_, truncated_, 0, emit);
         buffer_.clear();
         truncated_ = false;
     }
@@ -97,10 +101,11 @@ private:
         buffer_.append(p, n);
     }
 
+    // `end` is 0 for a line the stream did not end (a gap or the close).
     template <class Emit>
-    void emit_line(std::string_view text, bool truncated, bool complete, Emit& emit) {
+    void emit_line(std::string_view text, bool truncated, std::size_t end, Emit& emit) {
         if (!text.empty() && text.back() == '\r' && !truncated) text.remove_suffix(1);
-        emit(Line{text, truncated, after_gap_, complete});
+        emit(Line{text, truncated, after_gap_, end != 0, end});
         after_gap_ = false;
     }
 

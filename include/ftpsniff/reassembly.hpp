@@ -53,6 +53,9 @@ struct FlowInfo {
 class StreamHandler {
 public:
     virtual ~StreamHandler() = default;
+    // Position 0 of this direction is sequence number `seq`; comes before
+    // any other event of the direction.
+    virtual void on_start(Direction /*dir*/, std::uint32_t /*seq*/) {}
     virtual void on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) = 0;
     // `length` bytes of the stream are missing from the capture.
     virtual void on_gap(Direction dir, Timestamp ts, std::uint64_t length) = 0;
@@ -79,8 +82,13 @@ public:
     Reassembler& operator=(const Reassembler&) = delete;
 
     // `to_server` says which way the segment travels; the caller decides
-    // which endpoint is the server (the FTP port).
+    // which endpoint is the server (the FTP port). Data on a SYN (TCP Fast
+    // Open) is stream data like any other.
     void feed(const TcpSegment& seg, bool to_server);
+    // Whether the last feed() met bytes that may differ from what the
+    // handler was given at their place: a conflicting copy, or a copy of
+    // bytes too old to compare. A writer of the packets must not trust them.
+    [[nodiscard]] bool last_feed_doubtful() const { return doubtful_; }
     // For a connection on no known port: whether `seg` travels toward the
     // server, by the flow it belongs to, else by its SYN, else taking the
     // lower port for the server.
@@ -108,6 +116,7 @@ private:
     ReassemblyLimits limits_;
     std::uint64_t next_id_ = 1;
     std::int64_t last_sweep_sec_ = 0;
+    bool doubtful_ = false;
     Table flows_;                                     // open flows: a small table that stays in cache
     EndpointPairMap<Timestamp> closed_;               // tombstones: when each closed
     std::deque<std::pair<Key, Timestamp>> closings_;  // oldest first, to expire tombstones

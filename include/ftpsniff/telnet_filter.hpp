@@ -2,8 +2,9 @@
 // the control connection speaks Telnet). IAC IAC is one data byte 0xFF;
 // IAC WILL/WONT/DO/DONT <option> and IAC SB ... IAC SE are negotiation; any
 // other IAC <command> (IP and DM before ABOR, NOP, ...) is a signal. Data
-// between them is handed on as views into the input, so a stream without
-// IAC passes through untouched. State carries across chunks.
+// between them is handed on as views into the input (the data byte of IAC IAC
+// is its second IAC), so a stream without IAC passes through untouched and
+// every byte handed on has a place in the stream. State carries across chunks.
 #pragma once
 
 #include <cstdint>
@@ -26,11 +27,18 @@ public:
                 bytes = bytes.subspan(n + 1);
                 state_ = State::command;
                 ++commands_;
+                ++removed_;
                 continue;
             }
-            std::uint8_t b = bytes.front();
+            if (state_ == State::command && bytes.front() == kIac) {
+                --commands_;
+                sink(bytes.first(1));
+                state_ = State::data;
+            } else {
+                ++removed_;
+                step(bytes.front());
+            }
             bytes = bytes.subspan(1);
-            step(b, sink);
         }
     }
 
@@ -39,22 +47,18 @@ public:
 
     // Telnet commands removed so far (IAC IAC, a data byte, not counted).
     [[nodiscard]] std::uint64_t commands() const { return commands_; }
+    // Input bytes not handed on so far: a line's bytes lie back to back in
+    // the stream when this did not change while it was read.
+    [[nodiscard]] std::uint64_t removed() const { return removed_; }
 
 private:
     static constexpr std::uint8_t kIac = 255, kSb = 250, kSe = 240, kWill = 251, kDont = 254;
-    static constexpr std::uint8_t kData[1] = {kIac};
-
     enum class State : std::uint8_t { data, command, option, sub, sub_iac };
 
-    template <class Sink>
-    void step(std::uint8_t b, Sink& sink) {
+    void step(std::uint8_t b) {
         switch (state_) {
         case State::command:
-            if (b == kIac) {
-                --commands_;
-                sink(std::span<const std::uint8_t>(kData, 1));
-                state_ = State::data;
-            } else if (b >= kWill && b <= kDont) {
+            if (b >= kWill && b <= kDont) {
                 state_ = State::option;
             } else if (b == kSb) {
                 state_ = State::sub;
@@ -78,6 +82,7 @@ private:
 
     State state_ = State::data;
     std::uint64_t commands_ = 0;
+    std::uint64_t removed_ = 0;
 };
 
 }  // namespace ftpsniff

@@ -7,14 +7,8 @@
 
 namespace ftpsniff {
 
-namespace {
-
-constexpr std::string_view kMaskedPassword = "****";
-
-}  // namespace
-
-Annotator::Annotator(const KnowledgeBase& kb, std::unique_ptr<Renderer> renderer, bool show_passwords)
-    : kb_(kb), renderer_(std::move(renderer)), show_passwords_(show_passwords) {}
+Annotator::Annotator(const KnowledgeBase& kb, std::unique_ptr<Renderer> renderer)
+    : kb_(kb), renderer_(std::move(renderer)) {}
 
 void Annotator::session_start(const FlowInfo& flow, Timestamp ts) {
     ++counted_.sessions;
@@ -23,12 +17,6 @@ void Annotator::session_start(const FlowInfo& flow, Timestamp ts) {
 
 void Annotator::command(const FlowInfo& flow, const CommandEvent& ev) {
     ++counted_.commands;
-    if (std::string_view(ev.verb) == "PASS" && !show_passwords_ && !ev.arg.empty()) {
-        CommandEvent masked = ev;
-        masked.arg = kMaskedPassword;
-        renderer_->command(flow, masked);
-        return;
-    }
     renderer_->command(flow, ev);
 }
 

@@ -15,7 +15,7 @@ namespace ftpsniff {
 
 class Annotator : public SessionEvents {
 public:
-    Annotator(const KnowledgeBase& kb, std::unique_ptr<Renderer> renderer, bool show_passwords);
+    Annotator(const KnowledgeBase& kb, std::unique_ptr<Renderer> renderer);
 
     void session_start(const FlowInfo& flow, Timestamp ts) override;
     void command(const FlowInfo& flow, const CommandEvent& ev) override;
@@ -47,7 +47,6 @@ private:
 
     const KnowledgeBase& kb_;
     std::unique_ptr<Renderer> renderer_;
-    bool show_passwords_;
     DiagnoseOptions diagnose_options_;
     // The summary's counts of sessions, commands, replies, gaps, logins,
     // errors and diagnoses; summary() puts them into the run's.

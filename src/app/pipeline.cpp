@@ -2,12 +2,13 @@
 
 #include "annotator.hpp"
 #include "data_channel_tracker.hpp"
+#include "redacted_writer.hpp"
 
 #include "ftpsniff/anonymize.hpp"
 #include "ftpsniff/capture.hpp"
+#include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/decode.hpp"
 #include "ftpsniff/ftp_detector.hpp"
-#include "ftpsniff/redactor.hpp"
 #include "ftpsniff/ftp_session.hpp"
 #include "ftpsniff/reassembly.hpp"
 
@@ -21,49 +22,7 @@ namespace ftpsniff {
 
 namespace {
 
-// -w: writes the packets of the control connections with every PASS
-// argument starred (and their TCP checksums made right again), and with
-// --with-data the packets of their data connections as they were.
-class RedactedWriter {
-public:
-    RedactedWriter(const std::string& path, int linktype) : dumper_(path, linktype, 262144) {}
-
-    void control(const RawFrame& frame, const TcpSegment& seg, bool to_server) {
-        // Only a segment whose headers lie in this frame can be rewritten; a
-        // reassembled IP datagram's last fragment cannot, and is left out.
-        if (!inside(frame, seg.header)) return;
-        scratch_.assign(frame.bytes.begin(), frame.bytes.end());
-        if (to_server && !seg.payload.empty()) {
-            std::size_t at = static_cast<std::size_t>(seg.payload.data() - frame.bytes.data());
-            std::span<std::uint8_t> payload(scratch_.data() + at, seg.payload.size());
-            if (redactor_.redact(seg, payload) && seg.missing == 0) fix_checksum(frame, seg);
-        } else if (to_server) {
-            std::span<std::uint8_t> none;
-            redactor_.redact(seg, none);  // SYNs start the connection's state
-        }
-        dumper_.write(frame, scratch_);
-    }
-
-    void data(const RawFrame& frame) { dumper_.write(frame, frame.bytes); }
-
-private:
-    static bool inside(const RawFrame& frame, std::span<const std::uint8_t> part) {
-        return !part.empty() && part.data() >= frame.bytes.data() &&
-               part.data() + part.size() <= frame.bytes.data() + frame.bytes.size();
-    }
-
-    void fix_checksum(const RawFrame& frame, const TcpSegment& seg) {
-        std::size_t at = static_cast<std::size_t>(seg.header.data() - frame.bytes.data());
-        std::span<const std::uint8_t> tcp(scratch_.data() + at, seg.header.size() + seg.payload.size());
-        std::uint16_t sum = tcp_checksum(seg.src.ip, seg.dst.ip, tcp);
-        scratch_[at + 16] = static_cast<std::uint8_t>(sum >> 8);
-        scratch_[at + 17] = static_cast<std::uint8_t>(sum);
-    }
-
-    PcapDumper dumper_;
-    PasswordRedactor redactor_;
-    std::vector<std::uint8_t> scratch_;
-};
+bool known_verb(std::string_view verb) { return CommandReplies::builtin().replies_of(verb) != nullptr; }
 
 }  // namespace
 
@@ -86,25 +45,34 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     if (opts.report != nullptr) renderer = make_tee(std::move(renderer), make_renderer(Format::markdown, opts.report, notes, opts.render));
     if (opts.filter.active()) renderer = make_filter(std::move(renderer), opts.filter);
     if (opts.anonymize) renderer = make_anonymizer(std::move(renderer));
-    std::unique_ptr<SessionEvents> annotator =
-        std::make_unique<Annotator>(kb, std::move(renderer), opts.show_passwords);
+    std::unique_ptr<SessionEvents> annotator = std::make_unique<Annotator>(kb, std::move(renderer));
     // Annotating and writing are half the work on a busy capture: off the packet loop's thread.
     if (!opts.render.flush_each) annotator = make_async(std::move(annotator));
     DataChannelTracker tracker(*annotator, run.anomalies);
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);
-    auto make_session = [&](const FlowInfo& flow) {
-        return std::make_unique<FtpSession>(flow, tracker, run.anomalies, budget, opts.ftp);
+    std::optional<RedactedWriter> writer;
+    if (!opts.write_path.empty()) writer.emplace(opts.write_path, reader.linktype(), budget, !opts.show_passwords);
+    FtpLimits ftp = opts.ftp;
+    ftp.show_passwords = opts.show_passwords;
+    ftp.known_verb = known_verb;
+    auto make_session = [&](const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks) {
+        return std::make_unique<FtpSession>(flow, tracker, run.anomalies, budget, ftp, std::move(masks));
     };
     Reassembler reassembler(
         [&](const FlowInfo& flow) -> std::unique_ptr<StreamHandler> {
-            if (ftp_ports.test(flow.server.port)) return make_session(flow);
-            return std::make_unique<FtpDetector>([&make_session, flow] { return make_session(flow); });
+            if (ftp_ports.test(flow.server.port)) {
+                // -w writes what the session decides about each byte.
+                std::shared_ptr<ConnectionMasks> masks;
+                if (writer && !opts.show_passwords) {
+                    masks = std::make_shared<ConnectionMasks>();
+                    writer->attach(flow, masks);
+                }
+                return make_session(flow, std::move(masks));
+            }
+            return std::make_unique<FtpDetector>([&make_session, flow] { return make_session(flow, nullptr); });
         },
         run.anomalies, budget, opts.reassembly);
-
-    std::optional<RedactedWriter> writer;
-    if (!opts.write_path.empty()) writer.emplace(opts.write_path, reader.linktype());
 
     RawFrame frame;
     Timestamp last{};
@@ -129,21 +97,30 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         bool to_server = ftp_ports.test(seg.dst.port);
         if (to_server || ftp_ports.test(seg.src.port)) {
             ++run.ftp_packets;
-            if (writer) writer->control(frame, seg, to_server);
-        } else if (!tracker.data_flows().empty() && tracker.data_flows().feed(seg)) {
+            if (seg.missing > 0) run.anomalies.add(Anomaly::snaplen_cut_payload);
+            reassembler.feed(seg, to_server);
+            // After the session has read the packet's bytes: -w writes what it decided.
+            if (writer) writer->control(frame, seg, to_server, reassembler.last_feed_doubtful());
+            continue;
+        }
+        if (!tracker.data_flows().empty() && tracker.data_flows().feed(seg)) {
             ++run.data_packets;
             if (writer && opts.with_data) writer->data(frame);
             continue;
-        } else if (opts.detect) {
-            to_server = reassembler.toward_server(seg);
-        } else {
-            continue;
         }
+        if (!opts.detect) continue;
+        to_server = reassembler.toward_server(seg);
         if (seg.missing > 0) run.anomalies.add(Anomaly::snaplen_cut_payload);
         reassembler.feed(seg, to_server);
     }
     reassembler.finish(last);
     tracker.data_flows().finish(last);
+    if (writer) {
+        if (std::uint64_t left_out = writer->finish(); left_out > 0) {
+            fmt::print(notes, "ftpsniff: {}: {} control-connection packets left out: no session read their bytes, so whether "
+                              "they held a password is unknown\n", opts.write_path, left_out);
+        }
+    }
     run.cut = reader.cut();
     run.kernel = reader.stats();
     annotator->summary(run);

@@ -167,12 +167,12 @@ PcapDumper::PcapDumper(const std::string& path, int linktype, std::uint32_t snap
 
 PcapDumper::~PcapDumper() = default;
 
-void PcapDumper::write(const RawFrame& frame, std::span<const std::uint8_t> bytes) {
+void PcapDumper::write(Timestamp ts, std::span<const std::uint8_t> bytes, std::uint32_t wirelen) {
     pcap_pkthdr hdr{};
-    hdr.ts.tv_sec = frame.ts.sec;
-    hdr.ts.tv_usec = static_cast<suseconds_t>(frame.ts.nsec);  // nanoseconds, as the file says
+    hdr.ts.tv_sec = ts.sec;
+    hdr.ts.tv_usec = static_cast<suseconds_t>(ts.nsec);  // nanoseconds, as the file says
     hdr.caplen = static_cast<bpf_u_int32>(bytes.size());
-    hdr.len = frame.wirelen;
+    hdr.len = wirelen;
     pcap_dump(reinterpret_cast<u_char*>(impl_->dumper), &hdr, bytes.data());
 }
 

@@ -140,6 +140,7 @@ bool fragment_cut(IpResult& r) {
 
 IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpDefragmenter& defrag) {
     IpResult r;
+    const std::span<const std::uint8_t> start = cur.rest();
     std::uint8_t vihl = 0, proto = 0;
     std::uint16_t total = 0, id = 0, frag = 0;
     std::span<const std::uint8_t> src, dst;
@@ -152,6 +153,7 @@ IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
     std::size_t ihl = (vihl & 0x0f) * 4u;
     if (ihl < 20 || total < ihl) { r.why = Anomaly::bad_ip_header_length; return r; }
     if (!cur.skip(ihl - 20)) { r.why = Anomaly::truncated_ip_header; return r; }
+    seg.ip = start.first(ihl);
     set_address<4>(seg.src.ip, src.data());
     set_address<4>(seg.dst.ip, dst.data());
     if (!bound_payload(frame, cur, total - ihl, r.payload, r.missing, r.why)) return r;
@@ -173,6 +175,7 @@ IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
 
 IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpDefragmenter& defrag) {
     IpResult r;
+    const std::span<const std::uint8_t> start = cur.rest();
     std::uint8_t first = 0, next = 0;
     std::uint16_t plen = 0;
     std::span<const std::uint8_t> src, dst;
@@ -182,6 +185,7 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
         return r;
     }
     if (first >> 4 != 6) { r.why = Anomaly::bad_ip_version; return r; }
+    seg.ip = start.first(40);
     set_address<16>(seg.src.ip, src.data());
     set_address<16>(seg.dst.ip, dst.data());
     std::span<const std::uint8_t> body;

@@ -58,6 +58,7 @@ bool decode_plain_frame(const RawFrame& frame, Decoded& out) {
     seg.ack = be32(tcp + 8);
     seg.flags = tcp[13];
     seg.header = std::span(tcp, tcp_header);
+    seg.ip = std::span(ip, ip_header);
     seg.payload = std::span(tcp + tcp_header, claimed - tcp_header);
     seg.missing = 0;
     out.status = DecodeStatus::tcp;

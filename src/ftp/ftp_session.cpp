@@ -21,15 +21,20 @@ std::optional<DataAddressResult> announced_address(std::string_view verb, std::s
 }  // namespace
 
 FtpSession::FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies, MemoryBudget& budget,
-                       FtpLimits limits)
+                       FtpLimits limits, std::shared_ptr<ConnectionMasks> masks)
     : flow_(flow),
       out_(out),
       anomalies_(anomalies),
       limits_(limits),
       client_lines_(limits.max_line, budget),
       server_lines_(limits.max_line, budget),
-      replies_(limits.reply, budget) {
+      replies_(limits.reply, budget),
+      masks_(std::move(masks)) {
     out_.on_session_start(flow_, flow_.first_seen);
+}
+
+void FtpSession::on_start(Direction dir, std::uint32_t seq) {
+    if (masks_) masks_->of(dir == Direction::to_server).start(seq);
 }
 
 void FtpSession::report(Direction dir, Timestamp ts, Anomaly what) {
@@ -56,30 +61,101 @@ bool FtpSession::starts_with_tls(Direction dir, std::span<const std::uint8_t> by
 }
 
 void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) {
+    auto d = static_cast<std::size_t>(dir);
+    const std::uint64_t at = read_[d];
+    read_[d] += bytes.size();
     (dir == Direction::to_server ? state_.bytes_to_server : state_.bytes_to_client) += bytes.size();
-    if (encrypted_) return;
-    if (starts_with_tls(dir, bytes)) {
+    if (!encrypted_ && starts_with_tls(dir, bytes)) {
         encrypted_ = true;
         state_.tls = TlsMode::implicit;
         out_.on_tls(flow_, ts, TlsMode::implicit);
-        return;
     }
+    // Once encrypted, the client's lines are still read for -w: a client
+    // may go on in plain text after 234, and its PASS must not be written.
+    if (!encrypted_ || (masks_ && dir == Direction::to_server)) {
+        read_lines(dir, at, bytes, ts);
+        check_budget(dir, ts);
+    }
+    decide();
+}
+
+void FtpSession::read_lines(Direction dir, std::uint64_t at, std::span<const std::uint8_t> bytes, Timestamp ts) {
+    TelnetFilter& telnet = dir == Direction::to_server ? client_telnet_ : server_telnet_;
+    LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
+    telnet.feed(bytes, [&](std::span<const std::uint8_t> data) {
+        // Telnet hands on views into `bytes`: each has its place in the stream.
+        const std::uint64_t data_at = at + static_cast<std::uint64_t>(data.data() - bytes.data());
+        lines.feed(data, [&](const Line& line) { on_line(dir, line, data_at + line.end, ts); });
+    });
+}
+
+void FtpSession::on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts) {
+    Line shown = line;
+    shown.text = dir == Direction::to_server ? mask_client_line(line, end) : mask_server_line(line, end);
+    auto d = static_cast<std::size_t>(dir);
+    line_from_[d] = end;
+    line_removed_[d] = (dir == Direction::to_server ? client_telnet_ : server_telnet_).removed();
+    if (encrypted_) return;
     if (dir == Direction::to_server) {
-        client_telnet_.feed(bytes, [&](std::span<const std::uint8_t> data) {
-            client_lines_.feed(data, [&](const Line& line) { client_line(line, ts); });
-        });
+        client_line(shown, ts);
     } else {
-        server_telnet_.feed(bytes, [&](std::span<const std::uint8_t> data) {
-            server_lines_.feed(data, [&](const Line& line) { server_line(line, ts); });
-        });
+        server_line(shown, ts);
     }
-    check_budget(dir, ts);
+}
+
+std::string_view FtpSession::mask_client_line(const Line& line, std::uint64_t end) {
+    ClientLineContext context{line.after_gap, password_may_follow_, limits_.known_verb};
+    password_may_follow_ = false;
+    if (limits_.show_passwords) return line.text;
+    auto from = secret_from(line.text, context);
+    if (!from) return line.text;
+    if (!line.after_gap && line.text.size() - *from >= kShortestEchoed) password_.assign(line.text.substr(*from));
+    Columns secret{*from, line.text.size()};
+    mask_in_stream(Direction::to_server, line, end, secret);
+    return mask_columns(line.text, {&secret, 1}, masked_);
+}
+
+std::string_view FtpSession::mask_server_line(const Line& line, std::uint64_t end) {
+    if (limits_.show_passwords || password_.empty()) return line.text;
+    echoes_.clear();
+    echo_columns(line.text, password_, echoes_);
+    // What a cut line does not show may hold the password too.
+    if (line.truncated) mask_in_stream(Direction::to_client, line, end, {0, line.text.size()});
+    for (Columns c : echoes_) mask_in_stream(Direction::to_client, line, end, c);
+    if (echoes_.empty()) return line.text;
+    return mask_columns(line.text, echoes_, masked_);
+}
+
+void FtpSession::mask_in_stream(Direction dir, const Line& line, std::uint64_t end, Columns cols) {
+    if (!masks_) return;
+    auto d = static_cast<std::size_t>(dir);
+    const std::uint64_t start = line_from_[d];
+    const TelnetFilter& telnet = dir == Direction::to_server ? client_telnet_ : server_telnet_;
+    // Columns are stream positions only when Telnet removed nothing inside
+    // the line and it was not cut; otherwise the whole line is masked.
+    const bool exact = telnet.removed() == line_removed_[d] && !line.truncated;
+    const std::uint64_t line_end = line.complete ? end - 1 : end;  // its LF, or where reading stopped
+    std::uint64_t from = exact ? start + cols.first : start;
+    std::uint64_t to = exact && cols.second < line.text.size() ? start + cols.second
+                       : exact                                 ? start + line.text.size()
+                                                               : line_end;
+    masks_->of(dir == Direction::to_server).add(from, to);
+}
+
+// What -w may write: the client's lines once whole; the server's bytes at
+// once, unless a password it may echo is known, then its lines once whole.
+void FtpSession::decide() {
+    if (!masks_) return;
+    masks_->to_server.decide_to(line_from_[0]);
+    bool lines = !password_.empty() && !encrypted_ && !limits_.show_passwords;
+    masks_->to_client.decide_to(lines ? line_from_[1] : read_[1]);
 }
 
 void FtpSession::client_line(const Line& line, Timestamp ts) {
-    if (encrypted_) return;
     if (line.truncated) report(Direction::to_server, ts, Anomaly::line_too_long);
-    auto cmd = parse_command(line.text);
+    // A line whose start is missing may be the rest of any command: it is
+    // never taken for one.
+    auto cmd = line.after_gap ? std::nullopt : parse_command(line.text);
     if (!cmd) {
         auto reason = line.after_gap ? UnparsedReason::fragment_after_gap : UnparsedReason::not_a_command;
         out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_server, line.text, reason, line.truncated, {}});
@@ -101,7 +177,6 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
 }
 
 void FtpSession::server_line(const Line& line, Timestamp ts) {
-    if (encrypted_) return;
     if (line.truncated) report(Direction::to_client, ts, Anomaly::line_too_long);
     if (!replies_.open()) {
         reply_start_ = ts;
@@ -159,6 +234,9 @@ void FtpSession::finish_reply() {
     if (command) address = announced_address(*command, answered_.arg, reply);
     bool abort_pending = pending_.has_verb("ABOR");
     ++state_.replies;
+    // The server asks for a password (331) or an account (332): the next
+    // line may be one, whatever verb it starts with.
+    if (reply.code == 331 || reply.code == 332) password_may_follow_ = true;
     if (command && reply.code / 100 != 1) state_.on_final_reply(*command, answered_.arg, reply);
     bool uncertain = uncertain_;
     if (pending_.empty()) uncertain_ = false;
@@ -172,17 +250,30 @@ void FtpSession::finish_reply() {
 }
 
 void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
-    if (encrypted_) return;
-    if (dir == Direction::to_client && replies_.abandon()) finish_reply();
-    (dir == Direction::to_server ? client_telnet_ : server_telnet_).reset();
+    auto d = static_cast<std::size_t>(dir);
+    if (!encrypted_ && dir == Direction::to_client && replies_.abandon()) finish_reply();
+    TelnetFilter& telnet = dir == Direction::to_server ? client_telnet_ : server_telnet_;
+    telnet.reset();
     LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
     lines.gap([&](const Line& line) {
-        out_.on_unparsed(flow_, UnparsedEvent{ts, dir, line.text, UnparsedReason::cut_by_gap, line.truncated, {}});
+        Line shown = line;
+        shown.text = dir == Direction::to_server ? mask_client_line(line, read_[d]) : mask_server_line(line, read_[d]);
+        if (encrypted_) return;
+        out_.on_unparsed(flow_, UnparsedEvent{ts, dir, shown.text, UnparsedReason::cut_by_gap, line.truncated, {}});
     });
+    // Bytes the session never read may hold anything.
+    if (masks_ && length > 0) masks_->of(dir == Direction::to_server).add(read_[d], read_[d] + length);
+    read_[d] += length;
+    line_from_[d] = read_[d];
+    line_removed_[d] = telnet.removed();
+    // A 331 or the start of a PASS line may have been lost.
+    password_may_follow_ = true;
+    decide();
+    if (encrypted_) return;
     if (length == 0) {
         // Picked up mid-stream: the server's first reply is no greeting, and
         // the first bytes are no stream start.
-        midstream_[static_cast<std::size_t>(dir)] = true;
+        midstream_[d] = true;
         return;
     }
     // Which commands the lost bytes held or answered is unknown: pairing
@@ -193,10 +284,14 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
 }
 
 void FtpSession::on_close(Timestamp ts, CloseReason why) {
-    if (!encrypted_) {
-        client_lines_.finish([&](const Line& line) { client_line(line, ts); });
-        server_lines_.finish([&](const Line& line) { server_line(line, ts); });
-        if (replies_.abandon()) finish_reply();
+    client_lines_.finish([&](const Line& line) { on_line(Direction::to_server, line, read_[0], ts); });
+    server_lines_.finish([&](const Line& line) { on_line(Direction::to_client, line, read_[1], ts); });
+    if (!encrypted_ && replies_.abandon()) finish_reply();
+    if (masks_) {
+        masks_->to_server.decide_to(read_[0]);
+        masks_->to_client.decide_to(read_[1]);
+        masks_->closed = true;
+        masks_->closed_at = ts;
     }
     out_.on_session_end(flow_, ts, why, state_);
 }

@@ -14,11 +14,12 @@ void report(const HalfStream::Out& out, Anomaly a) {
 
 }  // namespace
 
-void HalfStream::on_syn(std::uint32_t seq) {
+void HalfStream::on_syn(const Out& out, std::uint32_t seq) {
     if (synced_) return;
     synced_ = true;
     base_seq_ = seq + 1;
     next_ = 0;
+    out.handler.on_start(out.dir, base_seq_);
 }
 
 std::uint64_t HalfStream::position_of(std::uint32_t seq) const {
@@ -40,8 +41,9 @@ void HalfStream::remember(std::uint64_t at, std::span<const std::uint8_t> bytes)
     std::memcpy(recent_.data(), bytes.data() + first, bytes.size() - first);
 }
 
-bool HalfStream::conflicts_with_recent(std::uint64_t at, std::span<const std::uint8_t> bytes) const {
+bool HalfStream::conflicts_with_recent(std::uint64_t at, std::span<const std::uint8_t> bytes) {
     std::uint64_t lo = std::max({at, recent_from_, next_ >= kRecent ? next_ - kRecent : 0});
+    if (lo > at) doubt_ = true;  // bytes too old to compare
     std::uint64_t hi = std::min(at + bytes.size(), next_);
     for (std::uint64_t p = lo; p < hi; ++p) {
         if (recent_[p % kRecent] != bytes[p - at]) return true;
@@ -54,7 +56,11 @@ void HalfStream::deliver(const Out& out, std::uint64_t at, std::span<const std::
     std::uint64_t end = at + bytes.size() + missing;
     // A keep-alive repeats the last byte (often as garbage): no conflict.
     bool keep_alive = bytes.size() == 1 && missing == 0 && end == next_;
-    if (at < next_ && !keep_alive && conflicts_with_recent(at, bytes)) report(out, Anomaly::tcp_overlap_conflict);
+    if (at < next_ && !keep_alive && conflicts_with_recent(at, bytes)) {
+        doubt_ = true;
+        report(out, Anomaly::tcp_overlap_conflict);
+    }
+    if (keep_alive) doubt_ = true;  // its byte is often garbage
     if (end <= next_) return;
     std::uint64_t skip = next_ - at;
     if (skip < bytes.size()) {
@@ -112,7 +118,10 @@ void HalfStream::buffer(const Out& out, std::uint64_t at, std::span<const std::u
         cursor = std::max(cursor, he);
     }
     if (cursor < end) holes.emplace_back(cursor, end);
-    if (conflict) report(out, Anomaly::tcp_overlap_conflict);
+    if (conflict) {
+        doubt_ = true;
+        report(out, Anomaly::tcp_overlap_conflict);
+    }
 
     for (auto [b, e] : holes) {
         std::uint64_t cb = std::min(b, captured_end), ce = std::min(e, captured_end);
@@ -136,6 +145,7 @@ void HalfStream::on_segment(const Out& out, std::uint32_t seq, std::span<const s
         synced_ = true;
         base_seq_ = seq;
         next_ = 0;
+        out.handler.on_start(out.dir, base_seq_);
         out.handler.on_gap(out.dir, out.ts, 0);
     }
     std::uint64_t at = position_of(seq);

@@ -14,6 +14,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace ftpsniff {
@@ -35,7 +36,7 @@ public:
     HalfStream& operator=(const HalfStream&) = delete;
     ~HalfStream() { release_buffer(); }
 
-    void on_syn(std::uint32_t seq);
+    void on_syn(const Out& out, std::uint32_t seq);
     void on_segment(const Out& out, std::uint32_t seq, std::span<const std::uint8_t> payload, std::uint32_t missing,
                     bool fin, std::size_t ooo_cap);
     // The peer acknowledged `ack`: bytes before it were sent, so any still
@@ -45,6 +46,9 @@ public:
     void flush(const Out& out);
 
     [[nodiscard]] bool finished() const { return fin_at_ && next_ >= *fin_at_; }
+    // Whether bytes met since the last call may differ from those delivered
+    // at their place (see Reassembler::last_feed_doubtful).
+    bool take_doubt() { return std::exchange(doubt_, false); }
 
 private:
     struct Pending {
@@ -59,11 +63,13 @@ private:
     void skip_to(const Out& out, std::uint64_t target);
     void buffer(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes, std::uint32_t missing);
     void remember(std::uint64_t at, std::span<const std::uint8_t> bytes);
-    [[nodiscard]] bool conflicts_with_recent(std::uint64_t at, std::span<const std::uint8_t> bytes) const;
+    // Also notes a doubt when part of `bytes` is too old to compare.
+    [[nodiscard]] bool conflicts_with_recent(std::uint64_t at, std::span<const std::uint8_t> bytes);
     void release_buffer();
 
     MemoryBudget& budget_;
     bool synced_ = false;
+    bool doubt_ = false;
     std::uint32_t base_seq_ = 0;  // sequence number of position 0
     std::uint64_t next_ = 0;      // next position expected
     std::optional<std::uint64_t> fin_at_;

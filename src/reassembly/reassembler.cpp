@@ -56,6 +56,7 @@ Reassembler::Table::iterator Reassembler::open_flow(const Key& key, const TcpSeg
 void Reassembler::feed(const TcpSegment& seg, bool to_server) {
     // Sweeping once per second of capture time keeps this off the per-packet path.
     if (seg.ts.sec - last_sweep_sec_ >= 1) expire(seg.ts);
+    doubtful_ = false;
     bool syn = (seg.flags & tcp_flag::syn) != 0;
     bool opening = syn && (seg.flags & tcp_flag::ack) == 0;
     bool has_bytes = !seg.payload.empty() || seg.missing > 0;
@@ -64,7 +65,10 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
     auto it = flows_.find(key);
     if (it == flows_.end() && !closed_.empty()) {
         if (auto dead = closed_.find(key); dead != closed_.end()) {
-            if (!opening) return;  // a late packet of a closed connection
+            if (!opening) {
+                doubtful_ = has_bytes;  // a late packet of a closed connection: nobody compares its bytes
+                return;
+            }
             closed_.erase(dead);   // port reuse: a new connection on a closed tuple
         }
     }
@@ -84,12 +88,15 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
     Direction peer_dir = to_server ? Direction::to_client : Direction::to_server;
 
     if (syn) {
-        mine.on_syn(seg.seq);
-        return;
+        mine.on_syn({*flow.handler, dir, seg.ts, anomalies_}, seg.seq);
+        if (!has_bytes) return;
+    } else if ((seg.flags & tcp_flag::ack) != 0) {
+        peer.on_peer_ack({*flow.handler, peer_dir, seg.ts, anomalies_}, seg.ack);
     }
-    if ((seg.flags & tcp_flag::ack) != 0) peer.on_peer_ack({*flow.handler, peer_dir, seg.ts, anomalies_}, seg.ack);
-    mine.on_segment({*flow.handler, dir, seg.ts, anomalies_}, seg.seq, seg.payload, seg.missing,
+    // A SYN's data (TCP Fast Open) starts after the SYN's own sequence number.
+    mine.on_segment({*flow.handler, dir, seg.ts, anomalies_}, syn ? seg.seq + 1 : seg.seq, seg.payload, seg.missing,
                     (seg.flags & tcp_flag::fin) != 0, limits_.out_of_order_bytes);
+    doubtful_ = mine.take_doubt() || peer.take_doubt();
     if ((seg.flags & tcp_flag::rst) != 0) {
         close(it, seg.ts, CloseReason::rst);
     } else if (mine.finished() && peer.finished()) {

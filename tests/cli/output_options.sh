@@ -36,10 +36,15 @@ grep -q '"type":"summary"' "$work/with-report.jsonl" || fail "--report: the JSON
 grep -q '530 Login incorrect' "$work/report.md" || fail "--report: the failed login is not among the findings"
 
 # -w: the control connections (and with --with-data their data) with every
-# password starred; the written capture reads the same, less the password.
+# password masked, the mask telling nothing of its length; the written
+# capture reads the same, less the password, in ftpsniff and in tshark.
 "$bin" -r "$demo" -w "$work/out.pcap" --with-data >/dev/null 2>&1 || fail "-w failed"
 grep -aq 'demo-pass-123' "$work/out.pcap" && fail "-w: the password is in the written capture"
-grep -aq 'PASS \*\*\*\*\*\*\*\*\*\*\*\*\*' "$work/out.pcap" || fail "-w: PASS not starred to the same length"
+grep -aq $'PASS \\*\\*\\*\\*\r$' "$work/out.pcap" || fail "-w: PASS not masked as ****"
+lost() { tshark -r "$1" -Y 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment' 2>/dev/null | wc -l; }
+[ "$(lost "$demo")" = "$(lost "$work/out.pcap")" ] || fail "-w: tshark finds segments lost or unseen that were not"
+tshark -r "$work/out.pcap" -Y ftp.request -T fields -e ftp.request.command -e ftp.request.arg 2>/dev/null \
+    | grep -q $'^PASS\t\\*\\*\\*\\*$' || fail "-w: tshark does not read PASS ****"
 "$bin" -r "$demo" --format json 2>/dev/null | grep '"type":"reply"' | sed 's/"ts":[0-9.]*,//' >"$work/a"
 "$bin" -r "$work/out.pcap" --format json 2>/dev/null | grep '"type":"reply"' | sed 's/"ts":[0-9.]*,//' >"$work/b"
 cmp -s "$work/a" "$work/b" || fail "-w: the written capture does not read the same"

@@ -22,7 +22,7 @@ namespace {
 
 constexpr int kLinkTypes[] = {0, 1, 12, 14, 108, 113, 228, 229, 276};
 
-void check(const ftpsniff::Decoded& d, bool cut) {
+void check(const ftpsniff::Decoded& d, const ftpsniff::RawFrame& frame, bool cut) {
     using namespace ftpsniff;
     switch (d.status) {
     case DecodeStatus::tcp: {
@@ -35,6 +35,12 @@ void check(const ftpsniff::Decoded& d, bool cut) {
         FUZZ_CHECK(seg.header.size() >= 20 && seg.header.size() == (seg.header[12] >> 4) * 4u);
         FUZZ_CHECK(seg.payload.empty() || seg.header.data() + seg.header.size() == seg.payload.data());
         (void)tcp_checksum(seg.src.ip, seg.dst.ip, {seg.header.data(), seg.header.size() + seg.payload.size()});
+        // -w rewrites the IP header's length fields: a whole header, before
+        // the TCP header (which it is not, after IP reassembly, in the frame).
+        FUZZ_CHECK(seg.ip.size() == 40 || (seg.ip.size() >= 20 && seg.ip.size() == (seg.ip[0] & 0x0fu) * 4u));
+        bool in_frame = seg.header.data() >= frame.bytes.data() &&
+                        seg.header.data() + seg.header.size() <= frame.bytes.data() + frame.bytes.size();
+        FUZZ_CHECK(!in_frame || (seg.ip.data() >= frame.bytes.data() && seg.ip.data() + seg.ip.size() <= seg.header.data()));
         fuzz::touch(to_string(seg.src));
         fuzz::touch(to_string(seg.dst));
         break;
@@ -74,6 +80,7 @@ void check_shortcut(const ftpsniff::RawFrame& frame) {
     FUZZ_CHECK(a.ts == b.ts && a.src == b.src && a.dst == b.dst && a.seq == b.seq && a.ack == b.ack);
     FUZZ_CHECK(a.flags == b.flags && a.missing == b.missing);
     FUZZ_CHECK(std::equal(a.header.begin(), a.header.end(), b.header.begin(), b.header.end()));
+    FUZZ_CHECK(std::equal(a.ip.begin(), a.ip.end(), b.ip.begin(), b.ip.end()));
     FUZZ_CHECK(std::equal(a.payload.begin(), a.payload.end(), b.payload.begin(), b.payload.end()));
 }
 
@@ -103,7 +110,7 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
             frame.caplen = static_cast<std::uint32_t>(bytes.size());
             frame.wirelen = frame.caplen + (cut ? 100 : 0);
             frame.bytes = bytes;
-            check(decoder.decode(frame), cut);
+            check(decoder.decode(frame), frame, cut);
             check_shortcut(frame);
             now += step;
         }

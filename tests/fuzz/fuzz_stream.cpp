@@ -20,7 +20,7 @@
 //   byte 4: payload length, then [missing count], then the payload.
 // The acknowledgement is where the other side's sender stands, so holes
 // get acknowledged and become gaps as in a capture that lost packets.
-// The client's segments also go through the PasswordRedactor, as for -w.
+// Each session records its masks for -w, and no event may carry a password.
 
 #include "fuzz_common.hpp"
 
@@ -29,8 +29,8 @@
 #include "ftpsniff/ftp_session.hpp"
 #include "ftpsniff/knowledge.hpp"
 #include "ftpsniff/reassembly.hpp"
-#include "ftpsniff/redactor.hpp"
 #include "ftpsniff/session_state.hpp"
+#include "ftpsniff/stream_masks.hpp"
 
 #include <cmath>
 #include <map>
@@ -41,6 +41,16 @@
 namespace {
 
 using namespace ftpsniff;
+
+// Whatever follows "PASS" and its blanks in a client line is the mask and
+// nothing else.
+FUZZ_UNTRACED void check_masked(std::string_view line) {
+    std::size_t i = line.find_first_not_of(" \t");
+    if (i == std::string_view::npos || line.size() - i < 4 || upper_verb(line.substr(i, 4)) != "PASS") return;
+    std::string_view rest = line.substr(i + 4);
+    rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(" \t")));
+    FUZZ_CHECK(rest.empty() || rest == StreamMasks::kMask);
+}
 
 // Touches everything it is handed and checks what the API promises.
 class CheckingEvents : public FtpEvents {
@@ -56,6 +66,7 @@ public:
         FUZZ_CHECK(!ev.verb.empty());
         for (char c : ev.verb) FUZZ_CHECK(c >= 'A' && c <= 'Z');
         fuzz::touch(ev.arg);
+        if (ev.verb == "PASS") check_masked("PASS " + std::string(ev.arg));
         if (ev.data_address) fuzz::check(*ev.data_address);
     }
     void on_reply(const FlowInfo& flow, const ReplyEvent& ev) override {
@@ -77,8 +88,10 @@ public:
     }
     void on_unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
         check_open(flow);
-        FUZZ_CHECK(ev.line.size() <= max_line_);
+        // A mask may be longer than the secret it stands for.
+        FUZZ_CHECK(ev.line.size() <= max_line_ + StreamMasks::kMask.size());
         fuzz::touch(ev.line);
+        if (ev.dir == Direction::to_server) check_masked(ev.line);
         if (ev.command) fuzz::touch(*ev.command);
     }
     void on_gap(const FlowInfo& flow, Timestamp, Direction, std::uint64_t length) override {
@@ -118,43 +131,32 @@ private:
     std::map<std::uint64_t, bool> open_;  // id -> not yet ended
 };
 
-// -w writes the client's segments through a PasswordRedactor, in capture
-// order. A byte it changes must become '*', and a "PASS " line that starts
-// and ends inside one segment must come out starred, whatever came before.
-// Exempt: a SYN's payload (never FTP), and a segment whose bytes disagree
-// with bytes sent earlier at the same sequence numbers (which copy counts
-// is moot; the FTP layer keeps the first).
-class RedactionCheck {
+// What the sessions tell -w: decisions only move forward, and positions map
+// in order.
+class MasksCheck {
 public:
-    FUZZ_UNTRACED void client_segment(const TcpSegment& seg, int flow) {
-        std::vector<std::uint8_t> out(seg.payload.begin(), seg.payload.end());
-        const bool changed = redactor_.redact(seg, out);
-        for (std::size_t i = 0; i < out.size(); ++i) {
-            FUZZ_CHECK(out[i] == seg.payload[i] || (out[i] == '*' && changed));
-        }
-        auto& sent = sent_[flow];
-        if (seg.flags & tcp_flag::syn) {
-            sent.clear();  // a new connection on this tuple
-            return;
-        }
-        bool conflict = false;
-        for (std::size_t i = 0; i < out.size(); ++i) {
-            auto [at, fresh] = sent.try_emplace(seg.seq + static_cast<std::uint32_t>(i), seg.payload[i]);
-            conflict = conflict || (!fresh && at->second != seg.payload[i]);
-        }
-        if (conflict) return;
-        auto text = fuzz::as_text(seg.payload);
-        for (std::size_t nl = text.find('\n'); nl != std::string_view::npos; nl = text.find('\n', nl + 1)) {
-            std::string_view line = text.substr(nl + 1);
-            line = line.substr(0, line.find_first_of("\r\n"));
-            if (line.size() == text.size() - nl - 1 || upper_verb(line.substr(0, 5)) != "PASS ") continue;
-            for (std::size_t k = nl + 1 + 5; k < nl + 1 + line.size(); ++k) FUZZ_CHECK(out[k] == '*');
+    std::shared_ptr<ConnectionMasks> make() { return masks_.emplace_back(std::make_shared<ConnectionMasks>()); }
+
+    FUZZ_UNTRACED void check() {
+        for (std::size_t i = 0; i < masks_.size(); ++i) {
+            for (const StreamMasks* m : {&masks_[i]->to_server, &masks_[i]->to_client}) {
+                std::uint64_t& seen = decided_[{i, m}];
+                FUZZ_CHECK(m->decided_to() >= seen);
+                seen = m->decided_to();
+                std::optional<std::uint64_t> last;
+                for (std::uint64_t pos = seen > 64 ? seen - 64 : 0; pos <= seen; ++pos) {
+                    auto at = m->map(pos);
+                    if (!at) continue;
+                    FUZZ_CHECK(!last || *at >= *last);
+                    last = at;
+                }
+            }
         }
     }
 
 private:
-    PasswordRedactor redactor_;
-    std::unordered_map<std::uint32_t, std::uint8_t> sent_[2];  // per client port: seq -> first byte sent
+    std::vector<std::shared_ptr<ConnectionMasks>> masks_;
+    std::map<std::pair<std::size_t, const StreamMasks*>, std::uint64_t> decided_;
 };
 
 Endpoint endpoint(std::uint8_t last_octet, std::uint16_t port) {
@@ -181,7 +183,7 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
     MemoryBudget budget((config & 0x20) ? 48 * 1024 : 1024 * 1024);
     AnomalyCounts anomalies;
     CheckingEvents events(ftp.max_line);
-    RedactionCheck redaction;
+    MasksCheck masks;
 
     // Where each side's sender stands: [client port bit][0 client, 1 server].
     const std::uint32_t isn = (config & 0x01) ? 0xffffff00u : 1000u;
@@ -190,7 +192,7 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
     Timestamp now{1000, 0};
     {
         auto make_session = [&](const FlowInfo& flow) {
-            return std::make_unique<FtpSession>(flow, events, anomalies, budget, ftp);
+            return std::make_unique<FtpSession>(flow, events, anomalies, budget, ftp, masks.make());
         };
         Reassembler reassembler(
             [&](const FlowInfo& flow) -> std::unique_ptr<StreamHandler> {
@@ -221,8 +223,8 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
             seg.ack = next[flow][to_server ? 1 : 0];
             mine = seg.seq + static_cast<std::uint32_t>(seg.payload.size()) + seg.missing +
                    ((seg.flags & tcp_flag::syn) ? 1 : 0) + ((seg.flags & tcp_flag::fin) ? 1 : 0);
-            if (to_server) redaction.client_segment(seg, flow);
             reassembler.feed(seg, to_server);
+            masks.check();
         }
         reassembler.finish(now);
         events.check_all_ended();

@@ -233,10 +233,13 @@ TEST(CaptureCases, MidStreamPickupStartsAtFirstCompleteLine) {
     Conversation c(kClient, kServer);
     c.handshake();
     w.add(c.server("ome to the server\r\n220 ready\r\n"));  // the capture starts inside the greeting
-    w.add(c.client("PASV\r\n"));
+    w.add(c.client("PASV\r\n"));  // may be the rest of a PASS line: masked, and no command
     w.add(c.server("227 Entering Passive Mode (192,0,2,21,200,10).\r\n"));
-    EXPECT_EQ(run(w), (Events{"S1 midstream", "U s ome to the server fragment_after_gap", "R 220 ready <- ?", "C PASV",
-                              "R 227 Entering Passive Mode (192,0,2,21,200,10). <- PASV", "E end_of_capture"}));
+    w.add(c.client("LIST\r\n"));
+    w.add(c.server("150 Here it comes.\r\n"));
+    EXPECT_EQ(run(w), (Events{"S1 midstream", "U s ome to the server fragment_after_gap", "R 220 ready <- ?",
+                              "U c **** fragment_after_gap", "R 227 Entering Passive Mode (192,0,2,21,200,10). <- ?",
+                              "C LIST", "R 150 Here it comes. <- LIST", "E end_of_capture"}));
 }
 
 TEST(CaptureCases, PortReuseStartsNewSession) {

@@ -69,7 +69,7 @@ TEST_F(SessionTest, GreetingThenFifoPairing) {
     server("331 pw\r\n", 12);
     client("PASS b\r\n", 20);
     server("230 ok\r\n", 25);
-    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C USER a", "R 331 <- USER", "C PASS b",
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C USER a", "R 331 <- USER", "C PASS ****",
                                                     "R 230 <- PASS"}));
     EXPECT_EQ(rec.latencies, (std::vector<double>{2.0, 5.0}));
 }
@@ -152,11 +152,18 @@ TEST_F(SessionTest, MidStreamFirstReplyIsNoGreeting) {
     EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 <- ?"}));
 }
 
-TEST_F(SessionTest, MidStreamKeepsFirstLineThatParses) {
+// The first line may be the rest of any command, a PASS even: masked, and
+// never taken for a command, even when passwords are shown.
+TEST_F(SessionTest, MidStreamFirstLineIsNeverACommand) {
     FtpSession s{FlowInfo{2, {}, {}, false, {}}, rec, anomalies, budget};
     s.on_gap(Direction::to_server, {}, 0);
-    s.on_data(Direction::to_server, {}, std::span(reinterpret_cast<const std::uint8_t*>("PASV\r\n"), 6));
-    EXPECT_EQ(rec.events, (std::vector<std::string>{"C PASV"}));
+    s.on_data(Direction::to_server, {}, std::span(reinterpret_cast<const std::uint8_t*>("PASV\r\nPWD\r\n"), 11));
+    FtpLimits shown;
+    shown.show_passwords = true;
+    FtpSession t{FlowInfo{3, {}, {}, false, {}}, rec, anomalies, budget, shown};
+    t.on_gap(Direction::to_server, {}, 0);
+    t.on_data(Direction::to_server, {}, std::span(reinterpret_cast<const std::uint8_t*>("PASV\r\n"), 6));
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"U ****", "C PWD", "U PASV"}));
 }
 
 TEST_F(SessionTest, NothingIsParsedAfterAuthTls) {

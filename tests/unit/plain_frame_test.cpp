@@ -74,6 +74,7 @@ bool same_both_ways(const Bytes& ip, std::uint16_t ethertype, std::size_t keep, 
         EXPECT_EQ(s.flags, t.flags) << where;
         EXPECT_EQ(s.missing, t.missing) << where;
         EXPECT_EQ(text(s.header), text(t.header)) << where;
+        EXPECT_EQ(text(s.ip), text(t.ip)) << where;
         EXPECT_EQ(text(s.payload), text(t.payload)) << where;
     }
     Decoded scratch;

@@ -124,7 +124,7 @@ TEST_F(ReassemblyTest, SequenceWrapsAround) {
         Reassembler r{[this](const FlowInfo&) { return std::make_unique<RecordingHandler>(rec); }, anomalies, budget};
         auto seg = [&](std::uint32_t seq, std::string_view data, std::uint8_t flags) {
             TcpSegment s{{}, kClient, kServer, seq, 0, flags,
-                         std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0, {}};
+                         std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0, {}, {}};
             r.feed(s, true);
         };
         seg(isn, "", tcp_flag::syn);
@@ -211,11 +211,11 @@ TEST(Reassembly, ClosedTupleIsForgottenAfterTimeWait) {
     const Endpoint client{IpAddress{4, {10, 0, 0, 1}}, 40000};
     const Endpoint server{IpAddress{4, {10, 0, 0, 2}}, 21};
     auto bytes = [](std::string_view s) { return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); };
-    r.feed(TcpSegment{{1000, 0}, client, server, 1, 0, tcp_flag::syn, {}, 0, {}}, true);
-    r.feed(TcpSegment{{1000, 0}, client, server, 2, 0, tcp_flag::rst, bytes("A\n"), 0, {}}, true);
-    r.feed(TcpSegment{{1030, 0}, client, server, 2, 0, 0, bytes("A\n"), 0, {}}, true);  // remembered: ignored
+    r.feed(TcpSegment{{1000, 0}, client, server, 1, 0, tcp_flag::syn, {}, 0, {}, {}}, true);
+    r.feed(TcpSegment{{1000, 0}, client, server, 2, 0, tcp_flag::rst, bytes("A\n"), 0, {}, {}}, true);
+    r.feed(TcpSegment{{1030, 0}, client, server, 2, 0, 0, bytes("A\n"), 0, {}, {}}, true);  // remembered: ignored
     EXPECT_EQ(rec.ids.size(), 1u);
-    r.feed(TcpSegment{{1061, 0}, client, server, 2, 0, 0, bytes("A\n"), 0, {}}, true);  // forgotten: picked up
+    r.feed(TcpSegment{{1061, 0}, client, server, 2, 0, 0, bytes("A\n"), 0, {}, {}}, true);  // forgotten: picked up
     EXPECT_EQ(rec.ids, (std::vector<std::uint64_t>{1, 2}));
 }
 
@@ -244,7 +244,7 @@ TEST_F(ReassemblyTest, FlowCapRefusesNewFlowsAndCounts) {
                   },
                   anomalies, budget, ReassemblyLimits{64, 2, 600}};
     for (std::uint16_t port = 1; port <= 3; ++port) {
-        TcpSegment s{{}, Endpoint{kClient.ip, port}, kServer, 1, 0, tcp_flag::syn, {}, 0, {}};
+        TcpSegment s{{}, Endpoint{kClient.ip, port}, kServer, 1, 0, tcp_flag::syn, {}, 0, {}, {}};
         r.feed(s, true);
     }
     EXPECT_EQ(rec.ids, (std::vector<std::uint64_t>{1, 2}));
@@ -254,9 +254,9 @@ TEST_F(ReassemblyTest, FlowCapRefusesNewFlowsAndCounts) {
 TEST_F(ReassemblyTest, IdleFlowIsClosedOnCaptureTime) {
     Reassembler r{[this](const FlowInfo&) { return std::make_unique<RecordingHandler>(rec); }, anomalies, budget,
                   ReassemblyLimits{64, 100, 60}};
-    TcpSegment s{{1000, 0}, kClient, kServer, 1, 0, tcp_flag::syn, {}, 0, {}};
+    TcpSegment s{{1000, 0}, kClient, kServer, 1, 0, tcp_flag::syn, {}, 0, {}, {}};
     r.feed(s, true);
-    TcpSegment other{{1061, 0}, Endpoint{kClient.ip, 2}, kServer, 1, 0, tcp_flag::syn, {}, 0, {}};
+    TcpSegment other{{1061, 0}, Endpoint{kClient.ip, 2}, kServer, 1, 0, tcp_flag::syn, {}, 0, {}, {}};
     r.feed(other, true);  // 61 s later: the first flow has idled out
     EXPECT_EQ(rec.closes, 1);
     EXPECT_EQ(rec.last_close, CloseReason::idle_timeout);
@@ -266,10 +266,10 @@ TEST_F(ReassemblyTest, MemoryBudgetRefusesBufferingAndCounts) {
     MemoryBudget tight{16 * 1024};
     Reassembler r{[this](const FlowInfo&) { return std::make_unique<RecordingHandler>(rec); }, anomalies, tight};
     auto data = std::string(15000, 'x');
-    TcpSegment syn{{}, kClient, kServer, 100, 0, tcp_flag::syn, {}, 0, {}};
+    TcpSegment syn{{}, kClient, kServer, 100, 0, tcp_flag::syn, {}, 0, {}, {}};
     r.feed(syn, true);
     TcpSegment ahead{{}, kClient, kServer, 5000, 0, 0,
-                     std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0, {}};
+                     std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0, {}, {}};
     r.feed(ahead, true);
     EXPECT_EQ(anomalies.get(Anomaly::memory_cap_hit), 1u);
     EXPECT_LE(tight.peak(), tight.limit());

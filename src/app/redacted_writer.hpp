@@ -1,0 +1,84 @@
+// -w: writes the packets of the control connections as their FTP sessions
+// read them. What a session masked (stream_masks.hpp: passwords, and bytes
+// it never read) is written as "****"; the sequence and acknowledgement
+// numbers after it (SACK edges too) move by the difference in length, and
+// the IP lengths and the checksums are made right again, so the capture
+// still reassembles in Wireshark. A packet whose bytes its session has not
+// decided yet (a line still open, bytes ahead of a hole) waits, and the later
+// packets of its connection with it, until they are decided. A packet whose
+// bytes no session decides (its connection is not followed, or the bytes
+// came after the session ended or before it began) is left out and counted.
+// Bytes that may differ from what the session read (a conflicting or
+// uncheckable retransmission) are written as '*'. With --with-data the data
+// connections' packets go as they were.
+#pragma once
+
+#include "ftpsniff/capture.hpp"
+#include "ftpsniff/decode.hpp"
+#include "ftpsniff/memory_budget.hpp"
+#include "ftpsniff/reassembly.hpp"
+#include "ftpsniff/stream_masks.hpp"
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ftpsniff {
+
+class RedactedWriter {
+public:
+    // `masking` false (--show-passwords): every packet goes as it was.
+    RedactedWriter(const std::string& path, int linktype, MemoryBudget& budget, bool masking);
+    ~RedactedWriter();
+    RedactedWriter(const RedactedWriter&) = delete;
+    RedactedWriter& operator=(const RedactedWriter&) = delete;
+
+    // A new control connection's masks, before its packets come.
+    void attach(const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks);
+    // A control-connection packet, after the reassembler took it; `doubtful`
+    // as Reassembler::last_feed_doubtful says.
+    void control(const RawFrame& frame, const TcpSegment& seg, bool to_server, bool doubtful);
+    void data(const RawFrame& frame);
+    // At the end, once every session has ended: writes what waits and can
+    // be written. Returns how many packets were left out in the whole run.
+    std::uint64_t finish();
+
+private:
+    // A packet as offsets into its frame's bytes, which are its own while it waits.
+    struct Packet {
+        Timestamp ts;
+        std::uint32_t wirelen = 0;
+        std::vector<std::uint8_t> owned;
+        std::span<const std::uint8_t> frame;
+        std::size_t ip_at = 0, tcp_at = 0, tcp_len = 0, payload_len = 0;
+        std::uint32_t missing = 0;
+        bool to_server = false;
+        bool doubtful = false;
+    };
+    struct Connection {
+        std::uint64_t id = 0;
+        std::shared_ptr<ConnectionMasks> masks;
+        std::deque<Packet> waiting;
+    };
+    using Key = std::pair<Endpoint, Endpoint>;
+
+    enum class Decided : std::uint8_t { yes, not_yet, never };
+    Decided decided(const Connection& c, const Packet& p) const;
+    void release(Connection& c, bool doubtful);
+    void wait(Connection& c, Packet p);
+    void emit(const Connection& c, const Packet& p, bool doubtful);
+    bool rewrite(const Connection& c, const Packet& p, bool doubtful);
+    void sweep(Timestamp now);
+
+    PcapDumper dumper_;
+    MemoryBudget& budget_;
+    bool masking_;
+    EndpointPairMap<Connection> connections_;  // (client, server)
+    std::uint64_t withheld_ = 0;
+    std::int64_t last_sweep_sec_ = 0;
+    std::vector<std::uint8_t> out_;      // the frame being written
+    std::vector<std::uint8_t> payload_;  // its payload as written
+};
+
+}  // namespace ftpsniff

@@ -1,0 +1,89 @@
+#include "ftpsniff/stream_masks.hpp"
+
+#include "ftpsniff/reassembly.hpp"
+
+#include <algorithm>
+
+namespace ftpsniff {
+
+namespace {
+
+constexpr auto kMaskSize = static_cast<std::int64_t>(StreamMasks::kMask.size());
+
+std::int64_t shift_of(std::uint64_t from, std::uint64_t to) { return kMaskSize - static_cast<std::int64_t>(to - from); }
+
+}  // namespace
+
+void StreamMasks::add(std::uint64_t from, std::uint64_t to) {
+    from = std::max(from, folded_to_);
+    if (from >= to) return;
+    if (!ranges_.empty() && from < ranges_.back().to) {
+        // Overlapping the last range (never expected): one range, one mask.
+        Range& last = ranges_.back();
+        total_shift_ -= shift_of(last.from, last.to);
+        last.from = std::min(last.from, from);
+        last.to = std::max(last.to, to);
+        total_shift_ += shift_of(last.from, last.to);
+        return;
+    }
+    ranges_.push_back({from, to});
+    total_shift_ += shift_of(from, to);
+    if (ranges_.size() > kKept) fold();
+}
+
+void StreamMasks::fold() {
+    auto half = static_cast<std::ptrdiff_t>(ranges_.size() / 2);
+    for (auto it = ranges_.begin(); it != ranges_.begin() + half; ++it) folded_shift_ += shift_of(it->from, it->to);
+    folded_to_ = ranges_[static_cast<std::size_t>(half) - 1].to;
+    ranges_.erase(ranges_.begin(), ranges_.begin() + half);
+}
+
+std::int64_t StreamMasks::position(std::uint32_t seq) const {
+    return static_cast<std::int64_t>(decided_) + seq_diff(seq, base_ + static_cast<std::uint32_t>(decided_));
+}
+
+std::optional<std::uint64_t> StreamMasks::map(std::uint64_t pos) const {
+    // From the newest range back: packets are mostly about recent bytes.
+    std::int64_t shift = total_shift_;
+    for (auto it = ranges_.rbegin(); it != ranges_.rend(); ++it) {
+        if (pos >= it->to) return pos + shift;
+        shift -= shift_of(it->from, it->to);
+        if (pos > it->from) return it->from + shift + kMaskSize;  // inside: after the mask
+    }
+    if (pos < folded_to_) return std::nullopt;
+    return pos + shift;
+}
+
+std::optional<std::uint32_t> StreamMasks::map_seq(std::uint32_t seq) const {
+    if (!started_ || identity()) return seq;
+    std::int64_t pos = position(seq);
+    if (pos < 0) return seq;  // before the stream: nothing moved it
+    auto mapped = map(static_cast<std::uint64_t>(pos));
+    if (!mapped) return std::nullopt;
+    return static_cast<std::uint32_t>(seq + static_cast<std::uint32_t>(*mapped - static_cast<std::uint64_t>(pos)));
+}
+
+void StreamMasks::rewrite(std::uint64_t pos, std::span<const std::uint8_t> bytes, bool doubtful,
+                          std::vector<std::uint8_t>& out) const {
+    const std::uint64_t end = pos + bytes.size();
+    auto emit = [&](std::uint64_t from, std::uint64_t to) {
+        if (doubtful) {
+            out.insert(out.end(), to - from, '*');
+        } else {
+            out.insert(out.end(), bytes.begin() + static_cast<std::ptrdiff_t>(from - pos),
+                       bytes.begin() + static_cast<std::ptrdiff_t>(to - pos));
+        }
+    };
+    std::size_t i = ranges_.size();
+    while (i > 0 && ranges_[i - 1].to > pos) --i;
+    std::uint64_t cursor = pos;
+    for (; i < ranges_.size() && ranges_[i].from < end; ++i) {
+        const Range& r = ranges_[i];
+        if (r.from > cursor) emit(cursor, r.from);
+        if (r.from >= pos) out.insert(out.end(), kMask.begin(), kMask.end());
+        cursor = std::max(cursor, std::min(r.to, end));
+    }
+    if (cursor < end) emit(cursor, end);
+}
+
+}  // namespace ftpsniff
