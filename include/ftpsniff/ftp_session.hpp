@@ -7,6 +7,7 @@
 #include "ftpsniff/anomaly.hpp"
 #include "ftpsniff/data_channel.hpp"
 #include "ftpsniff/ftp_parse.hpp"
+#include "ftpsniff/line_positions.hpp"
 #include "ftpsniff/line_splitter.hpp"
 #include "ftpsniff/pending_commands.hpp"
 #include "ftpsniff/reassembly.hpp"
@@ -142,11 +143,10 @@ private:
     bool uncertain_ = false;
 
     std::shared_ptr<ConnectionMasks> masks_;
-    // Per Direction: the stream position read up to, where the line being
-    // read begins, and how many bytes Telnet had removed before it.
+    // Per Direction: the stream position read up to, and where the line
+    // being read lies.
     std::uint64_t read_[2] = {0, 0};
-    std::uint64_t line_from_[2] = {0, 0};
-    std::uint64_t line_removed_[2] = {0, 0};
+    LinePositions line_at_[2];
     bool password_may_follow_ = false;
     std::string password_;  // the last one sent, to find it in replies
     std::string masked_;    // a line with its secrets masked

@@ -27,7 +27,6 @@ public:
                 bytes = bytes.subspan(n + 1);
                 state_ = State::command;
                 ++commands_;
-                ++removed_;
                 continue;
             }
             if (state_ == State::command && bytes.front() == kIac) {
@@ -35,7 +34,6 @@ public:
                 sink(bytes.first(1));
                 state_ = State::data;
             } else {
-                ++removed_;
                 step(bytes.front());
             }
             bytes = bytes.subspan(1);
@@ -47,9 +45,6 @@ public:
 
     // Telnet commands removed so far (IAC IAC, a data byte, not counted).
     [[nodiscard]] std::uint64_t commands() const { return commands_; }
-    // Input bytes not handed on so far: a line's bytes lie back to back in
-    // the stream when this did not change while it was read.
-    [[nodiscard]] std::uint64_t removed() const { return removed_; }
 
 private:
     static constexpr std::uint8_t kIac = 255, kSb = 250, kSe = 240, kWill = 251, kDont = 254;
@@ -82,7 +77,6 @@ private:
 
     State state_ = State::data;
     std::uint64_t commands_ = 0;
-    std::uint64_t removed_ = 0;
 };
 
 }  // namespace ftpsniff

@@ -29,7 +29,8 @@ FtpSession::FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anom
       client_lines_(limits.max_line, budget),
       server_lines_(limits.max_line, budget),
       replies_(limits.reply, budget),
-      masks_(std::move(masks)) {
+      masks_(std::move(masks)),
+      line_at_{LinePositions(limits.max_line), LinePositions(limits.max_line)} {
     out_.on_session_start(flow_, flow_.first_seen);
 }
 
@@ -85,6 +86,7 @@ void FtpSession::read_lines(Direction dir, std::uint64_t at, std::span<const std
     telnet.feed(bytes, [&](std::span<const std::uint8_t> data) {
         // Telnet hands on views into `bytes`: each has its place in the stream.
         const std::uint64_t data_at = at + static_cast<std::uint64_t>(data.data() - bytes.data());
+        line_at_[static_cast<std::size_t>(dir)].run(data_at, data.size());
         lines.feed(data, [&](const Line& line) { on_line(dir, line, data_at + line.end, ts); });
     });
 }
@@ -92,9 +94,7 @@ void FtpSession::read_lines(Direction dir, std::uint64_t at, std::span<const std
 void FtpSession::on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts) {
     Line shown = line;
     shown.text = dir == Direction::to_server ? mask_client_line(line, end) : mask_server_line(line, end);
-    auto d = static_cast<std::size_t>(dir);
-    line_from_[d] = end;
-    line_removed_[d] = (dir == Direction::to_server ? client_telnet_ : server_telnet_).removed();
+    line_at_[static_cast<std::size_t>(dir)].restart(end);
     if (encrypted_) return;
     if (dir == Direction::to_server) {
         client_line(shown, ts);
@@ -128,27 +128,23 @@ std::string_view FtpSession::mask_server_line(const Line& line, std::uint64_t en
 
 void FtpSession::mask_in_stream(Direction dir, const Line& line, std::uint64_t end, Columns cols) {
     if (!masks_) return;
-    auto d = static_cast<std::size_t>(dir);
-    const std::uint64_t start = line_from_[d];
-    const TelnetFilter& telnet = dir == Direction::to_server ? client_telnet_ : server_telnet_;
-    // Columns are stream positions only when Telnet removed nothing inside
-    // the line and it was not cut; otherwise the whole line is masked.
-    const bool exact = telnet.removed() == line_removed_[d] && !line.truncated;
-    const std::uint64_t line_end = line.complete ? end - 1 : end;  // its LF, or where reading stopped
-    std::uint64_t from = exact ? start + cols.first : start;
-    std::uint64_t to = exact && cols.second < line.text.size() ? start + cols.second
-                       : exact                                 ? start + line.text.size()
-                                                               : line_end;
-    masks_->of(dir == Direction::to_server).add(from, to);
+    const LinePositions& at = line_at_[static_cast<std::size_t>(dir)];
+    // A range reaching the end of a complete line's text runs to its CR LF;
+    // one reaching the end of a cut line's text, to its LF.
+    const std::uint64_t line_end = line.complete ? end - 1 : end;
+    std::uint64_t to = cols.second < line.text.size() ? at.position(cols.second)
+                       : line.truncated || !line.complete ? line_end
+                                                          : at.position(line.text.size());
+    masks_->of(dir == Direction::to_server).add(at.position(cols.first), to);
 }
 
 // What -w may write: the client's lines once whole; the server's bytes at
 // once, unless a password it may echo is known, then its lines once whole.
 void FtpSession::decide() {
     if (!masks_) return;
-    masks_->to_server.decide_to(line_from_[0]);
+    masks_->to_server.decide_to(line_at_[0].start());
     bool lines = !password_.empty() && !encrypted_ && !limits_.show_passwords;
-    masks_->to_client.decide_to(lines ? line_from_[1] : read_[1]);
+    masks_->to_client.decide_to(lines ? line_at_[1].start() : read_[1]);
 }
 
 void FtpSession::client_line(const Line& line, Timestamp ts) {
@@ -264,8 +260,7 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
     // Bytes the session never read may hold anything.
     if (masks_ && length > 0) masks_->of(dir == Direction::to_server).add(read_[d], read_[d] + length);
     read_[d] += length;
-    line_from_[d] = read_[d];
-    line_removed_[d] = telnet.removed();
+    line_at_[d].restart(read_[d]);
     // A 331 or the start of a PASS line may have been lost.
     password_may_follow_ = true;
     decide();

@@ -1,0 +1,173 @@
+#include "leak_cases.hpp"
+
+namespace ftpsniff::test {
+
+namespace {
+
+const Endpoint kClient = endpoint("192.0.2.10", 40000);
+const Endpoint kServer = endpoint("198.51.100.21", 21);
+
+// A session up to the server's request for the password.
+Conversation asked_for_password(PcapWriter& w) {
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("USER alice\r\n"));
+    w.add(c.server("331 Please specify the password.\r\n"));
+    return c;
+}
+
+// What follows a login: a command, its reply and the close, with the
+// server's acknowledgements, so a hole before them becomes a gap.
+void carry_on(PcapWriter& w, Conversation& c) {
+    w.add(c.server("230 Login successful.\r\n"));
+    w.add(c.client("PWD\r\n"));
+    w.add(c.server("257 \"/\" is the current directory\r\n"));
+    w.add(c.close());
+}
+
+LeakCase make(std::string name, std::vector<std::string> secrets) {
+    return LeakCase{std::move(name), PcapWriter(1), std::move(secrets)};
+}
+
+}  // namespace
+
+std::vector<LeakCase> password_cases() {
+    std::vector<LeakCase> cases;
+
+    {  // "PASS s3cret" and then a hole: the end of the line is lost.
+        LeakCase k = make("pass line cut by a gap", {"CutSecret1"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS CutSecret1"));
+        (void)c.client("more\r\n");  // lost
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // The start of the line is lost; its tail comes.
+        LeakCase k = make("tail of a pass line after a gap", {"TailSecret2"});
+        Conversation c = asked_for_password(k.capture);
+        (void)c.client("PASS ab");  // lost
+        k.capture.add(c.client("TailSecret2\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // The capture begins inside the PASS line.
+        LeakCase k = make("capture starts inside a pass line", {"StartSecret3"});
+        Conversation c(kClient, kServer);
+        (void)c.handshake();
+        (void)c.client("USER alice\r\nPASS ab");
+        k.capture.add(c.client("StartSecret3\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {
+        LeakCase k = make("leading blanks and a tab separator", {"SpaceSecret4", "TabSecret5", "SepSecret6"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client(" PASS SpaceSecret4\r\n"));
+        k.capture.add(c.server("530 Login incorrect.\r\n"));
+        k.capture.add(c.client("\tpass TabSecret5\r\n"));
+        k.capture.add(c.server("530 Login incorrect.\r\n"));
+        k.capture.add(c.client("PASS\tSepSecret6\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // A Telnet NOP inside the verb: the server removes it, so must we.
+        LeakCase k = make("telnet command inside the verb", {"IacSecret7"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("P\xff\xf1" "ASS IacSecret7\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // Only LF ends a line: the CR is part of the password.
+        LeakCase k = make("bare CR inside the password", {"CrSecret8", "BeforeCr"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS BeforeCr\rCrSecret8\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // A SYN on the tuple between "PASS " and the secret.
+        LeakCase k = make("stray SYN inside a pass line", {"SynSecret9"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS "));
+        k.capture.add(Packet{kClient, kServer, 777777, 0, tcp_flag::syn, {}});
+        k.capture.add(c.client("SynSecret9\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // TCP Fast Open: the commands ride on the SYN.
+        LeakCase k = make("data on the SYN", {"FastSecret10"});
+        Conversation c(kClient, kServer);
+        std::vector<Packet> hs = c.handshake();
+        std::string early = "USER bob\r\nPASS FastSecret10\r\n";
+        hs[0].payload = early;
+        hs[1].ack += static_cast<std::uint32_t>(early.size());
+        k.capture.add(hs[0]);
+        k.capture.add(hs[1]);
+        (void)c.client(early);
+        hs[2].seq = c.client_next();
+        hs[2].ack = c.server_next();
+        k.capture.add(hs[2]);
+        k.capture.add(c.server("220 ready\r\n331 Please specify the password.\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // The client goes on in plain text after 234.
+        LeakCase k = make("plain text after 234", {"TlsSecret11"});
+        Conversation c(kClient, kServer);
+        k.capture.add(c.handshake());
+        k.capture.add(c.server("220 ready\r\n"));
+        k.capture.add(c.client("AUTH TLS\r\n"));
+        k.capture.add(c.server("234 Proceed with negotiation.\r\n"));
+        k.capture.add(c.client("USER carol\r\nPASS TlsSecret11\r\n"));
+        k.capture.add(c.server("\x15\x03\x01\x00\x02\x02\x0a"));  // a TLS alert
+        k.capture.add(c.close());
+        cases.push_back(std::move(k));
+    }
+    {  // The server echoes the password.
+        LeakCase k = make("password echoed in a reply", {"EchoSecret12"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS EchoSecret12@example.org\r\n"));
+        k.capture.add(c.server("230-Fake response PASS EchoSecret12@example.org\r\n230 "));
+        k.capture.add(c.server("Welcome, EchoSecret12@example.org\r\n"));
+        k.capture.add(c.client("PWD\r\n"));
+        k.capture.add(c.server("257 \"/\"\r\n"));
+        k.capture.add(c.close());
+        cases.push_back(std::move(k));
+    }
+    {  // A client that sends the password without a verb.
+        LeakCase k = make("bare password after 331", {"BareSecret13"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("BareSecret13\r\n"));
+        k.capture.add(c.server("500 Unknown command.\r\n"));
+        k.capture.add(c.client("PASS abcd\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // Split across packets, the second arriving first.
+        LeakCase k = make("pass line split and reordered", {"OrderSecret14"});
+        Conversation c = asked_for_password(k.capture);
+        Packet head = c.client("PASS Order");
+        Packet tail = c.client("Secret14\r\n");
+        k.capture.add(tail);
+        k.capture.add(head);
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // A retransmission that differs from the first copy.
+        LeakCase k = make("conflicting retransmission", {"ConflictSecret15"});
+        Conversation c = asked_for_password(k.capture);
+        std::string first = "NOOP xxxxxxxxxxxxxxxxxxxx\r\n";
+        k.capture.add(c.client_at(0, first));
+        std::string other = "PASS ConflictSecret15";
+        other += std::string(first.size() - 2 - other.size(), 'y') + "\r\n";
+        k.capture.add(c.client_at(0, other));
+        (void)c.client(first);
+        k.capture.add(c.server("200 NOOP ok.\r\n"));
+        k.capture.add(c.client("PASS x\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    return cases;
+}
+
+}  // namespace ftpsniff::test

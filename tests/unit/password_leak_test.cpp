@@ -1,0 +1,117 @@
+// Every way a hostile tester found to get a password past ftpsniff
+// (tests/support/leak_cases.cpp), through every output: the transcript,
+// JSON, Markdown and -w. A written capture must still read as one in
+// tshark (no segment it calls lost or unseen that was not, checksums
+// right) and in ftpsniff (the same replies).
+#include "../support/leak_cases.hpp"
+#include "../support/temp_file.hpp"
+
+#include "ftpsniff/pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+namespace ftpsniff {
+namespace {
+
+std::string run(const std::string& capture, PipelineOptions opts) {
+    char* text = nullptr;
+    std::size_t size = 0;
+    std::FILE* out = open_memstream(&text, &size);
+    std::FILE* notes = std::fopen("/dev/null", "w");
+    PcapReader reader = PcapReader::open_file(capture);
+    run_capture(reader, opts, KnowledgeBase::builtin(), out, notes, {});
+    std::fclose(out);
+    std::fclose(notes);
+    std::string result(text, size);
+    std::free(text);
+    return result;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string shell(const std::string& command) {
+    std::string out;
+    std::FILE* p = popen(command.c_str(), "r");
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    pclose(p);
+    return out;
+}
+
+// What tshark calls lost or unseen, and how many TCP checksums it finds wrong.
+std::string tshark_doubts(const std::string& path) {
+    return shell("tshark -r " + path +
+                 " -o tcp.check_checksum:TRUE -Y 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment || "
+                 "tcp.checksum.status == 0' -T fields -e frame.number 2>/dev/null | wc -l");
+}
+
+// The replies as JSON, less their times.
+std::string replies(const std::string& capture) {
+    PipelineOptions opts;
+    opts.format = Format::json;
+    std::istringstream lines(run(capture, opts));
+    std::string kept;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("\"type\":\"reply\"") == std::string::npos) continue;
+        kept += line.substr(line.find(",\"session\"")) + "\n";
+    }
+    return kept;
+}
+
+class PasswordLeak : public testing::TestWithParam<std::size_t> {
+protected:
+    test::LeakCase leak = std::move(test::password_cases()[GetParam()]);
+    test::TempFile capture{leak.capture.bytes()};
+    test::TempFile written{{}};
+};
+
+TEST_P(PasswordLeak, NoOutputHoldsThePassword) {
+    for (Format format : {Format::text, Format::json, Format::markdown}) {
+        PipelineOptions opts;
+        opts.format = format;
+        std::string out = run(capture.path(), opts);
+        for (const std::string& secret : leak.secrets) EXPECT_EQ(out.find(secret), std::string::npos) << out;
+    }
+}
+
+TEST_P(PasswordLeak, WrittenCaptureHoldsNoPasswordAndReadsTheSame) {
+    PipelineOptions opts;
+    opts.write_path = written.path();
+    (void)run(capture.path(), opts);
+    std::string bytes = slurp(written.path());
+    for (const std::string& secret : leak.secrets) EXPECT_EQ(bytes.find(secret), std::string::npos);
+    EXPECT_EQ(tshark_doubts(written.path()), tshark_doubts(capture.path()));
+    std::string read_back = replies(written.path());
+    for (const std::string& secret : leak.secrets) EXPECT_EQ(read_back.find(secret), std::string::npos);
+    EXPECT_EQ(read_back, replies(capture.path()));
+}
+
+// The case holds its secrets: shown when asked, in the transcript or -w.
+TEST_P(PasswordLeak, ShownWhenAsked) {
+    PipelineOptions opts;
+    opts.show_passwords = true;
+    opts.write_path = written.path();
+    std::string out = run(capture.path(), opts);
+    out += slurp(written.path());
+    for (const std::string& secret : leak.secrets) EXPECT_NE(out.find(secret), std::string::npos) << secret;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, PasswordLeak, testing::Range(std::size_t{0}, test::password_cases().size()),
+                         [](const testing::TestParamInfo<std::size_t>& info) {
+                             std::string name = test::password_cases()[info.param].name;
+                             for (char& c : name) {
+                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             }
+                             return name;
+                         });
+
+}  // namespace
+}  // namespace ftpsniff
