@@ -15,6 +15,11 @@ inline constexpr std::size_t kEscapedMax = 6;
 
 // Appends `in` escaped for a terminal or text file.
 void append_escaped(std::string& out, std::string_view in);
+// Appends `in` for Markdown outside code (a table cell, a list item, a
+// heading): escaped as for a terminal, then every character Markdown or HTML
+// acts on made literal, so GitHub and GitLab show the text as sent: no links,
+// images, HTML or emphasis, and a '|' does not end a table cell.
+void append_markdown_escaped(std::string& out, std::string_view in);
 // Appends `in` as the body of a JSON string (without the quotes). Printable
 // text is kept as UTF-8; the bytes escaped above use JSON escapes, and bytes
 // that are not UTF-8 are written as the text \xNN.

@@ -129,11 +129,35 @@ void append_with(std::string& out, std::string_view in, Escape&& escape) {
 
 char* escape_to(char* out, std::string_view in) { return escape_with(out, in, 0, terminal_control); }
 
+// Backslash-escaped: CommonMark's inline syntax (code, emphasis, links and
+// images, a heading's closing '#'), GFM's table cells and strikethrough,
+// GitLab's {+ +}, GitHub's and GitLab's $ math, and the ':' and '.' of
+// GFM's bare-URL links ("http:", "www."), which would swallow the
+// backslashes after them.
+constexpr std::string_view kMarkdownPunctuation = "\\`*_{}[]()#!|~$:.";
+
 }  // namespace
 
 char* json_escape_to(char* out, std::string_view in) { return escape_with(out, in, '"', json_control); }
 
 void append_escaped(std::string& out, std::string_view in) { append_with(out, in, escape_to); }
+
+void append_markdown_escaped(std::string& out, std::string_view in) {
+    std::string plain;
+    append_escaped(plain, in);
+    for (char c : plain) {
+        if (c == '<') {
+            out += "&lt;";
+        } else if (c == '>') {
+            out += "&gt;";
+        } else if (c == '&') {
+            out += "&amp;";
+        } else {
+            if (kMarkdownPunctuation.find(c) != std::string_view::npos) out += '\\';
+            out += c;
+        }
+    }
+}
 
 void append_json_escaped(std::string& out, std::string_view in) { append_with(out, in, json_escape_to); }
 

@@ -40,6 +40,22 @@ TEST(Escape, InvalidUtf8AndBackslash) {
     EXPECT_EQ(text("C:\\dir"), "C:\\\\dir");
 }
 
+std::string markdown(std::string_view in) {
+    std::string out;
+    append_markdown_escaped(out, in);
+    return out;
+}
+
+TEST(Escape, MarkdownSyntaxAndHtmlAreLiteral) {
+    EXPECT_EQ(markdown("[click](http://x) ![i](y) <img src=y> **b** _e_ `c` ~~s~~ $m$"),
+              "\\[click\\]\\(http\\://x\\) \\!\\[i\\]\\(y\\) &lt;img src=y&gt; \\*\\*b\\*\\* \\_e\\_ \\`c\\` "
+              "\\~\\~s\\~\\~ \\$m\\$");
+    EXPECT_EQ(markdown("a|b # {+x+} &amp;"), "a\\|b \\# \\{+x+\\} &amp;amp;");
+    // Escaped for a terminal first: the backslash of \x1b is itself escaped.
+    EXPECT_EQ(markdown("C:\\d \x1b"), "C\\:\\\\\\\\d \\\\x1b");
+    EXPECT_EQ(markdown("226 Transfer complete, www.x.org"), "226 Transfer complete, www\\.x\\.org");
+}
+
 TEST(Escape, JsonStringBody) {
     EXPECT_EQ(json("say \"hi\"\\"), "say \\\"hi\\\"\\\\");
     EXPECT_EQ(json("\x1b[31m\r\n\t\x01"), "\\u001b[31m\\r\\n\\t\\u0001");
