@@ -1,7 +1,9 @@
 // Makes untrusted bytes from the network safe to print. Control characters,
 // DEL, C1 controls and bytes that are not valid UTF-8 become \xNN, and a
 // backslash becomes \\, so escaped output is unambiguous and no escape
-// sequence from a capture ever reaches a terminal.
+// sequence from a capture ever reaches a terminal. So do the bytes of
+// bidirectional controls, zero-width characters and the Unicode line and
+// paragraph separators, which could make a line read otherwise than it is.
 #pragma once
 
 #include <cstddef>
@@ -21,8 +23,9 @@ void append_escaped(std::string& out, std::string_view in);
 // images, HTML or emphasis, and a '|' does not end a table cell.
 void append_markdown_escaped(std::string& out, std::string_view in);
 // Appends `in` as the body of a JSON string (without the quotes). Printable
-// text is kept as UTF-8; the bytes escaped above use JSON escapes, and bytes
-// that are not UTF-8 are written as the text \xNN.
+// text is kept as UTF-8; the bytes escaped above use JSON escapes (\uXXXX for
+// the bidirectional and zero-width characters), and bytes that are not UTF-8
+// are written as the text \xNN.
 void append_json_escaped(std::string& out, std::string_view in);
 // append_json_escaped written at `out`, which has room for
 // kEscapedMax * in.size() bytes; returns the end of what was written.
