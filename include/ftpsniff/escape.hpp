@@ -1,7 +1,9 @@
 // Makes untrusted bytes from the network safe to print. Control characters,
 // DEL, C1 controls and bytes that are not valid UTF-8 become \xNN, and a
 // backslash becomes \\, so escaped output is unambiguous and no escape
-// sequence from a capture ever reaches a terminal.
+// sequence from a capture ever reaches a terminal. So do the bytes of
+// bidirectional controls, zero-width characters and the Unicode line and
+// paragraph separators, which could make a line read otherwise than it is.
 #pragma once
 
 #include <cstddef>
@@ -15,9 +17,15 @@ inline constexpr std::size_t kEscapedMax = 6;
 
 // Appends `in` escaped for a terminal or text file.
 void append_escaped(std::string& out, std::string_view in);
+// Appends `in` for Markdown outside code (a table cell, a list item, a
+// heading): escaped as for a terminal, then every character Markdown or HTML
+// acts on made literal, so GitHub and GitLab show the text as sent: no links,
+// images, HTML or emphasis, and a '|' does not end a table cell.
+void append_markdown_escaped(std::string& out, std::string_view in);
 // Appends `in` as the body of a JSON string (without the quotes). Printable
-// text is kept as UTF-8; the bytes escaped above use JSON escapes, and bytes
-// that are not UTF-8 are written as the text \xNN.
+// text is kept as UTF-8; the bytes escaped above use JSON escapes (\uXXXX for
+// the bidirectional and zero-width characters), and bytes that are not UTF-8
+// are written as the text \xNN.
 void append_json_escaped(std::string& out, std::string_view in);
 // append_json_escaped written at `out`, which has room for
 // kEscapedMax * in.size() bytes; returns the end of what was written.

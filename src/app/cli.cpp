@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <climits>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <unistd.h>
 
 namespace ftpsniff {
@@ -13,6 +15,8 @@ namespace ftpsniff {
 namespace {
 
 constexpr std::string_view kVersion = FTPSNIFF_VERSION;
+// The longest time an option takes (about 31 years): longer means never.
+constexpr std::uint64_t kMostSeconds = 1'000'000'000;
 
 // "21,2121" -> {21, 2121}; every entry a port number 1-65535.
 bool parse_ports(const std::string& text, std::vector<std::uint16_t>& out, std::string& error) {
@@ -43,6 +47,41 @@ bool parse_size(const std::string& text, std::size_t& out) {
     return true;
 }
 
+// A check that an option's value is a whole number from `low` to `high`,
+// with an error that says so: CLI11's own names the double range it
+// converts through ("not in range 0.000000 to 1797693...").
+CLI::Validator whole_number(std::uint64_t low, std::uint64_t high) {
+    return CLI::Validator(
+        [low, high](std::string& text) -> std::string {
+            std::uint64_t value = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (!text.empty() && ec == std::errc() && end == text.data() + text.size() && value >= low &&
+                value <= high) {
+                return "";
+            }
+            if (high == std::numeric_limits<std::uint64_t>::max()) {
+                return fmt::format("{} is not allowed; give a whole number of {} or more", text, low);
+            }
+            return fmt::format("{} is not allowed; give a whole number from {} to {}", text, low, high);
+        },
+        "");
+}
+
+// The same for a number of seconds, where a fraction is allowed.
+CLI::Validator seconds(double most) {
+    return CLI::Validator(
+        [most](std::string& text) -> std::string {
+            double value = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (!text.empty() && ec == std::errc() && end == text.data() + text.size() && value > 0 &&
+                value <= most) {
+                return "";
+            }
+            return fmt::format("{} is not allowed; give a number of seconds above 0 and at most {}", text, most);
+        },
+        "");
+}
+
 // The reader's language from the locale, as setlocale would choose it.
 Lang lang_from_environment() {
     for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
@@ -67,12 +106,21 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     std::vector<std::string> filter;
     app.add_option("-i,--interface", live.device, "Capture live on IFACE (any: all)")->type_name("IFACE");
     app.add_flag("-D,--list-interfaces", cl.list_interfaces, "List the interfaces and exit");
-    app.add_option("-s,--snaplen", live.snaplen, "Bytes kept of each packet (262144)")->type_name("SNAPLEN");
-    app.add_option("-B,--buffer-size", live.buffer_kib, "Kernel buffer in KiB (default 32768)")->type_name("KIB");
+    // 0 takes whole packets, as in tcpdump (libpcap's maximum).
+    app.add_option("-s,--snaplen", live.snaplen, "Bytes kept of each packet (262144)")
+        ->type_name("SNAPLEN")
+        ->check(whole_number(0, 262144));
+    // Set in bytes, as an int.
+    app.add_option("-B,--buffer-size", live.buffer_kib, "Kernel buffer in KiB (default 32768)")
+        ->type_name("KIB")
+        ->check(whole_number(1, INT_MAX / 1024));
     app.add_flag("-p,--no-promiscuous-mode", [&live](std::int64_t) { live.promiscuous = false; },
                  "Do not put the interface in promiscuous mode");
-    app.add_option("-c,--count", cl.stop.replies, "Stop after N replies")->type_name("N");
-    app.add_option("--duration", cl.stop.seconds, "Stop after SECONDS of live capture")->type_name("SECONDS");
+    const std::uint64_t any = std::numeric_limits<std::uint64_t>::max();
+    app.add_option("-c,--count", cl.stop.replies, "Stop after N replies")->type_name("N")->check(whole_number(1, any));
+    app.add_option("--duration", cl.stop.seconds, "Stop after SECONDS of live capture")
+        ->type_name("SECONDS")
+        ->check(seconds(kMostSeconds));
     app.add_option("-Z,--relinquish-privileges", cl.drop_to_user, "Become USER once the interface is open")
         ->type_name("USER");
     app.add_option("filter", filter, "BPF filter for a live capture (default: tcp)")->type_name("EXPRESSION");
@@ -100,7 +148,9 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         ->check(CLI::IsMember({"auto", "always", "never"}).description(""))
         ->type_name("auto|always|never");
     app.add_flag("--errors", cl.pipeline.filter.errors_only, "Only 4xx/5xx replies, diagnoses and gaps");
-    app.add_option("--session", cl.pipeline.filter.session, "Only session N")->type_name("N");
+    app.add_option("--session", cl.pipeline.filter.session, "Only session N")
+        ->type_name("N")
+        ->check(whole_number(1, any));
     app.add_option("--code", codes, "Only replies like 530, 55x, 5xx")
         ->delimiter(',')
         ->type_name("CODE[,CODE...]");
@@ -112,18 +162,18 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         ->type_name("SIZE[K|M|G]");
     app.add_option("--max-flows", limits.reassembly.max_flows, "Connections followed at once (100000)")
         ->type_name("N")
-        ->check(CLI::PositiveNumber.description(""));
+        ->check(whole_number(1, 10'000'000));
     app.add_option("--idle-timeout", limits.reassembly.idle_timeout_sec,
                    "Close idle connections (default 3600)")
         ->type_name("SECONDS")
-        ->check(CLI::PositiveNumber.description(""));
+        ->check(whole_number(1, kMostSeconds));
     app.add_option("--max-line", limits.ftp.max_line, "Longest line kept (default 8192)")
         ->type_name("BYTES")
-        ->check(CLI::Range(std::size_t{16}, std::size_t{1} << 20).description(""));
+        ->check(whole_number(16, 1 << 20));
     app.add_option("--max-out-of-order", limits.reassembly.out_of_order_bytes,
                    "Bytes held ahead of a hole (1048576)")
         ->type_name("BYTES")
-        ->check(CLI::PositiveNumber.description(""));
+        ->check(whole_number(1, std::uint64_t{1} << 30));
     CLI::App* explain = app.add_subcommand("explain", "Explain one reply code, or compare two");
     explain->add_option("codes", cl.explain_codes, "One or two three-digit reply codes")->required()->expected(1, 2);
     explain->add_option("--after", cl.explain_after, "As the reply to this command")

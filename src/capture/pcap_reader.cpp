@@ -1,5 +1,6 @@
 #include "ftpsniff/capture.hpp"
 
+#include "pcap_records.hpp"
 #include "read_ahead.hpp"
 
 #include <pcap/pcap.h>
@@ -121,7 +122,7 @@ ReadResult PcapReader::read(RawFrame& out) {
     const u_char* data = nullptr;
     int rc = pcap_next_ex(impl_->handle, &hdr, &data);
     if (rc == 1) {
-        out.ts = Timestamp{hdr->ts.tv_sec, static_cast<std::uint32_t>(hdr->ts.tv_usec)};
+        out.ts = carry_seconds(hdr->ts.tv_sec, hdr->ts.tv_usec);
         out.linktype = pcap_datalink(impl_->handle);
         out.caplen = hdr->caplen;
         out.wirelen = hdr->len;

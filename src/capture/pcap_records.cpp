@@ -48,14 +48,22 @@ PcapRecordHeader pcap_record_header(PcapRecordFormat format,
     const std::uint32_t sec = load32(bytes.data(), format.swapped);
     const std::uint32_t frac = load32(bytes.data() + 4, format.swapped);
     PcapRecordHeader h;
-    // libpcap widens seconds in the host's own order as signed (its struct
-    // field), swapped ones as unsigned (its swap macro); the low 32 bits of
-    // its scaled fraction are what the libpcap path keeps too.
-    h.ts.sec = format.swapped ? std::int64_t{sec} : std::int64_t{static_cast<std::int32_t>(sec)};
-    h.ts.nsec = format.nano ? frac : frac * 1000u;
+    // libpcap widens seconds and fractions in the host's own order as signed
+    // (its struct fields), swapped ones as unsigned (its swap macro), and
+    // scales microseconds up in its 64-bit tv_usec.
+    auto widen = [&](std::uint32_t v) {
+        return format.swapped ? std::int64_t{v} : std::int64_t{static_cast<std::int32_t>(v)};
+    };
+    h.ts = carry_seconds(widen(sec), format.nano ? widen(frac) : widen(frac) * 1000);
     h.caplen = load32(bytes.data() + 8, format.swapped);
     h.wirelen = load32(bytes.data() + 12, format.swapped);
     return h;
+}
+
+Timestamp carry_seconds(std::int64_t sec, std::int64_t nsec) {
+    constexpr std::int64_t kNanos = 1'000'000'000;
+    std::int64_t carry = nsec / kNanos - (nsec % kNanos < 0 ? 1 : 0);
+    return Timestamp{sec + carry, static_cast<std::uint32_t>(nsec - carry * kNanos)};
 }
 
 }  // namespace ftpsniff

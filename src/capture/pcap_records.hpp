@@ -35,4 +35,10 @@ std::optional<PcapRecordFormat> in_place_format(std::span<const std::uint8_t, kP
 PcapRecordHeader pcap_record_header(PcapRecordFormat format,
                                     std::span<const std::uint8_t, kPcapRecordHeaderBytes> bytes);
 
+// A record's time with the whole seconds in `nsec` carried into `sec`, so
+// the fraction is below one second whatever the record says (a damaged or
+// hostile one may say 2,000,000 microseconds; libpcap reads a fraction in
+// the host's order as signed, so it may also be below zero).
+Timestamp carry_seconds(std::int64_t sec, std::int64_t nsec);
+
 }  // namespace ftpsniff

@@ -130,8 +130,7 @@ void ReadAhead::read_packets(std::size_t chunk) {
             // A frame larger than a chunk gets a chunk to itself, grown for it.
             if (c.used + hdr->caplen > c.bytes.size()) c.bytes.resize(c.used + hdr->caplen);
             std::memcpy(c.bytes.data() + c.used, data, hdr->caplen);
-            c.frames[c.count++] = Frame{Timestamp{hdr->ts.tv_sec, static_cast<std::uint32_t>(hdr->ts.tv_usec)},
-                                        hdr->caplen, hdr->len, c.used};
+            c.frames[c.count++] = Frame{carry_seconds(hdr->ts.tv_sec, hdr->ts.tv_usec), hdr->caplen, hdr->len, c.used};
             c.used += hdr->caplen;
         }
         c.last = !held;

@@ -45,6 +45,22 @@ std::size_t utf8_sequence(std::string_view s) {
     return 0;
 }
 
+// The code point of `seq`, one valid sequence as utf8_sequence measures it.
+char32_t code_point(std::string_view seq) {
+    auto b = [&](std::size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(seq[i])); };
+    if (seq.size() == 2) return (b(0) & 0x1f) << 6 | (b(1) & 0x3f);
+    if (seq.size() == 3) return (b(0) & 0x0f) << 12 | (b(1) & 0x3f) << 6 | (b(2) & 0x3f);
+    return (b(0) & 0x07) << 18 | (b(1) & 0x3f) << 12 | (b(2) & 0x3f) << 6 | (b(3) & 0x3f);
+}
+
+// Characters that make a line read otherwise than its bytes ("Trojan
+// Source"): the bidirectional controls (U+061C, U+200E-U+200F,
+// U+202A-U+202E, U+2066-U+2069), the zero-width U+200B-U+200D and the
+// line and paragraph separators U+2028-U+2029.
+bool hides_text(char32_t c) {
+    return c == 0x061c || (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
 
@@ -60,10 +76,10 @@ bool stops_in(std::uint64_t w, std::uint64_t quotes) {
 
 // Printable ASCII other than the backslash passes through; runs of it are
 // found eight bytes at a time and copied whole, which is most of any text.
-// `quote` is escaped too when set. `out` has room for kEscapedMax bytes per
-// byte of `in`.
-template <class Control>
-char* escape_with(char* out, std::string_view in, char quote, Control&& control) {
+// `quote` is escaped too when set; `hidden` writes a character hides_text
+// names. `out` has room for kEscapedMax bytes per byte of `in`.
+template <class Control, class Hidden>
+char* escape_with(char* out, std::string_view in, char quote, Control&& control, Hidden&& hidden) {
     std::uint64_t quotes = kOnes * static_cast<unsigned char>(quote);  // 0 stands for NUL, which stops anyway
     for (std::size_t i = 0; i < in.size();) {
         std::size_t run = i;
@@ -95,7 +111,9 @@ char* escape_with(char* out, std::string_view in, char quote, Control&& control)
         }
         if (c >= 0x80) {
             if (std::size_t n = utf8_sequence(in.substr(i)); n > 0) {
-                out = put(out, in.substr(i, n));
+                std::string_view seq = in.substr(i, n);
+                char32_t cp = code_point(seq);
+                out = hides_text(cp) ? hidden(out, seq, cp) : put(out, seq);
                 i += n;
                 continue;
             }
@@ -108,6 +126,12 @@ char* escape_with(char* out, std::string_view in, char quote, Control&& control)
 
 char* terminal_control(char* out, unsigned char c) { return put_hex(put(out, "\\x"), c); }
 
+// Its bytes, as \xNN each: what the terminal shows for other unprintable bytes.
+char* terminal_hidden(char* out, std::string_view seq, char32_t) {
+    for (char c : seq) out = terminal_control(out, static_cast<unsigned char>(c));
+    return out;
+}
+
 char* json_control(char* out, unsigned char c) {
     switch (c) {
     case '\n': return put(out, "\\n");
@@ -119,6 +143,12 @@ char* json_control(char* out, unsigned char c) {
     }
 }
 
+// \uXXXX: a JSON reader gets the character back, a terminal shows the escape.
+char* json_hidden(char* out, std::string_view, char32_t c) {
+    out = put_hex(put(out, "\\u"), static_cast<unsigned char>(c >> 8));
+    return put_hex(out, static_cast<unsigned char>(c & 0xff));
+}
+
 // Escapes into `out`'s end, made long enough for the worst case first.
 template <class Escape>
 void append_with(std::string& out, std::string_view in, Escape&& escape) {
@@ -127,13 +157,41 @@ void append_with(std::string& out, std::string_view in, Escape&& escape) {
     out.resize(static_cast<std::size_t>(escape(out.data() + old, in) - out.data()));
 }
 
-char* escape_to(char* out, std::string_view in) { return escape_with(out, in, 0, terminal_control); }
+char* escape_to(char* out, std::string_view in) {
+    return escape_with(out, in, 0, terminal_control, terminal_hidden);
+}
+
+// Backslash-escaped: CommonMark's inline syntax (code, emphasis, links and
+// images, a heading's closing '#'), GFM's table cells and strikethrough,
+// GitLab's {+ +}, GitHub's and GitLab's $ math, and the ':' and '.' of
+// GFM's bare-URL links ("http:", "www."), which would swallow the
+// backslashes after them.
+constexpr std::string_view kMarkdownPunctuation = "\\`*_{}[]()#!|~$:.";
 
 }  // namespace
 
-char* json_escape_to(char* out, std::string_view in) { return escape_with(out, in, '"', json_control); }
+char* json_escape_to(char* out, std::string_view in) {
+    return escape_with(out, in, '"', json_control, json_hidden);
+}
 
 void append_escaped(std::string& out, std::string_view in) { append_with(out, in, escape_to); }
+
+void append_markdown_escaped(std::string& out, std::string_view in) {
+    std::string plain;
+    append_escaped(plain, in);
+    for (char c : plain) {
+        if (c == '<') {
+            out += "&lt;";
+        } else if (c == '>') {
+            out += "&gt;";
+        } else if (c == '&') {
+            out += "&amp;";
+        } else {
+            if (kMarkdownPunctuation.find(c) != std::string_view::npos) out += '\\';
+            out += c;
+        }
+    }
+}
 
 void append_json_escaped(std::string& out, std::string_view in) { append_with(out, in, json_escape_to); }
 

@@ -20,22 +20,33 @@ constexpr std::size_t kMaxFindings = 200;
 constexpr std::size_t kMaxTranscripts = 20;       // sessions shown in full, those with errors first
 constexpr std::size_t kMaxTranscriptLines = 400;  // per session
 
-// Network text for a table cell or a fenced block: control bytes escaped,
-// and the characters Markdown would act on neutralised.
+// Network text for a table cell, a list item or a heading.
 std::string md(std::string_view in) {
-    std::string escaped;
-    append_escaped(escaped, in);
     std::string out;
-    for (char c : escaped) {
-        if (c == '|') {
-            out += "\\\\|";
-        } else if (c == '`') {
-            out += "\\\\x60";
-        } else {
-            out += c;
+    append_markdown_escaped(out, in);
+    return out;
+}
+
+// Network text for a transcript: control bytes escaped as in the text
+// format, nothing else, since a code block shows its lines as they are.
+std::string plain(std::string_view in) {
+    std::string out;
+    append_escaped(out, in);
+    return out;
+}
+
+// A fence longer than any run of backticks in `lines` (and at least three),
+// so no line can close the block early.
+std::string code_fence(const std::vector<std::string>& lines) {
+    std::size_t longest = 0;
+    for (const std::string& l : lines) {
+        std::size_t run = 0;
+        for (char c : l) {
+            run = c == '`' ? run + 1 : 0;
+            longest = std::max(longest, run);
         }
     }
-    return out;
+    return std::string(std::max<std::size_t>(3, longest + 1), '`');
 }
 
 class MarkdownRenderer : public Renderer {
@@ -48,16 +59,16 @@ public:
     }
     void command(const FlowInfo& flow, const CommandEvent& ev) override {
         seen(ev.ts);
-        line(flow, ev.ts, '>', ev.verb + (ev.arg.empty() ? "" : " " + md(ev.arg)));
+        line(flow, ev.ts, '>', ev.verb + (ev.arg.empty() ? "" : " " + plain(ev.arg)));
     }
     void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
         seen(ev.ts);
-        for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) line(flow, ev.ts, '<', md(ev.reply.lines[i]));
+        for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) line(flow, ev.ts, '<', plain(ev.reply.lines[i]));
         bool error = ev.reply.code / 100 == 4 || ev.reply.code / 100 == 5;
         Session& s = sessions_[flow.id];
         if (error) ++s.errors;
         for (const Diagnosis& d : note.diagnoses) {
-            line(flow, ev.ts, '!', fmt::format("{}: {}", d.id, md(d.message)));
+            line(flow, ev.ts, '!', fmt::format("{}: {}", d.id, plain(d.message)));
         }
         if (!error && note.diagnoses.empty()) return;
         ++s.findings;
@@ -76,7 +87,7 @@ public:
     void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
         seen(ev.ts);
         line(flow, ev.ts, ev.dir == Direction::to_server ? '>' : '<',
-             fmt::format("\"{}\" [{}]", md(ev.line), unparsed_reason_name(ev.reason)));
+             fmt::format("\"{}\" [{}]", plain(ev.line), unparsed_reason_name(ev.reason)));
     }
     void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
         seen(ts);
@@ -108,7 +119,7 @@ public:
         std::string& b = out_.buffer();
         auto out = std::back_inserter(b);
         fmt::format_to(out, "# FTP capture report: {}\n\n## What was captured\n\n| | |\n|---|---|\n", md(run.source));
-        fmt::format_to(out, "| File | `{}` |\n| Link type | {} |\n", md(run.source), run.linktype);
+        fmt::format_to(out, "| File | {} |\n| Link type | {} |\n", md(run.source), md(run.linktype));
         fmt::format_to(out, "| Packets | {} ({} TCP, {} on FTP control connections, {} on data connections) |\n",
                        run.packets, run.tcp_packets, run.ftp_packets, run.data_packets);
         if (first_) {
@@ -160,11 +171,12 @@ public:
         if (order.size() > kMaxTranscripts) order.resize(kMaxTranscripts);
         std::sort(order.begin(), order.end(), [](const Session* a, const Session* b) { return a->flow.id < b->flow.id; });
         for (const Session* s : order) {
-            fmt::format_to(out, "\n### Session {}: {} to {}\n\n```text\n", s->flow.id, to_string(s->flow.client),
-                           to_string(s->flow.server));
+            const std::string fence = code_fence(s->lines);
+            fmt::format_to(out, "\n### Session {}: {} to {}\n\n{}text\n", s->flow.id, to_string(s->flow.client),
+                           to_string(s->flow.server), fence);
             for (const std::string& l : s->lines) fmt::format_to(out, "{}\n", l);
             if (s->lines_left_out > 0) fmt::format_to(out, "... {} more lines\n", s->lines_left_out);
-            b += "```\n";
+            fmt::format_to(out, "{}\n", fence);
         }
         if (sessions_.size() > order.size()) {
             fmt::format_to(out, "\n({} more sessions without transcripts.)\n", sessions_.size() - order.size());

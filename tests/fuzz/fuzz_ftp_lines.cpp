@@ -37,7 +37,8 @@ FUZZ_UNTRACED bool is_hex(char c) {
 }
 
 // Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF), and no
-// C0/C1 control or DEL: what escaped text may contain.
+// C0/C1 control, DEL, bidirectional control, zero-width character or line or
+// paragraph separator: what escaped text may contain.
 FUZZ_UNTRACED bool printable_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         auto c = static_cast<unsigned char>(s[i]);
@@ -57,6 +58,10 @@ FUZZ_UNTRACED bool printable_utf8(std::string_view s) {
         constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
         if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
         if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return false;
+        if (cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+            (cp >= 0x2066 && cp <= 0x2069)) {
+            return false;
+        }
         i += n;
     }
     return true;

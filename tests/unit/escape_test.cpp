@@ -40,6 +40,50 @@ TEST(Escape, InvalidUtf8AndBackslash) {
     EXPECT_EQ(text("C:\\dir"), "C:\\\\dir");
 }
 
+std::string markdown(std::string_view in) {
+    std::string out;
+    append_markdown_escaped(out, in);
+    return out;
+}
+
+TEST(Escape, MarkdownSyntaxAndHtmlAreLiteral) {
+    EXPECT_EQ(markdown("[click](http://x) ![i](y) <img src=y> **b** _e_ `c` ~~s~~ $m$"),
+              "\\[click\\]\\(http\\://x\\) \\!\\[i\\]\\(y\\) &lt;img src=y&gt; \\*\\*b\\*\\* \\_e\\_ \\`c\\` "
+              "\\~\\~s\\~\\~ \\$m\\$");
+    EXPECT_EQ(markdown("a|b # {+x+} &amp;"), "a\\|b \\# \\{+x+\\} &amp;amp;");
+    // Escaped for a terminal first: the backslash of \x1b is itself escaped.
+    EXPECT_EQ(markdown("C:\\d \x1b"), "C\\:\\\\\\\\d \\\\x1b");
+    EXPECT_EQ(markdown("226 Transfer complete, www.x.org"), "226 Transfer complete, www\\.x\\.org");
+}
+
+// Valid UTF-8 that makes a line read otherwise than its bytes ("Trojan
+// Source"): bidirectional controls, zero-width characters and the line and
+// paragraph separators. Text shows their bytes, JSON their code points.
+TEST(Escape, BidiAndZeroWidthCharactersAreEscaped) {
+    for (char32_t cp : {0x061cU, 0x200bU, 0x200cU, 0x200dU, 0x200eU, 0x200fU, 0x2028U, 0x2029U, 0x202aU, 0x202bU,
+                        0x202cU, 0x202dU, 0x202eU, 0x2066U, 0x2067U, 0x2068U, 0x2069U}) {
+        std::string utf8 = cp < 0x800 ? std::string{static_cast<char>(0xc0 | cp >> 6), static_cast<char>(0x80 | (cp & 0x3f))}
+                                      : std::string{static_cast<char>(0xe0 | cp >> 12),
+                                                    static_cast<char>(0x80 | (cp >> 6 & 0x3f)),
+                                                    static_cast<char>(0x80 | (cp & 0x3f))};
+        std::string bytes;
+        for (char c : utf8) bytes += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        // At every offset of a word and of the tail, as the scan sees them.
+        for (std::size_t at = 0; at < 12; ++at) {
+            std::string before(at, 'a');
+            EXPECT_EQ(text(before + utf8 + "bc"), before + bytes + "bc") << std::hex << static_cast<unsigned>(cp);
+            EXPECT_EQ(json(before + utf8 + "bc"), before + fmt::format("\\u{:04x}", static_cast<unsigned>(cp)) + "bc")
+                << std::hex << static_cast<unsigned>(cp);
+        }
+    }
+    EXPECT_EQ(markdown("x\u202ey"), "x\\\\xe2\\\\x80\\\\xaey");
+    // Their neighbours are ordinary text.
+    for (std::string_view kept : {"\u061b", "\u061d", "\u200a", "\u2010", "\u2027", "\u202f", "\u2065", "\u206a"}) {
+        EXPECT_EQ(text(kept), kept);
+        EXPECT_EQ(json(kept), kept);
+    }
+}
+
 TEST(Escape, JsonStringBody) {
     EXPECT_EQ(json("say \"hi\"\\"), "say \\\"hi\\\"\\\\");
     EXPECT_EQ(json("\x1b[31m\r\n\t\x01"), "\\u001b[31m\\r\\n\\t\\u0001");

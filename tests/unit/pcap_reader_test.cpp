@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace ftpsniff {
 namespace {
 
@@ -61,6 +63,35 @@ TEST(PcapReader, FileCutInsideARecordEndsWithTheFramesBeforeIt) {
     while (reader.read(frame) == ReadResult::frame) ++n;
     EXPECT_EQ(n, 29999u);
     EXPECT_TRUE(reader.cut());
+}
+
+// One frame whose record says 2,000,000 microseconds past second 100.
+test::Bytes two_million_microseconds() {
+    test::Bytes bytes = numbered(1).bytes();
+    const std::uint32_t usec = 2'000'000;
+    for (int k = 0; k < 4; ++k) {
+        bytes[24 + k] = static_cast<std::uint8_t>(100 >> (8 * k));
+        bytes[28 + k] = static_cast<std::uint8_t>(usec >> (8 * k));
+    }
+    return bytes;
+}
+
+TEST(PcapReader, WholeSecondsInTheFractionCarryInAFile) {
+    TempFile file(two_million_microseconds());
+    PcapReader reader = PcapReader::open_file(file.path());
+    RawFrame frame;
+    ASSERT_EQ(reader.read(frame), ReadResult::frame);
+    EXPECT_EQ(frame.ts, (Timestamp{102, 0}));
+}
+
+// Standard input is read by libpcap alone, without the read-ahead.
+TEST(PcapReader, WholeSecondsInTheFractionCarryOnStandardInput) {
+    TempFile file(two_million_microseconds());
+    ASSERT_NE(std::freopen(file.path().c_str(), "rb", stdin), nullptr);
+    PcapReader reader = PcapReader::open_file("-");
+    RawFrame frame;
+    ASSERT_EQ(reader.read(frame), ReadResult::frame);
+    EXPECT_EQ(frame.ts, (Timestamp{102, 0}));
 }
 
 TEST(PcapReader, StoppingEarlyEndsTheReaderCleanly) {

@@ -139,7 +139,8 @@ Reading with_read_ahead(const std::string& path, bool& in_place) {
     return out;
 }
 
-// pcap_next_ex on its own, as ftpsniff read every file before.
+// pcap_next_ex on its own, as ftpsniff read every file before, with the
+// fraction's whole seconds carried as every reader of ftpsniff's does.
 Reading with_libpcap(const std::string& path) {
     Reading out;
     Handle p = open_nano(path);
@@ -147,8 +148,8 @@ Reading with_libpcap(const std::string& path) {
     const u_char* d = nullptr;
     int rc = 0;
     while ((rc = pcap_next_ex(p.get(), &h, &d)) == 1) {
-        out.frames.push_back(Seen{h->ts.tv_sec, static_cast<std::uint32_t>(h->ts.tv_usec), pcap_datalink(p.get()),
-                                  h->caplen, h->len, Bytes(d, d + h->caplen)});
+        const Timestamp ts = carry_seconds(h->ts.tv_sec, h->ts.tv_usec);
+        out.frames.push_back(Seen{ts.sec, ts.nsec, pcap_datalink(p.get()), h->caplen, h->len, Bytes(d, d + h->caplen)});
     }
     if (rc == PCAP_ERROR) out.cut = pcap_geterr(p.get());
     return out;
@@ -331,6 +332,39 @@ TEST(PcapInPlace, FrameLargerThanAChunkIsLibpcaps) {
     Reading r = expect_as_libpcap(p.bytes);
     EXPECT_FALSE(r.cut);
     EXPECT_EQ(r.frames[r.frames.size() - 1001].caplen, 3u << 20);
+}
+
+// A fraction of a second or more (a damaged or hostile record) carries into
+// the seconds, read in place and read by libpcap (a version 2.3 file), in
+// both byte orders and both precisions.
+TEST(PcapInPlace, WholeSecondsInTheFractionCarry) {
+    struct Case {
+        std::uint32_t magic, frac;
+        std::int64_t sec;
+        std::uint32_t nsec;
+    };
+    const std::array<Case, 6> cases{{{kMicro, 2'000'000, 102, 0},
+                                     {kMicro, 1'999'999, 101, 999'999'000},
+                                     {kMicro, 4'294'968, 104, 294'968'000},  // times 1000 passes 32 bits
+                                     {kMicro, 999'999, 100, 999'999'000},
+                                     {kNano, 1'500'000'000, 101, 500'000'000},
+                                     {kNano, 999'999'999, 100, 999'999'999}}};
+    for (bool big : {false, true}) {
+        for (std::uint16_t minor : {4, 3}) {
+            for (const Case& c : cases) {
+                SCOPED_TRACE(testing::Message() << (big ? "big" : "little") << " 2." << minor << " frac " << c.frac);
+                RawPcap p(big, c.magic, 262144, 1, minor);
+                p.record(100, c.frac, 60, 60);
+                TempFile file(p.bytes);
+                bool in_place = false;
+                Reading r = with_read_ahead(file.path(), in_place);
+                EXPECT_EQ(in_place, minor == 4);
+                ASSERT_EQ(r.frames.size(), 1u);
+                EXPECT_EQ(r.frames[0].sec, c.sec);
+                EXPECT_EQ(r.frames[0].nsec, c.nsec);
+            }
+        }
+    }
 }
 
 // Version 2.3 files may have caplen and len the other way round; libpcap guesses.

@@ -1,0 +1,81 @@
+// The Markdown report is pasted into issue trackers: network text outside
+// code blocks must render as the text it is, never as links, images, HTML or
+// table structure, and a transcript's code block must show each line as the
+// text format does.
+#include "../support/capture_builder.hpp"
+
+#include "ftpsniff/pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace ftpsniff {
+namespace {
+
+using test::Conversation;
+using test::PcapWriter;
+
+const Endpoint kClient = test::endpoint("192.0.2.10", 40000);
+const Endpoint kServer = test::endpoint("192.0.2.21", 21);
+
+std::string markdown(const PcapWriter& capture) {
+    char path[] = "/tmp/ftpsniff-md-XXXXXX";
+    close(mkstemp(path));
+    capture.write(path);
+    char* text = nullptr;
+    std::size_t size = 0;
+    std::FILE* out = open_memstream(&text, &size);
+    std::FILE* notes = std::fopen("/dev/null", "w");
+    PipelineOptions opts;
+    opts.format = Format::markdown;
+    PcapReader reader = PcapReader::open_file(path);
+    run_capture(reader, opts, KnowledgeBase::builtin(), out, notes, {});
+    std::fclose(out);
+    std::fclose(notes);
+    std::remove(path);
+    std::string result(text, size);
+    std::free(text);
+    return result;
+}
+
+// A session whose client and server send `user` and `reply`.
+std::string report_of(std::string_view user, std::string_view reply) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("USER " + std::string(user) + "\r\n"));
+    w.add(c.server(std::string(reply) + "\r\n"));
+    return markdown(w);
+}
+
+TEST(MarkdownReport, UserNameInTheSessionsTableIsInert) {
+    std::string md = report_of("[click](http://x) <img src=y> **bold** a|b `c` ~~s~~ $m$ & \\", "331 ok");
+    EXPECT_NE(md.find("| 1 | 192.0.2.10:40000 | 192.0.2.21:21 | "
+                      "\\[click\\]\\(http\\://x\\) &lt;img src=y&gt; \\*\\*bold\\*\\* a\\|b \\`c\\` "
+                      "\\~\\~s\\~\\~ \\$m\\$ &amp; \\\\\\\\ | "),
+              std::string::npos)
+        << md;
+}
+
+TEST(MarkdownReport, TranscriptLinesAreAsInTheTextFormat) {
+    std::string md = report_of("a|b`c\\d", "229 Entering Extended Passive Mode (|||30019|)");
+    EXPECT_NE(md.find("> USER a|b`c\\\\d\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("< 229 Entering Extended Passive Mode (|||30019|)\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("\n```text\n"), std::string::npos) << md;
+}
+
+TEST(MarkdownReport, CodeFenceIsLongerThanAnyRunOfBackticksInIt) {
+    std::string md = report_of("x", "331 ````` and ``` and ````");
+    EXPECT_NE(md.find("\n``````text\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("< 331 ````` and ``` and ````\n``````\n"), std::string::npos) << md;
+    EXPECT_EQ(md.find("\n```text\n"), std::string::npos) << md;
+}
+
+}  // namespace
+}  // namespace ftpsniff
