@@ -21,6 +21,9 @@
 // The acknowledgement is where the other side's sender stands, so holes
 // get acknowledged and become gaps as in a capture that lost packets.
 // Each session records its masks for -w, and no event may carry a password.
+// Every segment is also made into an Ethernet frame, decoded, and handed to
+// the -w writer after the reassembler, as the pipeline does (written to
+// /dev/null: the writer's rewriting runs under the sanitizers).
 
 #include "fuzz_common.hpp"
 
@@ -31,6 +34,7 @@
 #include "ftpsniff/reassembly.hpp"
 #include "ftpsniff/session_state.hpp"
 #include "ftpsniff/stream_masks.hpp"
+#include "redacted_writer.hpp"
 
 #include <cmath>
 #include <map>
@@ -159,6 +163,35 @@ private:
     std::map<std::pair<std::size_t, const StreamMasks*>, std::uint64_t> decided_;
 };
 
+// The segment as an Ethernet frame (its headers written, the bytes the snap
+// length cut off absent), and `seg` decoded again from it.
+RawFrame frame_of(const TcpSegment& seg, std::vector<std::uint8_t>& bytes) {
+    auto be = [&](std::uint32_t v, int n) {
+        for (int i = n - 1; i >= 0; --i) bytes.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    };
+    bytes.assign(12, 0);
+    be(0x0800, 2);
+    const std::uint32_t total = 40 + static_cast<std::uint32_t>(seg.payload.size()) + seg.missing;
+    be(0x4500, 2);
+    be(total, 2);
+    be(0, 4);
+    be(0x4006, 2);  // TTL, TCP
+    be(0, 2);
+    bytes.insert(bytes.end(), seg.src.ip.bytes.begin(), seg.src.ip.bytes.begin() + 4);
+    bytes.insert(bytes.end(), seg.dst.ip.bytes.begin(), seg.dst.ip.bytes.begin() + 4);
+    be(seg.src.port, 2);
+    be(seg.dst.port, 2);
+    be(seg.seq, 4);
+    be(seg.ack, 4);
+    be(0x50, 1);
+    be(seg.flags, 1);
+    be(0xffff, 2);
+    be(0, 4);
+    bytes.insert(bytes.end(), seg.payload.begin(), seg.payload.end());
+    auto size = static_cast<std::uint32_t>(bytes.size());
+    return RawFrame{seg.ts, 1, size, size + seg.missing, bytes};
+}
+
 Endpoint endpoint(std::uint8_t last_octet, std::uint16_t port) {
     Endpoint e;
     e.ip.version = 4;
@@ -184,6 +217,8 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
     AnomalyCounts anomalies;
     CheckingEvents events(ftp.max_line);
     MasksCheck masks;
+    FrameDecoder decoder(budget, anomalies);
+    std::vector<std::uint8_t> frame_bytes;
 
     // Where each side's sender stands: [client port bit][0 client, 1 server].
     const std::uint32_t isn = (config & 0x01) ? 0xffffff00u : 1000u;
@@ -191,8 +226,11 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
     const Endpoint server = endpoint(2, 21);
     Timestamp now{1000, 0};
     {
+        RedactedWriter writer("/dev/null", 1, budget, true);
         auto make_session = [&](const FlowInfo& flow) {
-            return std::make_unique<FtpSession>(flow, events, anomalies, budget, ftp, masks.make());
+            std::shared_ptr<ConnectionMasks> m = masks.make();
+            writer.attach(flow, m);
+            return std::make_unique<FtpSession>(flow, events, anomalies, budget, ftp, m);
         };
         Reassembler reassembler(
             [&](const FlowInfo& flow) -> std::unique_ptr<StreamHandler> {
@@ -223,11 +261,16 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
             seg.ack = next[flow][to_server ? 1 : 0];
             mine = seg.seq + static_cast<std::uint32_t>(seg.payload.size()) + seg.missing +
                    ((seg.flags & tcp_flag::syn) ? 1 : 0) + ((seg.flags & tcp_flag::fin) ? 1 : 0);
-            reassembler.feed(seg, to_server);
+            RawFrame frame = frame_of(seg, frame_bytes);
+            const Decoded& decoded = decoder.decode(frame);
+            FUZZ_CHECK(decoded.status == DecodeStatus::tcp);
+            reassembler.feed(decoded.segment, to_server);
+            writer.control(frame, decoded.segment, to_server, reassembler.last_feed_doubtful());
             masks.check();
         }
         reassembler.finish(now);
         events.check_all_ended();
+        (void)writer.finish();
     }
     // Every holder refunds what it charged once it is gone.
     FUZZ_CHECK(budget.used() == 0);
