@@ -30,6 +30,7 @@ enum class Anomaly : std::uint8_t {
     data_flow_cap_hit,
     line_too_long,
     pending_commands_cap_hit,
+    telnet_subnegotiation_unterminated,
     count_  // not an anomaly: the number of them
 };
 

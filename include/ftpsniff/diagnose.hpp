@@ -30,6 +30,7 @@ struct ReplyFacts {
     // announced address, parsed from the reply or the command's argument.
     std::optional<DataAddressResult> data_address;
     bool abort_pending = false;  // a 426 then is the abort's doing
+    bool uncertain = false;      // which command it answers is a guess
 };
 
 struct DiagnoseOptions {

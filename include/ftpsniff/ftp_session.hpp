@@ -116,6 +116,7 @@ private:
     // Records `cols` of `line` as masked in the stream (a range reaching the
     // text's end runs to the line's end).
     void mask_in_stream(Direction dir, const Line& line, std::uint64_t end, Columns cols);
+    void mask_removed(Direction dir, std::uint64_t upto);
     void decide();
     void client_line(const Line& line, Timestamp ts);
     void server_line(const Line& line, Timestamp ts);
@@ -146,6 +147,7 @@ private:
     // Per Direction: the stream position read up to, and where the line
     // being read lies.
     std::uint64_t read_[2] = {0, 0};
+    std::uint64_t handed_[2] = {0, 0};  // where what Telnet handed on last ends
     LinePositions line_at_[2];
     bool password_may_follow_ = false;
     std::string password_;  // the last one sent, to find it in replies

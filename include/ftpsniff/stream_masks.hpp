@@ -11,6 +11,7 @@
 
 #include "ftpsniff/capture.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -31,9 +32,11 @@ public:
         base_ = base_seq;
         started_ = true;
     }
-    // Masks [from, to); ranges come in stream order.
+    // Masks [from, to); ranges come in stream order. What was decided is
+    // not changed: the part of a range before decided_to() is dropped.
     void add(std::uint64_t from, std::uint64_t to);
-    void decide_to(std::uint64_t pos) { decided_ = pos; }
+    // Decisions only move forward: packets before them may be written.
+    void decide_to(std::uint64_t pos) { decided_ = std::max(decided_, pos); }
 
     // The writer's side.
     [[nodiscard]] bool started() const { return started_; }

@@ -1,6 +1,8 @@
 // Removes Telnet commands from an FTP control stream (RFC 854; RFC 959 §4.1:
 // the control connection speaks Telnet). IAC IAC is one data byte 0xFF;
-// IAC WILL/WONT/DO/DONT <option> and IAC SB ... IAC SE are negotiation; any
+// IAC WILL/WONT/DO/DONT <option> and IAC SB ... IAC SE are negotiation (FTP
+// uses no subnegotiation: one still open at an LF ends there, and the LF is
+// handed on, so a lone IAC SB cannot hide the commands after it); any
 // other IAC <command> (IP and DM before ABOR, NOP, ...) is a signal. Data
 // between them is handed on as views into the input (the data byte of IAC IAC
 // is its second IAC), so a stream without IAC passes through untouched and
@@ -10,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <utility>
 
 namespace ftpsniff {
 
@@ -33,6 +36,10 @@ public:
                 --commands_;
                 sink(bytes.first(1));
                 state_ = State::data;
+            } else if ((state_ == State::sub || state_ == State::sub_iac) && bytes.front() == '\n') {
+                unterminated_ = true;
+                sink(bytes.first(1));
+                state_ = State::data;
             } else {
                 step(bytes.front());
             }
@@ -45,6 +52,8 @@ public:
 
     // Telnet commands removed so far (IAC IAC, a data byte, not counted).
     [[nodiscard]] std::uint64_t commands() const { return commands_; }
+    // Whether a subnegotiation was ended by an LF since the last call.
+    bool take_unterminated() { return std::exchange(unterminated_, false); }
 
 private:
     static constexpr std::uint8_t kIac = 255, kSb = 250, kSe = 240, kWill = 251, kDont = 254;
@@ -77,6 +86,7 @@ private:
 
     State state_ = State::data;
     std::uint64_t commands_ = 0;
+    bool unterminated_ = false;
 };
 
 }  // namespace ftpsniff

@@ -15,7 +15,8 @@ bool is_private(const IpAddress& ip) {
 }
 
 void check_expected(const ReplyFacts& f, const CommandReplies& table, std::vector<Diagnosis>& out) {
-    if (!f.command) return;
+    // Against a guessed command, an unexpected code says nothing.
+    if (!f.command || f.uncertain) return;
     const std::vector<int>* allowed = table.replies_of(*f.command);
     if (allowed == nullptr || table.allows(*allowed, f.code)) return;
     out.push_back({"unexpected_reply",

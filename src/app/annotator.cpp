@@ -26,7 +26,7 @@ void Annotator::reply(const FlowInfo& flow, const ReplyEvent& ev, const DataChan
     // The greeting answers the opening of the connection: CONNECT in the knowledge base.
     Annotation note = explanation(ev.reply.code, ev.greeting ? std::optional<std::string_view>("CONNECT") : ev.command);
     note.diagnoses = diagnose(
-        ReplyFacts{ev.reply.code, ev.command, ev.latency_ms, &flow, ev.data_address, ev.abort_pending},
+        ReplyFacts{ev.reply.code, ev.command, ev.latency_ms, &flow, ev.data_address, ev.abort_pending, ev.uncertain},
         CommandReplies::builtin(), diagnose_options_);
     for (const Diagnosis& d : note.diagnoses) {
         if (d.id == "login_failed") note_login_failure(flow, note);

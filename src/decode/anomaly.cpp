@@ -24,6 +24,7 @@ std::string_view anomaly_name(Anomaly a) {
     case Anomaly::data_flow_cap_hit: return "data_flow_cap_hit";
     case Anomaly::line_too_long: return "line_too_long";
     case Anomaly::pending_commands_cap_hit: return "pending_commands_cap_hit";
+    case Anomaly::telnet_subnegotiation_unterminated: return "telnet_subnegotiation_unterminated";
     case Anomaly::count_: break;
     }
     return "unknown";
@@ -51,6 +52,8 @@ std::string_view anomaly_description(Anomaly a) {
     case Anomaly::data_flow_cap_hit: return "too many data connections announced at once; one is not followed";
     case Anomaly::line_too_long: return "a line passed the length cap and was cut";
     case Anomaly::pending_commands_cap_hit: return "too many unanswered commands; the oldest was forgotten";
+    case Anomaly::telnet_subnegotiation_unterminated:
+        return "a Telnet subnegotiation (IAC SB) ran to the end of a line without IAC SE; reading resumed there";
     case Anomaly::count_: break;
     }
     return "unknown anomaly";

@@ -83,12 +83,28 @@ void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8
 void FtpSession::read_lines(Direction dir, std::uint64_t at, std::span<const std::uint8_t> bytes, Timestamp ts) {
     TelnetFilter& telnet = dir == Direction::to_server ? client_telnet_ : server_telnet_;
     LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
+    auto d = static_cast<std::size_t>(dir);
     telnet.feed(bytes, [&](std::span<const std::uint8_t> data) {
         // Telnet hands on views into `bytes`: each has its place in the stream.
         const std::uint64_t data_at = at + static_cast<std::uint64_t>(data.data() - bytes.data());
-        line_at_[static_cast<std::size_t>(dir)].run(data_at, data.size());
+        mask_removed(dir, data_at);
+        handed_[d] = data_at + data.size();
+        line_at_[d].run(data_at, data.size());
+        if (telnet.take_unterminated()) report(dir, ts, Anomaly::telnet_subnegotiation_unterminated);
         lines.feed(data, [&](const Line& line) { on_line(dir, line, data_at + line.end, ts); });
     });
+}
+
+// Telnet's commands are a few bytes; a longer run it removed from the
+// client's stream (a subnegotiation) was read by nobody and may hold
+// anything: -w masks it.
+void FtpSession::mask_removed(Direction dir, std::uint64_t upto) {
+    auto d = static_cast<std::size_t>(dir);
+    constexpr std::uint64_t kLongestCommand = 3;  // IAC WILL <option>
+    if (masks_ && dir == Direction::to_server && upto > handed_[d] + kLongestCommand) {
+        masks_->to_server.add(handed_[d], upto);
+    }
+    handed_[d] = upto;
 }
 
 void FtpSession::on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts) {
@@ -162,6 +178,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
     if (pending_.size() >= limits_.max_pending_commands) {
         report(Direction::to_server, ts, Anomaly::pending_commands_cap_hit);
         pending_.pop_front();
+        uncertain_ = true;  // which command the next reply answers is a guess now
     }
     pending_.push_back(verb, cmd->arg, ts);
     std::optional<DataAddressResult> address;
@@ -258,8 +275,10 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
         out_.on_unparsed(flow_, UnparsedEvent{ts, dir, shown.text, UnparsedReason::cut_by_gap, line.truncated, {}});
     });
     // Bytes the session never read may hold anything.
+    mask_removed(dir, read_[d]);
     if (masks_ && length > 0) masks_->of(dir == Direction::to_server).add(read_[d], read_[d] + length);
     read_[d] += length;
+    handed_[d] = read_[d];
     line_at_[d].restart(read_[d]);
     // A 331 or the start of a PASS line may have been lost.
     password_may_follow_ = true;
@@ -283,6 +302,7 @@ void FtpSession::on_close(Timestamp ts, CloseReason why) {
     server_lines_.finish([&](const Line& line) { on_line(Direction::to_client, line, read_[1], ts); });
     if (!encrypted_ && replies_.abandon()) finish_reply();
     if (masks_) {
+        mask_removed(Direction::to_server, read_[0]);
         masks_->to_server.decide_to(read_[0]);
         masks_->to_client.decide_to(read_[1]);
         masks_->closed = true;

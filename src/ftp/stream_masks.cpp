@@ -15,16 +15,17 @@ std::int64_t shift_of(std::uint64_t from, std::uint64_t to) { return kMaskSize -
 }  // namespace
 
 void StreamMasks::add(std::uint64_t from, std::uint64_t to) {
-    from = std::max(from, folded_to_);
+    from = std::max({from, folded_to_, decided_});
     if (from >= to) return;
-    if (!ranges_.empty() && from < ranges_.back().to) {
-        // Overlapping the last range (never expected): one range, one mask.
-        Range& last = ranges_.back();
+    // Ranges it overlaps (a line's secret over a subnegotiation masked
+    // inside it) become one with it: one range, one mask. They lie past
+    // what was decided, so nothing written used them.
+    while (!ranges_.empty() && ranges_.back().to > from) {
+        const Range& last = ranges_.back();
         total_shift_ -= shift_of(last.from, last.to);
-        last.from = std::min(last.from, from);
-        last.to = std::max(last.to, to);
-        total_shift_ += shift_of(last.from, last.to);
-        return;
+        from = std::min(from, last.from);
+        to = std::max(to, last.to);
+        ranges_.pop_back();
     }
     ranges_.push_back({from, to});
     total_shift_ += shift_of(from, to);

@@ -153,6 +153,13 @@ std::vector<LeakCase> password_cases() {
         carry_on(k.capture, c);
         cases.push_back(std::move(k));
     }
+    {  // A subnegotiation never closed: the server may read what it hides.
+        LeakCase k = make("pass line inside an open subnegotiation", {"SbSecret16"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("\xff\xfaPASS SbSecret16\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
     {  // A retransmission that differs from the first copy.
         LeakCase k = make("conflicting retransmission", {"ConflictSecret15"});
         Conversation c = asked_for_password(k.capture);

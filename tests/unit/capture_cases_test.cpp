@@ -419,6 +419,36 @@ TEST(CaptureCases, PipeliningEarlyCommandsAndTelnetInterrupt) {
                               "R 426 Transfer aborted <- RETR", "R 226 ABOR successful <- ABOR", "E end_of_capture"}));
 }
 
+// FTP has no subnegotiation: one left open ends at the line, and the
+// commands after it are read.
+TEST(CaptureCases, UnterminatedSubnegotiationEndsAtTheLine) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("\xff\xfa\x18 hidden\r\nSYST\r\n"));
+    w.add(c.server("215 UNIX Type: L8\r\n"));
+    EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "A c telnet_subnegotiation_unterminated",
+                              "U c  not_a_command", "C SYST", "R 215 UNIX Type: L8 <- SYST",
+                              "E end_of_capture"}));
+}
+
+// Once a command was forgotten at the cap, which one a reply answers is a
+// guess until none waits (and a guess proves no reply unexpected).
+TEST(CaptureCases, RepliesAfterPendingCommandsCapAreUncertain) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("NOOP\r\nSYST\r\nPWD\r\n"));
+    w.add(c.server("200 a\r\n215 b\r\n257 c\r\n"));
+    PipelineOptions opts;
+    opts.ftp.max_pending_commands = 2;
+    EXPECT_EQ(run(w, opts), (Events{"S1", "R 220 ready <- greeting", "C NOOP", "C SYST", "A c pending_commands_cap_hit",
+                                    "C PWD", "R 200 a <- SYST uncertain", "R 215 b <- PWD uncertain", "R 257 c <- ?",
+                                    "E end_of_capture"}));
+}
+
 TEST(CaptureCases, DiagnosesInAConversation) {
     PcapWriter w(1);
     Conversation c(kClient, kServer);
