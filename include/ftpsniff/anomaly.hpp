@@ -26,6 +26,7 @@ enum class Anomaly : std::uint8_t {
     tcp_overlap_conflict,
     out_of_order_cap_hit,
     flow_cap_hit,
+    flow_evicted,
     memory_cap_hit,
     data_flow_cap_hit,
     line_too_long,

@@ -14,10 +14,13 @@
 // Flows: keyed by (client, server). A closed flow leaves a tombstone of a few
 // bytes for `time_wait_sec` of capture time, so its late packets are not
 // taken for a connection picked up mid-stream; a SYN on it starts a new
-// flow. The table holds at most `max_flows` (flow_cap_hit past it, after
-// dropping tombstones), a flow idle for `idle_timeout_sec` of capture time
-// is closed, and every byte held is charged to the run's MemoryBudget
-// (memory_cap_hit when it is spent).
+// flow. A flow idle for `idle_timeout_sec` of capture time is closed, one
+// that never got past its SYN after `half_open_timeout_sec`. Every byte held,
+// tombstones included, is charged to the run's MemoryBudget. When a new flow
+// finds the table full (`max_flows`, flow_cap_hit) or the budget spent
+// (memory_cap_hit), tombstones go first, then the least recently active flow
+// is closed to make room (flow_evicted, CloseReason::evicted): a flood of
+// SYNs cannot keep later connections out.
 #pragma once
 
 #include "ftpsniff/anomaly.hpp"
@@ -30,6 +33,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <vector>
 
 namespace ftpsniff {
 
@@ -39,7 +43,7 @@ constexpr std::int32_t seq_diff(std::uint32_t a, std::uint32_t b) { return stati
 
 enum class Direction : std::uint8_t { to_server, to_client };
 
-enum class CloseReason : std::uint8_t { fin, rst, idle_timeout, end_of_capture };
+enum class CloseReason : std::uint8_t { fin, rst, idle_timeout, end_of_capture, evicted };
 
 struct FlowInfo {
     std::uint64_t id = 0;  // 1, 2, ... in order of first packet
@@ -72,6 +76,9 @@ struct ReassemblyLimits {
     std::size_t max_flows = 100000;
     std::int64_t idle_timeout_sec = 3600;      // capture time; a long transfer keeps the control connection idle
     std::int64_t time_wait_sec = 60;           // how long a closed tuple is remembered (Linux's TIME_WAIT)
+    // A flow that saw only its opening SYN (and retransmissions of it):
+    // nothing answered, no byte sent. Scans and floods leave these behind.
+    std::int64_t half_open_timeout_sec = 30;
 };
 
 class Reassembler {
@@ -109,6 +116,20 @@ private:
     void close_where(Timestamp ts, CloseReason why, Pick&& pick);
     void expire(Timestamp now);  // feed() calls it at most once per second of capture time
     void forget_oldest_closing();
+    void forget_tombstones();
+    // Closes the least recently active flow; false when there is none.
+    bool evict_least_recent(Timestamp ts);
+
+    // Flows that were the least recently active when the table was last
+    // scanned, oldest first. One whose packets came since is skipped: every
+    // flow not listed was more recently active, so the first still idle is
+    // the least recent of all. A scan lists an eighth of the table, so its
+    // cost is spread over as many evictions.
+    struct EvictionCandidate {
+        Key key;
+        std::uint64_t id;
+        Timestamp last_seen;
+    };
 
     HandlerFactory factory_;
     AnomalyCounts& anomalies_;
@@ -120,6 +141,8 @@ private:
     Table flows_;                                     // open flows: a small table that stays in cache
     EndpointPairMap<Timestamp> closed_;               // tombstones: when each closed
     std::deque<std::pair<Key, Timestamp>> closings_;  // oldest first, to expire tombstones
+    std::vector<EvictionCandidate> eviction_order_;
+    std::size_t next_eviction_ = 0;
 };
 
 }  // namespace ftpsniff

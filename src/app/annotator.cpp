@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace ftpsniff {
 
 Annotator::Annotator(const KnowledgeBase& kb, std::unique_ptr<Renderer> renderer)
@@ -41,9 +44,43 @@ void Annotator::reply(const FlowInfo& flow, const ReplyEvent& ev, const DataChan
              "went another way than announced (a NAT rewriting addresses, or a client using a different "
              "connection)."});
     }
-    if (digit == 4 || digit == 5) ++counted_.errors[{ev.reply.code, std::string(ev.command.value_or(""))}];
+    if (digit == 4 || digit == 5) count_error(ev.reply.code, ev.command.value_or(""));
     for (const Diagnosis& d : note.diagnoses) ++counted_.diagnoses[std::string(d.id)];
     renderer_->reply(flow, ev, note);
+}
+
+void Annotator::count_error(int code, std::string_view command) {
+    std::pair<int, std::string> key{code, command};
+    if (auto it = counted_.errors.find(key); it != counted_.errors.end()) {
+        ++it->second;
+        return;
+    }
+    auto& errors = counted_.errors;
+    if (errors.size() >= kErrorPairsKept || error_verb_bytes_ + command.size() > kErrorVerbBytesKept) {
+        // Forget every pair counted no more than the median: at least half
+        // go, so this runs once per many new pairs.
+        std::vector<std::uint64_t> counts;
+        counts.reserve(errors.size());
+        for (const auto& [k, n] : errors) counts.push_back(n);
+        auto mid = counts.begin() + static_cast<std::ptrdiff_t>(counts.size() / 2);
+        std::nth_element(counts.begin(), mid, counts.end());
+        std::uint64_t median = counts.empty() ? 0 : *mid;
+        for (auto it = errors.begin(); it != errors.end();) {
+            if (it->second > median) {
+                ++it;
+                continue;
+            }
+            error_verb_bytes_ -= it->first.second.size();
+            ++error_pairs_forgotten_;
+            it = errors.erase(it);
+        }
+    }
+    if (command.size() > kErrorVerbBytesKept) {
+        ++error_pairs_forgotten_;
+        return;
+    }
+    error_verb_bytes_ += command.size();
+    errors.emplace(std::move(key), 1);
 }
 
 Annotation Annotator::explanation(int code, std::optional<std::string_view> command) {
@@ -90,6 +127,7 @@ void Annotator::summary(RunSummary& run) {
     run.logins_ok = counted_.logins_ok;
     run.logins_failed = counted_.logins_failed;
     run.errors = std::move(counted_.errors);
+    run.anomalies.add(Anomaly::memory_cap_hit, error_pairs_forgotten_);
     run.diagnoses = std::move(counted_.diagnoses);
     renderer_->summary(run);
 }

@@ -43,6 +43,7 @@ private:
     };
 
     Annotation explanation(int code, std::optional<std::string_view> command);
+    void count_error(int code, std::string_view command);
     void note_login_failure(const FlowInfo& flow, Annotation& note);
 
     const KnowledgeBase& kb_;
@@ -57,6 +58,14 @@ private:
     static constexpr std::size_t kExplanationsKept = 4096;
     static constexpr std::size_t kCachedVerbMax = 16;
     absl::flat_hash_map<std::pair<int, std::string>, Annotation, CodeVerbHash, CodeVerbEq> explanations_;
+    // The summary's 4xx/5xx counts per (code, command): commands come from
+    // the network, so at most this many pairs and verb bytes are kept. When
+    // either is reached the rarer half is forgotten (memory_cap_hit counts
+    // the pairs forgotten): the frequent ones, which the summary shows, stay.
+    static constexpr std::size_t kErrorPairsKept = 1024;
+    static constexpr std::size_t kErrorVerbBytesKept = 64 * 1024;
+    std::size_t error_verb_bytes_ = 0;
+    std::uint64_t error_pairs_forgotten_ = 0;
 };
 
 }  // namespace ftpsniff

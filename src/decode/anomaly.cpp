@@ -20,6 +20,7 @@ std::string_view anomaly_name(Anomaly a) {
     case Anomaly::tcp_overlap_conflict: return "tcp_overlap_conflict";
     case Anomaly::out_of_order_cap_hit: return "out_of_order_cap_hit";
     case Anomaly::flow_cap_hit: return "flow_cap_hit";
+    case Anomaly::flow_evicted: return "flow_evicted";
     case Anomaly::memory_cap_hit: return "memory_cap_hit";
     case Anomaly::data_flow_cap_hit: return "data_flow_cap_hit";
     case Anomaly::line_too_long: return "line_too_long";
@@ -47,7 +48,8 @@ std::string_view anomaly_description(Anomaly a) {
     case Anomaly::ip_fragment_cap_hit: return "too many incomplete IP datagrams at once; fragment dropped";
     case Anomaly::tcp_overlap_conflict: return "a retransmission carries different bytes; the first copy was kept";
     case Anomaly::out_of_order_cap_hit: return "out-of-order buffer full; the missing bytes became a gap";
-    case Anomaly::flow_cap_hit: return "too many connections at once; a packet of a new one was not followed";
+    case Anomaly::flow_cap_hit: return "too many connections at once; the least recently active one was closed";
+    case Anomaly::flow_evicted: return "closed to make room for a new connection (--max-flows or --max-memory)";
     case Anomaly::memory_cap_hit: return "--max-memory reached; bytes were dropped";
     case Anomaly::data_flow_cap_hit: return "too many data connections announced at once; one is not followed";
     case Anomaly::line_too_long: return "a line passed the length cap and was cut";

@@ -1,6 +1,7 @@
 #include "ip_defrag.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace ftpsniff {
@@ -12,11 +13,11 @@ constexpr std::uint32_t kMaxDatagram = 65535;
 }  // namespace
 
 IpDefragmenter::~IpDefragmenter() {
-    for (auto& [key, d] : pending_) budget_.refund(d.data.size());
+    for (auto& [key, d] : pending_) budget_.refund(cost(d.data.size()));
 }
 
 void IpDefragmenter::drop(std::map<FragmentKey, Datagram>::iterator it) {
-    budget_.refund(it->second.data.size());
+    budget_.refund(cost(it->second.data.size()));
     pending_.erase(it);
 }
 
@@ -35,36 +36,47 @@ void IpDefragmenter::expire(Timestamp now) {
 bool IpDefragmenter::store(Datagram& d, std::uint32_t offset, std::span<const std::uint8_t> bytes) {
     auto end = static_cast<std::uint32_t>(offset + bytes.size());
     if (d.data.size() < end) {
-        if (!budget_.charge(end - d.data.size())) return false;
+        if (!budget_.charge(cost(end) - cost(d.data.size()))) return false;
         d.data.resize(end);
+        d.present.resize((end + 63) / 64);
     }
     // Bytes already held stay; new ones fill only the holes between them.
-    std::uint32_t cursor = offset;
+    // A word at a time: one with no bit set is copied whole, one with every
+    // bit set compared whole.
     bool conflict = false;
-    auto copy = [&](std::uint32_t from, std::uint32_t to) {
-        if (from < to) std::memcpy(d.data.data() + from, bytes.data() + (from - offset), to - from);
-    };
-    for (auto [hb, he] : d.have) {
-        if (he <= offset || hb >= end) continue;
-        std::uint32_t ob = std::max(hb, offset), oe = std::min(he, end);
-        if (std::memcmp(d.data.data() + ob, bytes.data() + (ob - offset), oe - ob) != 0) conflict = true;
-        if (hb > cursor) copy(cursor, hb);
-        cursor = std::max(cursor, he);
-    }
-    if (cursor < end) copy(cursor, end);
-    if (conflict) anomalies_.add(Anomaly::ip_fragment_conflict);
-
-    d.have.emplace_back(offset, end);
-    std::sort(d.have.begin(), d.have.end());
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> merged;
-    for (auto r : d.have) {
-        if (!merged.empty() && r.first <= merged.back().second) {
-            merged.back().second = std::max(merged.back().second, r.second);
+    for (std::uint32_t p = offset; p < end;) {
+        std::uint32_t word_end = std::min(end, (p / 64 + 1) * 64);
+        std::uint64_t& bits = d.present[p / 64];
+        ++words_visited_;
+        std::uint32_t n = word_end - p;
+        std::uint64_t mask = (n == 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << n) - 1)) << (p % 64);
+        const std::uint8_t* src = bytes.data() + (p - offset);
+        std::uint8_t* dst = d.data.data() + p;
+        if ((bits & mask) == 0) {
+            std::memcpy(dst, src, n);
+        } else if ((bits & mask) == mask) {
+            conflict = conflict || std::memcmp(dst, src, n) != 0;
         } else {
-            merged.push_back(r);
+            for (std::uint32_t i = 0; i < n; ++i) {
+                if ((bits >> ((p + i) % 64) & 1) != 0) {
+                    conflict = conflict || dst[i] != src[i];
+                } else {
+                    dst[i] = src[i];
+                }
+            }
         }
+        std::uint64_t fresh = mask & ~bits;
+        bits |= mask;
+        if (!d.end) {
+            d.present_below_end += static_cast<std::uint32_t>(std::popcount(fresh));
+        } else if (p < *d.end) {
+            std::uint32_t below = *d.end - p;  // bits of this word before the end
+            if (below < 64 - p % 64) fresh &= ((std::uint64_t{1} << (p % 64 + below)) - 1);
+            d.present_below_end += static_cast<std::uint32_t>(std::popcount(fresh));
+        }
+        p = word_end;
     }
-    d.have = std::move(merged);
+    if (conflict) anomalies_.add(Anomaly::ip_fragment_conflict);
     return true;
 }
 
@@ -89,12 +101,18 @@ std::optional<IpDefragmenter::Whole> IpDefragmenter::add(const FragmentKey& key,
         drop(it);
         return std::nullopt;
     }
-    if (!more && !d.end) d.end = static_cast<std::uint32_t>(offset + bytes.size());
-    if (!d.end || d.have.front().first != 0 || d.have.front().second < *d.end) return std::nullopt;
+    if (!more && !d.end) {
+        d.end = static_cast<std::uint32_t>(offset + bytes.size());
+        // Bits past the end no longer count: taken off once, here.
+        for (std::uint32_t p = *d.end; p < d.data.size(); ++p) {
+            if ((d.present[p / 64] >> (p % 64) & 1) != 0) --d.present_below_end;
+        }
+    }
+    if (!d.end || d.present_below_end < *d.end) return std::nullopt;
 
     // One finished datagram (at most 64 KiB) lives outside the budget until
     // the next call.
-    budget_.refund(d.data.size());
+    budget_.refund(cost(d.data.size()));
     whole_ = std::move(d.data);
     whole_.resize(*d.end);
     std::uint8_t protocol = key.protocol;

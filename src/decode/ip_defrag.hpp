@@ -2,6 +2,10 @@
 // RFC 8200 §4.5), bounded in count, bytes and capture time. Where fragments
 // overlap, the bytes that arrived first are kept (as for TCP), and a
 // fragment that disagrees with them is counted as a conflict.
+//
+// Which bytes are present is a bitmap beside the data, with a count of them,
+// so a fragment costs time in its own length whatever the order of arrival:
+// a datagram sent as 8-byte fragments is rebuilt in linear time.
 #pragma once
 
 #include "ftpsniff/anomaly.hpp"
@@ -42,13 +46,19 @@ public:
     std::optional<Whole> add(const FragmentKey& key, Timestamp ts, std::uint32_t offset, bool more,
                              std::span<const std::uint8_t> bytes);
 
+    // Bitmap words looked at so far, for tests of the cost.
+    [[nodiscard]] std::uint64_t words_visited() const { return words_visited_; }
+
 private:
     struct Datagram {
         Timestamp first_seen;
         std::vector<std::uint8_t> data;
-        std::vector<std::pair<std::uint32_t, std::uint32_t>> have;  // sorted, disjoint [begin, end)
-        std::optional<std::uint32_t> end;                           // set by the last fragment
+        std::vector<std::uint64_t> present;  // bit i: data[i] arrived
+        std::uint32_t present_below_end = 0;  // bits set before `end` (all of them until it is known)
+        std::optional<std::uint32_t> end;     // set by the last fragment
     };
+    // What a datagram of `size` bytes is charged: its data and its bitmap.
+    static std::size_t cost(std::size_t size) { return size + (size + 63) / 64 * 8; }
 
     void expire(Timestamp now);
     void drop(std::map<FragmentKey, Datagram>::iterator it);
@@ -59,6 +69,7 @@ private:
     AnomalyCounts& anomalies_;
     std::map<FragmentKey, Datagram> pending_;
     std::vector<std::uint8_t> whole_;
+    std::uint64_t words_visited_ = 0;
 };
 
 }  // namespace ftpsniff

@@ -1,6 +1,8 @@
 // The bug-report document: what was captured, the findings first, a table of
 // sessions, then each session's transcript in a fenced block. It is written
-// at the end, so it holds the run in memory; the caps below keep that small.
+// at the end, so it holds the run in memory; the caps below keep that small,
+// and a session's lines are dropped as soon as it can no longer be among
+// the transcripts printed.
 #include "buffered_file.hpp"
 #include "format_time.hpp"
 #include "renderers.hpp"
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace ftpsniff {
 
@@ -19,6 +22,7 @@ namespace {
 constexpr std::size_t kMaxFindings = 200;
 constexpr std::size_t kMaxTranscripts = 20;       // sessions shown in full, those with errors first
 constexpr std::size_t kMaxTranscriptLines = 400;  // per session
+constexpr std::size_t kMaxTableRows = 1000;       // the first sessions, and those with transcripts
 
 // Network text for a table cell, a list item or a heading.
 std::string md(std::string_view in) {
@@ -55,7 +59,7 @@ public:
 
     void session_start(const FlowInfo& flow, Timestamp ts) override {
         seen(ts);
-        sessions_[flow.id].flow = flow;
+        session(flow.id).flow = flow;
     }
     void command(const FlowInfo& flow, const CommandEvent& ev) override {
         seen(ev.ts);
@@ -65,13 +69,13 @@ public:
         seen(ev.ts);
         for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) line(flow, ev.ts, '<', plain(ev.reply.lines[i]));
         bool error = ev.reply.code / 100 == 4 || ev.reply.code / 100 == 5;
-        Session& s = sessions_[flow.id];
+        Session& s = session(flow.id);
         if (error) ++s.errors;
         for (const Diagnosis& d : note.diagnoses) {
             line(flow, ev.ts, '!', fmt::format("{}: {}", d.id, plain(d.message)));
         }
         if (!error && note.diagnoses.empty()) return;
-        ++s.findings;
+        if (s.findings++ == 0) found_in(flow.id);
         if (findings_.size() >= kMaxFindings) {
             ++findings_left_out_;
             return;
@@ -111,9 +115,16 @@ public:
     }
     void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
         seen(ts);
-        Session& s = sessions_[flow.id];
+        Session& s = session(flow.id);
         s.state = state;
         s.end = close_reason_name(why);
+        // Without findings it ranks after every session with a lower id:
+        // with kMaxTranscripts of those it will not be shown.
+        if (s.findings == 0 && first_ids_.size() == kMaxTranscripts && *first_ids_.rbegin() < flow.id) drop_lines(s);
+        if (s.out && s.order >= kMaxTableRows) {
+            ++rows_left_out_;
+            sessions_.erase(flow.id);
+        }
     }
     void summary(const RunSummary& run) override {
         std::string& b = out_.buffer();
@@ -162,6 +173,7 @@ public:
                            login_state_name(s.state.login), tls_mode_name(s.state.tls), s.state.commands, s.errors,
                            s.end.empty() ? "open" : s.end);
         }
+        if (rows_left_out_ > 0) fmt::format_to(out, "\n({} more sessions not in this table.)\n", rows_left_out_);
 
         b += "\n## Transcripts\n";
         std::vector<const Session*> order;
@@ -178,8 +190,9 @@ public:
             if (s->lines_left_out > 0) fmt::format_to(out, "... {} more lines\n", s->lines_left_out);
             fmt::format_to(out, "{}\n", fence);
         }
-        if (sessions_.size() > order.size()) {
-            fmt::format_to(out, "\n({} more sessions without transcripts.)\n", sessions_.size() - order.size());
+        if (sessions_.size() + rows_left_out_ > order.size()) {
+            fmt::format_to(out, "\n({} more sessions without transcripts.)\n",
+                           sessions_.size() + rows_left_out_ - order.size());
         }
         out_.flush();
     }
@@ -193,14 +206,50 @@ private:
         std::uint64_t findings = 0;
         SessionState state;
         std::string_view end;
+        std::uint64_t order = 0;  // 0 for the first session seen
+        bool out = false;         // can no longer be among the transcripts: no lines kept
     };
+
+    Session& session(std::uint64_t id) {
+        auto [it, fresh] = sessions_.try_emplace(id);
+        if (fresh) {
+            it->second.order = started_++;
+            first_ids_.insert(id);
+            if (first_ids_.size() > kMaxTranscripts) first_ids_.erase(std::prev(first_ids_.end()));
+        }
+        return it->second;
+    }
+    void drop_lines(Session& s) {
+        s.out = true;
+        std::vector<std::string>().swap(s.lines);
+    }
+    // Session `id` has its first finding. Transcripts go to the first
+    // kMaxTranscripts sessions with findings, by id, then to the first
+    // sessions without: once that many with findings are known, no session
+    // after the last of them can be shown.
+    void found_in(std::uint64_t id) {
+        first_found_.insert(id);
+        if (first_found_.size() > kMaxTranscripts) first_found_.erase(std::prev(first_found_.end()));
+        if (first_found_.size() < kMaxTranscripts) return;
+        for (auto it = sessions_.upper_bound(*first_found_.rbegin()); it != sessions_.end();) {
+            Session& s = it->second;
+            if (!s.out) drop_lines(s);
+            if (!s.end.empty() && s.order >= kMaxTableRows) {
+                ++rows_left_out_;
+                it = sessions_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
 
     void seen(Timestamp ts) {
         if (!first_) first_ = ts;
         last_ = std::max(last_, ts);
     }
     void line(const FlowInfo& flow, Timestamp ts, char arrow, const std::string& text) {
-        Session& s = sessions_[flow.id];
+        Session& s = session(flow.id);
+        if (s.out) return;
         if (s.lines.size() >= kMaxTranscriptLines) {
             ++s.lines_left_out;
             return;
@@ -210,6 +259,10 @@ private:
 
     BufferedFile out_;
     std::map<std::uint64_t, Session> sessions_;
+    std::uint64_t started_ = 0;
+    std::size_t rows_left_out_ = 0;  // sessions past kMaxTableRows that ended without a transcript
+    std::set<std::uint64_t> first_found_;  // the lowest ids of sessions with findings, at most kMaxTranscripts
+    std::set<std::uint64_t> first_ids_;    // the lowest ids of all sessions, at most kMaxTranscripts
     std::vector<std::string> findings_;
     std::size_t findings_left_out_ = 0;
     std::optional<Timestamp> first_;

@@ -15,6 +15,7 @@ std::string_view close_reason_name(CloseReason why) {
     case CloseReason::fin: return "fin";
     case CloseReason::rst: return "rst";
     case CloseReason::idle_timeout: return "idle_timeout";
+    case CloseReason::evicted: return "evicted";
     case CloseReason::end_of_capture: return "end_of_capture";
     }
     return "";

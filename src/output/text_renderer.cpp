@@ -258,6 +258,7 @@ private:
         case CloseReason::fin: return "closed by both sides";
         case CloseReason::rst: return "reset";
         case CloseReason::idle_timeout: return "idle past --idle-timeout";
+        case CloseReason::evicted: return "closed to make room for a newer connection";
         case CloseReason::end_of_capture: return "still open at the end of the capture";
         }
         return "";

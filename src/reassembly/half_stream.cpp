@@ -79,8 +79,10 @@ void HalfStream::deliver(const Out& out, std::uint64_t at, std::span<const std::
 void HalfStream::drain(const Out& out) {
     while (!ooo_.empty() && ooo_.begin()->first <= next_) {
         auto node = ooo_.extract(ooo_.begin());
-        ooo_bytes_ -= node.mapped().bytes.size();
-        budget_.refund(node.mapped().bytes.size());
+        std::size_t size = node.mapped().bytes.size();
+        ooo_bytes_ -= size;
+        ooo_charged_ -= pending_cost(size);
+        budget_.refund(pending_cost(size));
         deliver(out, node.key(), node.mapped().bytes, node.mapped().missing);
     }
 }
@@ -126,7 +128,7 @@ void HalfStream::buffer(const Out& out, std::uint64_t at, std::span<const std::u
     for (auto [b, e] : holes) {
         std::uint64_t cb = std::min(b, captured_end), ce = std::min(e, captured_end);
         std::size_t size = ce - cb;
-        if (!budget_.charge(size)) {
+        if (!budget_.charge(pending_cost(size))) {
             report(out, Anomaly::memory_cap_hit);
             return;  // the bytes are lost; the hole becomes a gap later
         }
@@ -134,6 +136,7 @@ void HalfStream::buffer(const Out& out, std::uint64_t at, std::span<const std::u
         p.bytes.assign(bytes.begin() + (cb - at), bytes.begin() + (ce - at));
         p.missing = static_cast<std::uint32_t>(e - b - size);
         ooo_bytes_ += size;
+        ooo_charged_ += pending_cost(size);
     }
 }
 
@@ -179,8 +182,9 @@ void HalfStream::flush(const Out& out) {
 }
 
 void HalfStream::release_buffer() {
-    budget_.refund(ooo_bytes_);
+    budget_.refund(ooo_charged_);
     ooo_bytes_ = 0;
+    ooo_charged_ = 0;
     ooo_.clear();
 }
 

@@ -11,6 +11,7 @@
 #include "ftpsniff/memory_budget.hpp"
 #include "ftpsniff/reassembly.hpp"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <optional>
@@ -57,6 +58,18 @@ private:
         [[nodiscard]] std::uint64_t length() const { return bytes.size() + missing; }
     };
 
+public:
+    // What buffering `size` bytes costs the memory budget: the map node and
+    // the vector's block as the allocator hands them out (a 16-byte
+    // granule, an 8-byte header, 32 bytes at least each), not just the
+    // payload. A one-byte segment costs 112 bytes.
+    static constexpr std::size_t pending_cost(std::size_t size) {
+        auto block = [](std::size_t n) { return std::max<std::size_t>(32, (n + 8 + 15) / 16 * 16); };
+        return block(sizeof(std::pair<const std::uint64_t, Pending>) + 4 * sizeof(void*)) + (size ? block(size) : 0);
+    }
+
+private:
+
     [[nodiscard]] std::uint64_t position_of(std::uint32_t seq) const;
     void deliver(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes, std::uint32_t missing);
     void drain(const Out& out);
@@ -74,7 +87,8 @@ private:
     std::uint64_t next_ = 0;      // next position expected
     std::optional<std::uint64_t> fin_at_;
     std::map<std::uint64_t, Pending> ooo_;
-    std::size_t ooo_bytes_ = 0;
+    std::size_t ooo_bytes_ = 0;    // payload held, for the per-direction cap
+    std::size_t ooo_charged_ = 0;  // what it costs, as charged to the budget
     std::uint64_t recent_from_ = 0;  // `recent_` holds delivered bytes from here to next_
     // Only what remember() wrote is read, so it starts unset: zeroing it
     // would touch 16 cache lines for every new connection.

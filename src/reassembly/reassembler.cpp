@@ -13,6 +13,7 @@ struct Reassembler::Flow {
     FlowInfo info;
     std::unique_ptr<StreamHandler> handler;
     Timestamp last_seen;  // beside the handler: every packet touches both
+    bool half_open = false;  // opened by a SYN; nothing since but its retransmissions
     HalfStream to_server;
     HalfStream to_client;
 };
@@ -24,6 +25,10 @@ namespace {
 // as they fill.
 constexpr std::size_t kFlowCost = sizeof(Reassembler::Flow) + 2048;
 
+// A tombstone: its slot in the table of closed tuples and its record in the
+// queue that expires them, with room for the table's spare capacity.
+constexpr std::size_t kTombstoneCost = 2 * sizeof(std::pair<std::pair<Endpoint, Endpoint>, Timestamp>) + 16;
+
 }  // namespace
 
 Reassembler::Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, MemoryBudget& budget,
@@ -31,26 +36,72 @@ Reassembler::Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, Memor
     : factory_(std::move(factory)), anomalies_(anomalies), budget_(budget), limits_(limits) {}
 
 Reassembler::~Reassembler() {
-    for (std::size_t i = 0; i < flows_.size(); ++i) budget_.refund(kFlowCost);
+    budget_.refund(flows_.size() * kFlowCost + closings_.size() * kTombstoneCost);
+}
+
+void Reassembler::forget_tombstones() {
+    budget_.refund(closings_.size() * kTombstoneCost);
+    closed_.clear();
+    closings_.clear();
 }
 
 Reassembler::Table::iterator Reassembler::open_flow(const Key& key, const TcpSegment& seg, bool syn) {
-    if (flows_.size() + closed_.size() >= limits_.max_flows) {
-        closed_.clear();  // tombstones go first
-        closings_.clear();
-    }
+    if (flows_.size() + closed_.size() >= limits_.max_flows) forget_tombstones();  // tombstones go first
     if (flows_.size() >= limits_.max_flows) {
         anomalies_.add(Anomaly::flow_cap_hit);
-        return flows_.end();
+        if (!evict_least_recent(seg.ts)) return flows_.end();
     }
     if (!budget_.charge(kFlowCost)) {
         anomalies_.add(Anomaly::memory_cap_hit);
-        return flows_.end();
+        forget_tombstones();
+        if (!budget_.charge(kFlowCost)) {
+            // A flow gives back at least kFlowCost (its tombstone goes too:
+            // the budget is short). If the budget went to something else,
+            // making room once is enough of a try.
+            if (!evict_least_recent(seg.ts)) return flows_.end();
+            forget_tombstones();
+            if (!budget_.charge(kFlowCost)) return flows_.end();
+        }
     }
     auto flow = std::make_unique<Flow>(budget_);
     flow->info = FlowInfo{next_id_++, key.first, key.second, syn, seg.ts};
+    flow->half_open = syn && (seg.flags & tcp_flag::ack) == 0 && seg.payload.empty() && seg.missing == 0;
     flow->handler = factory_(flow->info);
     return flows_.emplace(key, std::move(flow)).first;
+}
+
+bool Reassembler::evict_least_recent(Timestamp ts) {
+    for (;;) {
+        if (next_eviction_ == eviction_order_.size()) {
+            eviction_order_.clear();
+            next_eviction_ = 0;
+            if (flows_.empty()) return false;
+            auto older = [](const EvictionCandidate& a, const EvictionCandidate& b) {
+                return a.last_seen != b.last_seen ? a.last_seen < b.last_seen : a.id < b.id;
+            };
+            // The oldest `keep` in a heap whose top is the most recent of them.
+            std::size_t keep = std::max<std::size_t>(1, flows_.size() / 8);
+            for (const auto& [key, flow] : flows_) {
+                EvictionCandidate c{key, flow->info.id, flow->last_seen};
+                if (eviction_order_.size() < keep) {
+                    eviction_order_.push_back(c);
+                    std::push_heap(eviction_order_.begin(), eviction_order_.end(), older);
+                } else if (older(c, eviction_order_.front())) {
+                    std::pop_heap(eviction_order_.begin(), eviction_order_.end(), older);
+                    eviction_order_.back() = c;
+                    std::push_heap(eviction_order_.begin(), eviction_order_.end(), older);
+                }
+            }
+            std::sort_heap(eviction_order_.begin(), eviction_order_.end(), older);
+        }
+        const EvictionCandidate& c = eviction_order_[next_eviction_++];
+        auto it = flows_.find(c.key);
+        if (it == flows_.end() || it->second->info.id != c.id || it->second->last_seen != c.last_seen) continue;
+        anomalies_.add(Anomaly::flow_evicted);
+        it->second->handler->on_anomaly(Direction::to_server, ts, Anomaly::flow_evicted);
+        close(it, ts, CloseReason::evicted);
+        return true;
+    }
 }
 
 void Reassembler::feed(const TcpSegment& seg, bool to_server) {
@@ -81,6 +132,7 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
     }
     Flow& flow = *it->second;
     flow.last_seen = seg.ts;
+    if (flow.half_open && (!opening || has_bytes)) flow.half_open = false;
 
     HalfStream& mine = to_server ? flow.to_server : flow.to_client;
     HalfStream& peer = to_server ? flow.to_client : flow.to_server;
@@ -116,12 +168,18 @@ void Reassembler::close(Table::iterator it, Timestamp ts, CloseReason why) {
     flow.to_server.flush({*flow.handler, Direction::to_server, ts, anomalies_});
     flow.to_client.flush({*flow.handler, Direction::to_client, ts, anomalies_});
     flow.handler->on_close(ts, why);
-    closed_.insert_or_assign(it->first, ts);
-    closings_.emplace_back(it->first, ts);
-    // One tuple reused over and over leaves a record per close: the flow cap bounds them too.
-    if (closings_.size() > limits_.max_flows) forget_oldest_closing();
+    Key key = it->first;
     budget_.refund(kFlowCost);
     flows_.erase(it);  // other iterators stay valid: close_where holds some
+    // Tombstones are the first thing to give up when the budget is short.
+    while (!budget_.charge(kTombstoneCost)) {
+        if (closings_.empty()) return;
+        forget_oldest_closing();
+    }
+    closed_.insert_or_assign(key, ts);
+    closings_.emplace_back(key, ts);
+    // One tuple reused over and over leaves a record per close: the flow cap bounds them too.
+    if (closings_.size() > limits_.max_flows) forget_oldest_closing();
 }
 
 template <class Pick>
@@ -138,8 +196,10 @@ void Reassembler::close_where(Timestamp ts, CloseReason why, Pick&& pick) {
 
 void Reassembler::expire(Timestamp now) {
     last_sweep_sec_ = now.sec;
-    close_where(now, CloseReason::idle_timeout,
-                [&](const Flow& f) { return now.sec - f.last_seen.sec > limits_.idle_timeout_sec; });
+    std::int64_t half_open_sec = std::min(limits_.half_open_timeout_sec, limits_.idle_timeout_sec);
+    close_where(now, CloseReason::idle_timeout, [&](const Flow& f) {
+        return now.sec - f.last_seen.sec > (f.half_open ? half_open_sec : limits_.idle_timeout_sec);
+    });
     while (!closings_.empty() && now.sec - closings_.front().second.sec > limits_.time_wait_sec) {
         forget_oldest_closing();
     }
@@ -150,6 +210,7 @@ void Reassembler::forget_oldest_closing() {
     // The tuple may have been reused, and closed again later, since.
     if (it != closed_.end() && it->second == closings_.front().second) closed_.erase(it);
     closings_.pop_front();
+    budget_.refund(kTombstoneCost);
 }
 
 void Reassembler::finish(Timestamp ts) {

@@ -79,3 +79,33 @@ TEST(MarkdownReport, CodeFenceIsLongerThanAnyRunOfBackticksInIt) {
 
 }  // namespace
 }  // namespace ftpsniff
+
+namespace ftpsniff {
+namespace {
+
+// What the report holds is bounded: lines only for sessions that can still
+// be among the 20 transcripts, rows for the first 1000 sessions and those
+// with transcripts. The sessions shown do not change.
+TEST(MarkdownReport, ManySessionsKeepTheSameTranscriptsAndABoundedTable) {
+    PcapWriter w(1);
+    for (std::uint16_t i = 1; i <= 1100; ++i) {
+        Conversation c(test::endpoint("192.0.2.10", static_cast<std::uint16_t>(20000 + i)), kServer);
+        w.add(c.handshake());
+        w.add(c.server("220 ready\r\n"));
+        w.add(c.client("USER u" + std::to_string(i) + "\r\n"));
+        w.add(c.server(i == 1050 ? "530 no such user\r\n" : "331 password please\r\n"));
+        w.add(c.close());
+    }
+    std::string md = markdown(w);
+    EXPECT_NE(md.find("### Session 1050:"), std::string::npos);
+    EXPECT_NE(md.find("### Session 19:"), std::string::npos);
+    EXPECT_EQ(md.find("### Session 20:"), std::string::npos);
+    EXPECT_NE(md.find("| 1000 | 192.0.2.10:21000 |"), std::string::npos);
+    EXPECT_NE(md.find("| 1050 | 192.0.2.10:21050 |"), std::string::npos);
+    EXPECT_EQ(md.find("| 1001 | "), std::string::npos);
+    EXPECT_NE(md.find("(99 more sessions not in this table.)"), std::string::npos);
+    EXPECT_NE(md.find("(1080 more sessions without transcripts.)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ftpsniff
