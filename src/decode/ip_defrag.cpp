@@ -93,7 +93,7 @@ std::optional<IpDefragmenter::Whole> IpDefragmenter::add(const FragmentKey& key,
             anomalies_.add(Anomaly::ip_fragment_cap_hit);
             return std::nullopt;
         }
-        it = pending_.emplace(key, Datagram{ts, {}, {}, {}}).first;
+        it = pending_.emplace(key, Datagram{ts, {}, {}, {}, {}}).first;
     }
     Datagram& d = it->second;
     if (!store(d, offset, bytes)) {

@@ -38,7 +38,7 @@ TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
     reply.code = 500;
     auto answer = [&](int code, const std::string& verb) {
         reply.code = code;
-        annotator.reply(flow, ReplyEvent{{}, reply, verb, 0.1}, nullptr);
+        annotator.reply(flow, ReplyEvent{{}, reply, verb, 0.1, false, {}, false, false}, nullptr);
     };
     for (int i = 0; i < 50; ++i) answer(550, "RETR");
     for (int i = 0; i < 100000; ++i) {
@@ -63,7 +63,7 @@ TEST(Annotator, FewErrorPairsAreAllCountedWithNoAnomaly) {
     FlowInfo flow;
     Reply reply;
     reply.code = 550;
-    for (int i = 0; i < 1000; ++i) annotator.reply(flow, ReplyEvent{{}, reply, "V" + std::to_string(i), 0.1}, nullptr);
+    for (int i = 0; i < 1000; ++i) annotator.reply(flow, ReplyEvent{{}, reply, "V" + std::to_string(i), 0.1, false, {}, false, false}, nullptr);
     RunSummary run;
     annotator.summary(run);
     EXPECT_EQ(seen.errors.size(), 1000u);
