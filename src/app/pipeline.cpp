@@ -66,7 +66,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
                 std::shared_ptr<ConnectionMasks> masks;
                 if (writer && !opts.show_passwords) {
                     masks = std::make_shared<ConnectionMasks>();
-                    writer->attach(flow, masks);
+                    if (!writer->attach(flow, masks)) masks.reset();
                 }
                 return make_session(flow, std::move(masks));
             }

@@ -67,13 +67,31 @@ RedactedWriter::RedactedWriter(const std::string& path, int linktype, MemoryBudg
 RedactedWriter::~RedactedWriter() {
     for (auto& [key, c] : connections_) {
         for (const Packet& p : c.waiting) budget_.refund(p.owned.size());
+        budget_.refund(kConnectionCost);
     }
 }
 
-void RedactedWriter::attach(const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks) {
+bool RedactedWriter::attach(const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks) {
     Key key{flow.client, flow.server};
-    if (auto it = connections_.find(key); it != connections_.end()) release(it->second, false);
-    connections_.insert_or_assign(key, Connection{flow.id, std::move(masks), {}});
+    if (auto it = connections_.find(key); it != connections_.end()) {
+        // A new connection on the same addresses: the old one's last packets go first.
+        release(it->second, false);
+        for (const Packet& p : it->second.waiting) budget_.refund(p.owned.size());
+        budget_.refund(kConnectionCost);
+        connections_.erase(it);
+    }
+    if (!budget_.charge(kConnectionCost)) {
+        // Closed connections are kept only for their late packets: they go
+        // first. A look through the table is paid for by the attaches
+        // since the last one, so a flood cannot make each attach a scan.
+        if (attaches_since_scan_ < connections_.size() / 8) return false;
+        attaches_since_scan_ = 0;
+        forget_closed([](const Connection&) { return true; });
+        if (!budget_.charge(kConnectionCost)) return false;
+    }
+    ++attaches_since_scan_;
+    connections_.emplace(key, Connection{flow.id, std::move(masks), {}});
+    return true;
 }
 
 void RedactedWriter::data(const RawFrame& frame) { dumper_.write(frame.ts, frame.bytes, frame.wirelen); }
@@ -148,12 +166,13 @@ void RedactedWriter::wait(Connection& c, Packet p) {
 }
 
 void RedactedWriter::release(Connection& c, bool doubtful) {
-    while (!c.waiting.empty() && decided(c, c.waiting.front()) != Decided::not_yet) {
-        const Packet& p = c.waiting.front();
+    std::size_t done = 0;
+    for (; done < c.waiting.size() && decided(c, c.waiting[done]) != Decided::not_yet; ++done) {
+        const Packet& p = c.waiting[done];
         emit(c, p, p.doubtful || doubtful);
         budget_.refund(p.owned.size());
-        c.waiting.pop_front();
     }
+    c.waiting.erase(c.waiting.begin(), c.waiting.begin() + static_cast<std::ptrdiff_t>(done));
 }
 
 void RedactedWriter::emit(const Connection& c, const Packet& p, bool doubtful) {
@@ -245,10 +264,15 @@ bool RedactedWriter::rewrite(const Connection& c, const Packet& p, bool doubtful
 
 void RedactedWriter::sweep(Timestamp now) {
     last_sweep_sec_ = now.sec;
+    forget_closed([&](const Connection& c) { return now.sec - c.masks->closed_at.sec > kKeepClosedSec; });
+}
+
+template <class Gone>
+void RedactedWriter::forget_closed(Gone&& gone) {
     for (auto it = connections_.begin(); it != connections_.end();) {
         const Connection& c = it->second;
-        bool gone = c.masks->closed && c.waiting.empty() && now.sec - c.masks->closed_at.sec > kKeepClosedSec;
-        if (gone) {
+        if (c.masks->closed && c.waiting.empty() && gone(c)) {
+            budget_.refund(kConnectionCost);
             connections_.erase(it++);
         } else {
             ++it;

@@ -19,7 +19,6 @@
 #include "ftpsniff/reassembly.hpp"
 #include "ftpsniff/stream_masks.hpp"
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,8 +33,10 @@ public:
     RedactedWriter(const RedactedWriter&) = delete;
     RedactedWriter& operator=(const RedactedWriter&) = delete;
 
-    // A new control connection's masks, before its packets come.
-    void attach(const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks);
+    // A new control connection's masks, before its packets come; false when
+    // the memory budget has no room for them even after closed connections
+    // are forgotten (its packets with bytes are then left out).
+    bool attach(const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks);
     // A control-connection packet, after the reassembler took it; `doubtful`
     // as Reassembler::last_feed_doubtful says.
     void control(const RawFrame& frame, const TcpSegment& seg, bool to_server, bool doubtful);
@@ -59,8 +60,10 @@ private:
     struct Connection {
         std::uint64_t id = 0;
         std::shared_ptr<ConnectionMasks> masks;
-        std::deque<Packet> waiting;
+        std::vector<Packet> waiting;  // oldest first; empty costs nothing, unlike a deque
     };
+    // What a connection costs the budget while it is known, beside its waiting packets.
+    static constexpr std::size_t kConnectionCost = sizeof(Connection) + sizeof(ConnectionMasks) + 64;
     using Key = std::pair<Endpoint, Endpoint>;
 
     enum class Decided : std::uint8_t { yes, not_yet, never };
@@ -70,6 +73,9 @@ private:
     void emit(const Connection& c, const Packet& p, bool doubtful);
     bool rewrite(const Connection& c, const Packet& p, bool doubtful);
     void sweep(Timestamp now);
+    // Forgets closed connections with nothing waiting that `gone` picks.
+    template <class Gone>
+    void forget_closed(Gone&& gone);
 
     PcapDumper dumper_;
     MemoryBudget& budget_;
@@ -77,6 +83,7 @@ private:
     EndpointPairMap<Connection> connections_;  // (client, server)
     std::uint64_t withheld_ = 0;
     std::int64_t last_sweep_sec_ = 0;
+    std::size_t attaches_since_scan_ = 0;
     std::vector<std::uint8_t> out_;      // the frame being written
     std::vector<std::uint8_t> payload_;  // its payload as written
 };

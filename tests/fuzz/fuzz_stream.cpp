@@ -229,7 +229,7 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
         RedactedWriter writer("/dev/null", 1, budget, true);
         auto make_session = [&](const FlowInfo& flow) {
             std::shared_ptr<ConnectionMasks> m = masks.make();
-            writer.attach(flow, m);
+            if (!writer.attach(flow, m)) m.reset();
             return std::make_unique<FtpSession>(flow, events, anomalies, budget, ftp, m);
         };
         Reassembler reassembler(

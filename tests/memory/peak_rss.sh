@@ -9,11 +9,7 @@ set -uo pipefail
 bin=$1 gen=$2
 shift 2
 cases=("$@")
-# Not yet among them: syns (-w with 1 M SYNs). Each new connection now
-# evicts an older one, and the -w writer keeps every closed connection's
-# masks for 60 s of capture time without charging them: 1070 MiB measured.
-# Run it by name (peak_rss.sh FTPSNIFF GEN syns) once the writer is bounded.
-[ ${#cases[@]} -gt 0 ] || cases=(ooo verbs sessions fragments synflood)
+[ ${#cases[@]} -gt 0 ] || cases=(ooo verbs sessions fragments synflood syns)
 if [ ! -x /usr/bin/time ]; then
     echo "SKIP: /usr/bin/time (Debian package time) is missing" >&2
     exit 77
