@@ -32,6 +32,8 @@ enum class Anomaly : std::uint8_t {
     line_too_long,
     pending_commands_cap_hit,
     telnet_subnegotiation_unterminated,
+    data_after_reset,
+    duplicate_connection,
     count_  // not an anomaly: the number of them
 };
 

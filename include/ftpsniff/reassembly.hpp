@@ -32,6 +32,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -104,6 +105,13 @@ public:
     void finish(Timestamp ts);
 
     struct Flow;  // defined in the implementation
+    // A closed connection: when, and the client's initial sequence number,
+    // by which a copy of the same connection later in the file is known.
+    struct Tombstone {
+        Timestamp closed;
+        std::optional<std::uint32_t> client_isn;
+        bool copy_seen = false;
+    };
 
 private:
     using Key = std::pair<Endpoint, Endpoint>;
@@ -139,7 +147,7 @@ private:
     std::int64_t last_sweep_sec_ = 0;
     bool doubtful_ = false;
     Table flows_;                                     // open flows: a small table that stays in cache
-    EndpointPairMap<Timestamp> closed_;               // tombstones: when each closed
+    EndpointPairMap<Tombstone> closed_;               // tombstones: when each closed
     std::deque<std::pair<Key, Timestamp>> closings_;  // oldest first, to expire tombstones
     std::vector<EvictionCandidate> eviction_order_;
     std::size_t next_eviction_ = 0;

@@ -26,6 +26,8 @@ std::string_view anomaly_name(Anomaly a) {
     case Anomaly::line_too_long: return "line_too_long";
     case Anomaly::pending_commands_cap_hit: return "pending_commands_cap_hit";
     case Anomaly::telnet_subnegotiation_unterminated: return "telnet_subnegotiation_unterminated";
+    case Anomaly::data_after_reset: return "data_after_reset";
+    case Anomaly::duplicate_connection: return "duplicate_connection";
     case Anomaly::count_: break;
     }
     return "unknown";
@@ -56,6 +58,11 @@ std::string_view anomaly_description(Anomaly a) {
     case Anomaly::pending_commands_cap_hit: return "too many unanswered commands; the oldest was forgotten";
     case Anomaly::telnet_subnegotiation_unterminated:
         return "a Telnet subnegotiation (IAC SB) ran to the end of a line without IAC SE; reading resumed there";
+    case Anomaly::data_after_reset:
+        return "bytes came after the connection was reset; they are shown, and often say why it was reset";
+    case Anomaly::duplicate_connection:
+        return "a connection that already ended appears again with the same initial sequence number (the "
+               "capture holds its packets twice); the copy is left out";
     case Anomaly::count_: break;
     }
     return "unknown anomaly";

@@ -47,6 +47,11 @@ public:
     void flush(const Out& out);
 
     [[nodiscard]] bool finished() const { return fin_at_ && next_ >= *fin_at_; }
+    // Whether `length` bytes at `seq` reach past what was delivered (or this
+    // direction has not started): bytes not seen before.
+    [[nodiscard]] bool extends(std::uint32_t seq, std::uint64_t length) const {
+        return !synced_ || position_of(seq) + length > next_;
+    }
     // Whether bytes met since the last call may differ from those delivered
     // at their place (see Reassembler::last_feed_doubtful).
     bool take_doubt() { return std::exchange(doubt_, false); }

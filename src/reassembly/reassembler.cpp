@@ -14,6 +14,12 @@ struct Reassembler::Flow {
     std::unique_ptr<StreamHandler> handler;
     Timestamp last_seen;  // beside the handler: every packet touches both
     bool half_open = false;  // opened by a SYN; nothing since but its retransmissions
+    // One side reset it: it stays open briefly for what the other side
+    // still sends (a server's last words often come after the client's RST).
+    bool reset = false;
+    bool after_reset_reported = false;
+    Timestamp reset_at;
+    std::optional<std::uint32_t> client_isn;  // from the client's SYN
     HalfStream to_server;
     HalfStream to_client;
 };
@@ -27,7 +33,12 @@ constexpr std::size_t kFlowCost = sizeof(Reassembler::Flow) + 2048;
 
 // A tombstone: its slot in the table of closed tuples and its record in the
 // queue that expires them, with room for the table's spare capacity.
-constexpr std::size_t kTombstoneCost = 2 * sizeof(std::pair<std::pair<Endpoint, Endpoint>, Timestamp>) + 16;
+constexpr std::size_t kTombstoneCost = sizeof(std::pair<std::pair<Endpoint, Endpoint>, Timestamp>) +
+                                       sizeof(std::pair<std::pair<Endpoint, Endpoint>, Reassembler::Tombstone>) + 16;
+
+// How long a reset connection stays open for the other side's last bytes,
+// in capture time.
+constexpr std::int64_t kResetLingerSec = 1;
 
 }  // namespace
 
@@ -66,6 +77,7 @@ Reassembler::Table::iterator Reassembler::open_flow(const Key& key, const TcpSeg
     auto flow = std::make_unique<Flow>(budget_);
     flow->info = FlowInfo{next_id_++, key.first, key.second, syn, seg.ts};
     flow->half_open = syn && (seg.flags & tcp_flag::ack) == 0 && seg.payload.empty() && seg.missing == 0;
+    if (syn && (seg.flags & tcp_flag::ack) == 0) flow->client_isn = seg.seq;
     flow->handler = factory_(flow->info);
     return flows_.emplace(key, std::move(flow)).first;
 }
@@ -114,9 +126,19 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
 
     Key key = to_server ? Key{seg.src, seg.dst} : Key{seg.dst, seg.src};
     auto it = flows_.find(key);
+    if (it != flows_.end() && it->second->reset && opening && it->second->client_isn != seg.seq) {
+        close(it, seg.ts, CloseReason::rst);  // a new connection on the tuple ends the reset one
+        it = flows_.find(key);
+    }
     if (it == flows_.end() && !closed_.empty()) {
         if (auto dead = closed_.find(key); dead != closed_.end()) {
-            if (!opening) {
+            Tombstone& t = dead->second;
+            if (opening && t.client_isn && *t.client_isn == seg.seq) {
+                // The same connection again: the capture holds it twice.
+                if (!t.copy_seen) anomalies_.add(Anomaly::duplicate_connection);
+                t.copy_seen = true;
+            }
+            if (!opening || t.copy_seen) {
                 doubtful_ = has_bytes;  // a late packet of a closed connection: nobody compares its bytes
                 return;
             }
@@ -146,11 +168,25 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
         peer.on_peer_ack({*flow.handler, peer_dir, seg.ts, anomalies_}, seg.ack);
     }
     // A SYN's data (TCP Fast Open) starts after the SYN's own sequence number.
-    mine.on_segment({*flow.handler, dir, seg.ts, anomalies_}, syn ? seg.seq + 1 : seg.seq, seg.payload, seg.missing,
+    const std::uint32_t data_seq = syn ? seg.seq + 1 : seg.seq;
+    if (flow.reset && !flow.after_reset_reported && has_bytes && mine.extends(data_seq, seg.payload.size() + seg.missing)) {
+        flow.after_reset_reported = true;
+        anomalies_.add(Anomaly::data_after_reset);
+        flow.handler->on_anomaly(dir, seg.ts, Anomaly::data_after_reset);
+    }
+    mine.on_segment({*flow.handler, dir, seg.ts, anomalies_}, data_seq, seg.payload, seg.missing,
                     (seg.flags & tcp_flag::fin) != 0, limits_.out_of_order_bytes);
     doubtful_ = mine.take_doubt() || peer.take_doubt();
-    if ((seg.flags & tcp_flag::rst) != 0) {
-        close(it, seg.ts, CloseReason::rst);
+    const bool fin = (seg.flags & tcp_flag::fin) != 0;
+    if ((seg.flags & tcp_flag::rst) != 0 || (flow.reset && fin)) {
+        // The second reset, or a FIN after one, ends it; the first leaves
+        // it open briefly for the other side's last bytes.
+        if (flow.reset) {
+            close(it, seg.ts, CloseReason::rst);
+        } else {
+            flow.reset = true;
+            flow.reset_at = seg.ts;
+        }
     } else if (mine.finished() && peer.finished()) {
         close(it, seg.ts, CloseReason::fin);
     }
@@ -165,18 +201,24 @@ bool Reassembler::toward_server(const TcpSegment& seg) const {
 
 void Reassembler::close(Table::iterator it, Timestamp ts, CloseReason why) {
     Flow& flow = *it->second;
+    if (flow.reset) why = CloseReason::rst;
     flow.to_server.flush({*flow.handler, Direction::to_server, ts, anomalies_});
     flow.to_client.flush({*flow.handler, Direction::to_client, ts, anomalies_});
     flow.handler->on_close(ts, why);
     Key key = it->first;
+    std::optional<std::uint32_t> client_isn = flow.client_isn;
+    if (flow.reset) ts = flow.reset_at;  // TIME_WAIT runs from the reset
     budget_.refund(kFlowCost);
     flows_.erase(it);  // other iterators stay valid: close_where holds some
+    // A connection closed for idling or for room did not end: its next
+    // packets are picked up as a new session, not dropped.
+    if (why == CloseReason::idle_timeout || why == CloseReason::evicted) return;
     // Tombstones are the first thing to give up when the budget is short.
     while (!budget_.charge(kTombstoneCost)) {
         if (closings_.empty()) return;
         forget_oldest_closing();
     }
-    closed_.insert_or_assign(key, ts);
+    closed_.insert_or_assign(key, Tombstone{ts, client_isn});
     closings_.emplace_back(key, ts);
     // One tuple reused over and over leaves a record per close: the flow cap bounds them too.
     if (closings_.size() > limits_.max_flows) forget_oldest_closing();
@@ -198,6 +240,7 @@ void Reassembler::expire(Timestamp now) {
     last_sweep_sec_ = now.sec;
     std::int64_t half_open_sec = std::min(limits_.half_open_timeout_sec, limits_.idle_timeout_sec);
     close_where(now, CloseReason::idle_timeout, [&](const Flow& f) {
+        if (f.reset) return now.sec - f.reset_at.sec > kResetLingerSec;
         return now.sec - f.last_seen.sec > (f.half_open ? half_open_sec : limits_.idle_timeout_sec);
     });
     while (!closings_.empty() && now.sec - closings_.front().second.sec > limits_.time_wait_sec) {
@@ -208,7 +251,7 @@ void Reassembler::expire(Timestamp now) {
 void Reassembler::forget_oldest_closing() {
     auto it = closed_.find(closings_.front().first);
     // The tuple may have been reused, and closed again later, since.
-    if (it != closed_.end() && it->second == closings_.front().second) closed_.erase(it);
+    if (it != closed_.end() && it->second.closed == closings_.front().second) closed_.erase(it);
     closings_.pop_front();
     budget_.refund(kTombstoneCost);
 }

@@ -56,6 +56,7 @@ protected:
     }
     void send(bool to_server, std::uint32_t seq, std::string_view data, std::uint8_t flags, std::uint32_t ack) {
         TcpSegment s;
+        s.ts = now;
         s.src = to_server ? kClient : kServer;
         s.dst = to_server ? kServer : kClient;
         s.seq = seq;
@@ -71,6 +72,7 @@ protected:
     AnomalyCounts anomalies;
     MemoryBudget budget{1 << 20};
     Recorded rec;
+    Timestamp now{};  // of the packets sent
 };
 
 TEST_F(ReassemblyTest, InOrderBytesPassThrough) {
@@ -181,11 +183,59 @@ TEST_F(ReassemblyTest, FinFromBothSidesCloses) {
 TEST_F(ReassemblyTest, SynOnClosedTupleStartsNewFlow) {
     client(100, "", tcp_flag::syn);
     client(101, "A\n", tcp_flag::rst);
-    EXPECT_EQ(rec.last_close, CloseReason::rst);
+    EXPECT_EQ(rec.closes, 0);  // open a moment longer for the other side's last bytes
     client(9000, "", tcp_flag::syn);
+    EXPECT_EQ(rec.last_close, CloseReason::rst);
     client(9001, "B\n");
     EXPECT_EQ(rec.ids, (std::vector<std::uint64_t>{1, 2}));
     EXPECT_EQ(rec.to_server, "A\nB\n");
+}
+
+// vsftpd's "500 OOPS: ..." saying why a session died comes after the
+// client's reset: shown, flagged once, and the session ends as reset.
+TEST_F(ReassemblyTest, BytesAfterTheOtherSidesResetAreDeliveredAndFlagged) {
+    now = {1000, 0};
+    client(100, "", tcp_flag::syn);
+    server(500, "", tcp_flag::syn | tcp_flag::ack, 101);
+    client(101, "", tcp_flag::rst | tcp_flag::ack, 501);
+    server(501, "500 OOPS: ", tcp_flag::ack, 101);
+    server(511, "child died\r\n", tcp_flag::ack, 101);
+    server(501, "500 OOPS: ", tcp_flag::ack, 101);  // a retransmission is nothing new
+    EXPECT_EQ(rec.to_client, "<data_after_reset>500 OOPS: child died\r\n");
+    EXPECT_EQ(anomalies.get(Anomaly::data_after_reset), 1u);
+    EXPECT_EQ(rec.closes, 0);
+    now = {1002, 0};
+    client(101, "", tcp_flag::rst | tcp_flag::ack, 501);  // the sweep closes it first: a late packet
+    EXPECT_EQ(rec.closes, 1);
+    EXPECT_EQ(rec.last_close, CloseReason::rst);
+}
+
+// A control connection idle through a long transfer goes on afterwards:
+// its 226 and QUIT are picked up as a new session, never dropped.
+TEST_F(ReassemblyTest, PacketsAfterAnIdleCloseArePickedUp) {
+    now = {1000, 0};
+    client(100, "", tcp_flag::syn);
+    server(500, "", tcp_flag::syn | tcp_flag::ack, 101);
+    client(101, "RETR big\r\n", tcp_flag::ack, 501);
+    now = {1700, 0};  // past the 600 s idle timeout
+    server(501, "226 Done\r\n", tcp_flag::ack, 111);
+    EXPECT_EQ(rec.ids, (std::vector<std::uint64_t>{1, 2}));
+    EXPECT_EQ(rec.last_close, CloseReason::idle_timeout);
+    EXPECT_EQ(rec.to_client, "<gap 0>226 Done\r\n");
+}
+
+// Two captures of the same moment merged: the second copy of a finished
+// connection (same ISN) is counted once and not followed again.
+TEST_F(ReassemblyTest, SameConnectionTwiceIsADuplicate) {
+    for (int copy = 0; copy < 2; ++copy) {
+        client(100, "", tcp_flag::syn);
+        server(500, "", tcp_flag::syn | tcp_flag::ack, 101);
+        client(101, "QUIT\r\n", tcp_flag::fin | tcp_flag::ack, 501);
+        server(501, "221 Bye\r\n", tcp_flag::fin | tcp_flag::ack, 108);
+    }
+    EXPECT_EQ(rec.ids, (std::vector<std::uint64_t>{1}));
+    EXPECT_EQ(rec.to_server, "QUIT\r\n");
+    EXPECT_EQ(anomalies.get(Anomaly::duplicate_connection), 1u);
 }
 
 TEST_F(ReassemblyTest, LateSegmentOfClosedFlowOpensNothingAndMemoryIsGivenBack) {
