@@ -6,9 +6,10 @@
 // no more than one of that length.
 #pragma once
 
+#include <absl/container/inlined_vector.h>
+
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 namespace ftpsniff {
 
@@ -45,7 +46,7 @@ private:
     }
 
     std::size_t max_column_;
-    std::vector<Run> runs_{{0, 0}};
+    absl::InlinedVector<Run, 2> runs_{{0, 0}};  // a line without Telnet commands allocates nothing
     std::uint64_t end_ = 0;  // where the last run ends
 };
 

@@ -1,5 +1,7 @@
 #include "ftpsniff/ftp_session.hpp"
 
+#include <cstring>
+
 
 namespace ftpsniff {
 
@@ -77,7 +79,7 @@ void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8
         read_lines(dir, at, bytes, ts);
         check_budget(dir, ts);
     }
-    decide();
+    if (masks_) decide();
 }
 
 void FtpSession::read_lines(Direction dir, std::uint64_t at, std::span<const std::uint8_t> bytes, Timestamp ts) {
@@ -87,9 +89,11 @@ void FtpSession::read_lines(Direction dir, std::uint64_t at, std::span<const std
     telnet.feed(bytes, [&](std::span<const std::uint8_t> data) {
         // Telnet hands on views into `bytes`: each has its place in the stream.
         const std::uint64_t data_at = at + static_cast<std::uint64_t>(data.data() - bytes.data());
-        mask_removed(dir, data_at);
-        handed_[d] = data_at + data.size();
-        line_at_[d].run(data_at, data.size());
+        if (masks_) {
+            mask_removed(dir, data_at);
+            handed_[d] = data_at + data.size();
+            line_at_[d].run(data_at, data.size());
+        }
         if (telnet.take_unterminated()) report(dir, ts, Anomaly::telnet_subnegotiation_unterminated);
         lines.feed(data, [&](const Line& line) { on_line(dir, line, data_at + line.end, ts); });
     });
@@ -101,7 +105,7 @@ void FtpSession::read_lines(Direction dir, std::uint64_t at, std::span<const std
 void FtpSession::mask_removed(Direction dir, std::uint64_t upto) {
     auto d = static_cast<std::size_t>(dir);
     constexpr std::uint64_t kLongestCommand = 3;  // IAC WILL <option>
-    if (masks_ && dir == Direction::to_server && upto > handed_[d] + kLongestCommand) {
+    if (dir == Direction::to_server && upto > handed_[d] + kLongestCommand) {
         masks_->to_server.add(handed_[d], upto);
     }
     handed_[d] = upto;
@@ -110,7 +114,7 @@ void FtpSession::mask_removed(Direction dir, std::uint64_t upto) {
 void FtpSession::on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts) {
     Line shown = line;
     shown.text = dir == Direction::to_server ? mask_client_line(line, end) : mask_server_line(line, end);
-    line_at_[static_cast<std::size_t>(dir)].restart(end);
+    if (masks_) line_at_[static_cast<std::size_t>(dir)].restart(end);
     if (encrypted_) return;
     if (dir == Direction::to_server) {
         client_line(shown, ts);
@@ -123,6 +127,12 @@ std::string_view FtpSession::mask_client_line(const Line& line, std::uint64_t en
     ClientLineContext context{line.after_gap, password_may_follow_, limits_.known_verb};
     password_may_follow_ = false;
     if (limits_.show_passwords) return line.text;
+    // Most lines start with a verb other than PASS: secret_from() would say
+    // no after its first byte.
+    if (!context.start_missing && !context.password_may_follow && !line.text.empty()) {
+        char c = line.text[0];
+        if (c != 'P' && c != 'p' && c != ' ' && c != '\t') return line.text;
+    }
     auto from = secret_from(line.text, context);
     if (!from) return line.text;
     if (!line.after_gap && line.text.size() - *from >= kShortestEchoed) password_.assign(line.text.substr(*from));
@@ -132,7 +142,12 @@ std::string_view FtpSession::mask_client_line(const Line& line, std::uint64_t en
 }
 
 std::string_view FtpSession::mask_server_line(const Line& line, std::uint64_t end) {
-    if (limits_.show_passwords || password_.empty()) return line.text;
+    if (limits_.show_passwords || password_.size() < kShortestEchoed) return line.text;
+    // Most lines lack even the password's first byte: no more work for them.
+    if (!line.truncated && (line.text.size() < password_.size() ||
+                            std::memchr(line.text.data(), password_[0], line.text.size() - password_.size() + 1) == nullptr)) {
+        return line.text;
+    }
     echoes_.clear();
     echo_columns(line.text, password_, echoes_);
     // What a cut line does not show may hold the password too.
@@ -157,7 +172,6 @@ void FtpSession::mask_in_stream(Direction dir, const Line& line, std::uint64_t e
 // What -w may write: the client's lines once whole; the server's bytes at
 // once, unless a password it may echo is known, then its lines once whole.
 void FtpSession::decide() {
-    if (!masks_) return;
     masks_->to_server.decide_to(line_at_[0].start());
     bool lines = !password_.empty() && !encrypted_ && !limits_.show_passwords;
     masks_->to_client.decide_to(lines ? line_at_[1].start() : read_[1]);
@@ -275,14 +289,16 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
         out_.on_unparsed(flow_, UnparsedEvent{ts, dir, shown.text, UnparsedReason::cut_by_gap, line.truncated, {}});
     });
     // Bytes the session never read may hold anything.
-    mask_removed(dir, read_[d]);
-    if (masks_ && length > 0) masks_->of(dir == Direction::to_server).add(read_[d], read_[d] + length);
+    if (masks_) {
+        mask_removed(dir, read_[d]);
+        if (length > 0) masks_->of(dir == Direction::to_server).add(read_[d], read_[d] + length);
+        handed_[d] = read_[d] + length;
+        line_at_[d].restart(read_[d] + length);
+    }
     read_[d] += length;
-    handed_[d] = read_[d];
-    line_at_[d].restart(read_[d]);
     // A 331 or the start of a PASS line may have been lost.
     password_may_follow_ = true;
-    decide();
+    if (masks_) decide();
     if (encrypted_) return;
     if (length == 0) {
         // Picked up mid-stream: the server's first reply is no greeting, and
