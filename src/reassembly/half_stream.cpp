@@ -142,17 +142,30 @@ void HalfStream::buffer(const Out& out, std::uint64_t at, std::span<const std::u
 
 void HalfStream::on_segment(const Out& out, std::uint32_t seq, std::span<const std::uint8_t> payload,
                             std::uint32_t missing, bool fin, std::size_t ooo_cap) {
+    std::uint64_t len = payload.size() + missing;
     if (!synced_) {
         // Picked up mid-stream: a zero-length gap tells the consumer that
-        // the first bytes may start inside a line.
+        // the first bytes may start inside a line. They wait for the next
+        // packet, in case it is the segment before them, reordered.
         synced_ = true;
         base_seq_ = seq;
         next_ = 0;
         out.handler.on_start(out.dir, base_seq_);
         out.handler.on_gap(out.dir, out.ts, 0);
+        holding_ = len > 0;
+        if (holding_) {
+            if (fin) fin_at_ = len;
+            buffer(out, 0, payload, missing);
+            return;
+        }
+    } else if (holding_) {
+        if (earlier_start(seq, len)) {
+            out.handler.on_start(out.dir, base_seq_);
+        } else {
+            release(out);
+        }
     }
     std::uint64_t at = position_of(seq);
-    std::uint64_t len = payload.size() + missing;
     if (fin) fin_at_ = at + len;
     if (len == 0) return;
     if (at > next_ && ooo_bytes_ + payload.size() > ooo_cap) {
@@ -167,14 +180,40 @@ void HalfStream::on_segment(const Out& out, std::uint32_t seq, std::span<const s
     buffer(out, at, payload, missing);
 }
 
+// A segment that ends where the held first bytes begin, or inside them,
+// becomes the start of the stream: the held bytes move after it.
+bool HalfStream::earlier_start(std::uint32_t seq, std::uint64_t len) {
+    std::int32_t before = seq_diff(base_seq_, seq);
+    if (before <= 0 || before > kLongestRebase || len < static_cast<std::uint64_t>(before)) return false;
+    auto shift = static_cast<std::uint64_t>(before);
+    std::map<std::uint64_t, Pending> moved;
+    while (!ooo_.empty()) {
+        auto node = ooo_.extract(ooo_.begin());
+        node.key() += shift;
+        moved.insert(std::move(node));
+    }
+    ooo_.swap(moved);
+    if (fin_at_) *fin_at_ += shift;
+    base_seq_ = seq;
+    holding_ = false;
+    return true;
+}
+
+void HalfStream::release(const Out& out) {
+    holding_ = false;
+    drain(out);
+}
+
 void HalfStream::on_peer_ack(const Out& out, std::uint32_t ack) {
     if (!synced_) return;
+    if (holding_) release(out);
     std::uint64_t acked = position_of(ack);
     if (fin_at_ && acked > *fin_at_) acked = *fin_at_;  // the FIN takes a sequence number
     if (acked > next_) skip_to(out, acked);
 }
 
 void HalfStream::flush(const Out& out) {
+    holding_ = false;
     if (!ooo_.empty()) {
         const auto& last = *ooo_.rbegin();
         skip_to(out, last.first + last.second.length());

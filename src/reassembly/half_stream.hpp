@@ -38,6 +38,9 @@ public:
     ~HalfStream() { release_buffer(); }
 
     void on_syn(const Out& out, std::uint32_t seq);
+    // The other side spoke: bytes held at a pickup wait no longer.
+    void release(const Out& out);
+    [[nodiscard]] bool holding() const { return holding_; }
     void on_segment(const Out& out, std::uint32_t seq, std::span<const std::uint8_t> payload, std::uint32_t missing,
                     bool fin, std::size_t ooo_cap);
     // The peer acknowledged `ack`: bytes before it were sent, so any still
@@ -86,8 +89,15 @@ private:
     void release_buffer();
 
     MemoryBudget& budget_;
+    // How far before a picked-up stream's first bytes a segment may start
+    // and still take their place.
+    static constexpr std::int32_t kLongestRebase = 64 * 1024;
+
+    bool earlier_start(std::uint32_t seq, std::uint64_t len);
+
     bool synced_ = false;
     bool doubt_ = false;
+    bool holding_ = false;  // picked up: the first bytes wait for the packet after them
     std::uint32_t base_seq_ = 0;  // sequence number of position 0
     std::uint64_t next_ = 0;      // next position expected
     std::optional<std::uint64_t> fin_at_;

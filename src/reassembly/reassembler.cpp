@@ -161,6 +161,8 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
     Direction dir = to_server ? Direction::to_server : Direction::to_client;
     Direction peer_dir = to_server ? Direction::to_client : Direction::to_server;
 
+    // What the other side held at a pickup comes before what this side says.
+    if (peer.holding()) peer.release({*flow.handler, peer_dir, seg.ts, anomalies_});
     if (syn) {
         mine.on_syn({*flow.handler, dir, seg.ts, anomalies_}, seg.seq);
         if (!has_bytes) return;

@@ -60,6 +60,18 @@ std::vector<LeakCase> password_cases() {
         carry_on(k.capture, c);
         cases.push_back(std::move(k));
     }
+    {  // The capture begins with the tail of the PASS line; its head comes next.
+        LeakCase k = make("capture starts with the tail, its head reordered after it", {"HeadTail17"});
+        Conversation c(kClient, kServer);
+        (void)c.handshake();
+        (void)c.client("USER alice\r\n");
+        Packet head = c.client("PASS HeadTa");
+        Packet tail = c.client("il17\r\n");
+        k.capture.add(tail);
+        k.capture.add(head);
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
     {
         LeakCase k = make("leading blanks and a tab separator", {"SpaceSecret4", "TabSecret5", "SepSecret6"});
         Conversation c = asked_for_password(k.capture);

@@ -165,7 +165,22 @@ TEST_F(ReassemblyTest, OutOfOrderCapForcesGap) {
 
 TEST_F(ReassemblyTest, MidStreamStartIsAnnouncedAsZeroGap) {
     server(7000, "lo world\r\n");
+    EXPECT_EQ(rec.to_client, "<gap 0>");  // the first bytes wait one packet
+    client(100, "QUIT\r\n");
     EXPECT_EQ(rec.to_client, "<gap 0>lo world\r\n");
+    EXPECT_EQ(rec.to_server, "<gap 0>");
+}
+
+// A capture that begins with the tail of a line whose head comes right
+// after it (reordered) keeps the whole line.
+TEST_F(ReassemblyTest, PickupWaitsOnePacketForTheSegmentBeforeIt) {
+    client(107, "cret\r\n");
+    client(100, "PASS se");
+    EXPECT_EQ(rec.to_server, "<gap 0>PASS secret\r\n");
+    client(300, "far\r\n");  // not the segment before: the next one waits no more
+    server(900, "x\r\n");
+    reassembler.finish(now);
+    EXPECT_EQ(rec.to_server, "<gap 0>PASS secret\r\n<gap 187>far\r\n");
 }
 
 TEST_F(ReassemblyTest, FinFromBothSidesCloses) {
@@ -221,6 +236,7 @@ TEST_F(ReassemblyTest, PacketsAfterAnIdleCloseArePickedUp) {
     server(501, "226 Done\r\n", tcp_flag::ack, 111);
     EXPECT_EQ(rec.ids, (std::vector<std::uint64_t>{1, 2}));
     EXPECT_EQ(rec.last_close, CloseReason::idle_timeout);
+    reassembler.finish(now);
     EXPECT_EQ(rec.to_client, "<gap 0>226 Done\r\n");
 }
 
