@@ -198,7 +198,8 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         live.filter.clear();
         for (const std::string& word : filter) live.filter += (live.filter.empty() ? "" : " ") + word;
     }
-    cl.pipeline.render.flush_each = cl.live;
+    // A pipe (tcpdump -w - | ftpsniff -r -) is followed as it comes, like an interface.
+    cl.pipeline.render.flush_each = cl.live || cl.read_file == "-";
     cl.pipeline.render.lang = lang.empty() ? lang_from_environment() : *parse_lang(lang);
     const char* no_color = std::getenv("NO_COLOR");
     cl.pipeline.render.color = color == "always" || (color == "auto" && isatty(STDOUT_FILENO) == 1 &&

@@ -103,16 +103,21 @@ int main(int argc, char** argv) {
         PcapReader reader = cl.live ? PcapReader::open_live(cl.live_options) : PcapReader::open_file(cl.read_file);
         if (!cl.drop_to_user.empty()) drop_privileges(cl.drop_to_user);
         StopWhen stop = cl.stop;
-        if (cl.live) {
+        const bool piped = cl.read_file == "-";
+        if (cl.live || piped) {
             // The first signal ends the capture cleanly: sessions are flushed and
-            // the summary printed with the kernel's counts.
+            // the summary printed (with the kernel's counts when live). Without
+            // SA_RESTART, a read waiting on a pipe returns at once.
             g_live = &reader;
-            std::signal(SIGINT, request_stop);
-            std::signal(SIGTERM, request_stop);
+            struct sigaction action {};
+            action.sa_handler = request_stop;
+            sigemptyset(&action.sa_mask);
+            sigaction(SIGINT, &action, nullptr);
+            sigaction(SIGTERM, &action, nullptr);
             stop.signalled = &g_stop;
         }
         RunResult result = run_capture(reader, opts, kb, stdout, stderr, stop);
-        if (result == RunResult::capture_cut && !cl.live) {
+        if (result == RunResult::capture_cut && !cl.live && !g_stop.load()) {
             fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown\n",
                        cl.read_file == "-" ? "standard input" : cl.read_file);
             return kExitCaptureCut;

@@ -121,7 +121,8 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
                               "they held a password is unknown\n", opts.write_path, left_out);
         }
     }
-    run.cut = reader.cut();
+    // A read a signal interrupted is no damage to the capture.
+    if (stop.signalled == nullptr || !stop.signalled->load()) run.cut = reader.cut();
     run.kernel = reader.stats();
     annotator->summary(run);
     return run.cut ? RunResult::capture_cut : RunResult::ok;

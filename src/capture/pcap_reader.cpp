@@ -4,6 +4,7 @@
 #include "read_ahead.hpp"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 
 #include <cstdio>
 
@@ -15,6 +16,7 @@ struct PcapReader::Impl {
     std::optional<std::string> cut;
     std::string source;
     bool live = false;
+    int selectable = -1;  // a live capture's descriptor to wait on
 
     ~Impl() {
         ahead.reset();  // stops its thread before the handle closes
@@ -109,6 +111,10 @@ PcapReader PcapReader::open_live(const LiveOptions& opts) {
     int set = pcap_setfilter(impl->handle, &program);
     pcap_freecode(&program);
     if (set != 0) throw CaptureError(dev + ": cannot set the filter: " + pcap_geterr(impl->handle));
+    // In immediate mode the timeout is not used: a read would wait for the
+    // next packet, and --duration or a signal with it. Reads poll instead.
+    if (pcap_setnonblock(impl->handle, 1, err) != 0) throw CaptureError(dev + ": " + err);
+    impl->selectable = pcap_get_selectable_fd(impl->handle);
     return PcapReader(std::move(impl));
 }
 
@@ -129,7 +135,15 @@ ReadResult PcapReader::read(RawFrame& out) {
         out.bytes = std::span<const std::uint8_t>(data, hdr->caplen);
         return ReadResult::frame;
     }
-    if (rc == 0) return ReadResult::idle;
+    if (rc == 0) {
+        // Nothing yet: wait a tenth of a second at most, so the caller
+        // checks for a stop (--duration, a signal) on a quiet interface.
+        if (impl_->selectable >= 0) {
+            pollfd wait{impl_->selectable, POLLIN, 0};
+            (void)::poll(&wait, 1, 100);
+        }
+        return ReadResult::idle;
+    }
     if (rc == PCAP_ERROR) impl_->cut = pcap_geterr(impl_->handle);
     return ReadResult::end;
 }
