@@ -88,6 +88,7 @@ struct FtpLimits {
     std::size_t max_pending_commands = 256;
     bool show_passwords = false;  // else every secret (secrets.hpp) is masked in the events
     KnownVerb known_verb = nullptr;
+    LineRewriter* rewriter = nullptr;  // -w --anonymize: lines written anonymized
 };
 
 // Every line is masked (secrets.hpp) before it is parsed, so no event
@@ -113,9 +114,10 @@ private:
     void on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts);
     std::string_view mask_client_line(const Line& line, std::uint64_t end);
     std::string_view mask_server_line(const Line& line, std::uint64_t end);
-    // Records `cols` of `line` as masked in the stream (a range reaching the
-    // text's end runs to the line's end).
-    void mask_in_stream(Direction dir, const Line& line, std::uint64_t end, Columns cols);
+    // Records `cols` of `line` as masked in the stream, or written as
+    // `with` (a range reaching the text's end runs to the line's end).
+    void mask_in_stream(Direction dir, const Line& line, std::uint64_t end, Columns cols,
+                        std::string with = std::string(StreamMasks::kMask));
     void mask_removed(Direction dir, std::uint64_t upto);
     void decide();
     void client_line(const Line& line, Timestamp ts);

@@ -1,12 +1,13 @@
 // What -w must not write as captured, for one direction of a control
 // connection, in the reassembler's stream positions (0 is the first byte
 // after the SYN, or the first byte seen when the connection was picked up).
-// The FTP session adds each masked range as it decides it; -w writes every
-// range as the same mask, "****", whatever its length, so the capture does
-// not tell how long a password was. The bytes after a range move by the
-// difference, and so do this direction's sequence numbers and the other
-// direction's acknowledgements. Bytes from decided_to() on are not decided
-// yet: -w holds the packets that carry them.
+// The FTP session adds each range as it decides it, with what to write
+// instead: a masked range is always "****", whatever its length, so the
+// capture does not tell how long a password was; an anonymized line is
+// its anonymized text. The bytes after a range move by the difference, and
+// so do this direction's sequence numbers and the other direction's
+// acknowledgements. Bytes from decided_to() on are not decided yet: -w holds
+// the packets that carry them.
 #pragma once
 
 #include "ftpsniff/capture.hpp"
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -35,6 +37,8 @@ public:
     // Masks [from, to); ranges come in stream order. What was decided is
     // not changed: the part of a range before decided_to() is dropped.
     void add(std::uint64_t from, std::uint64_t to);
+    // The same, written as `with`.
+    void replace(std::uint64_t from, std::uint64_t to, std::string with);
     // Decisions only move forward: packets before them may be written.
     void decide_to(std::uint64_t pos) { decided_ = std::max(decided_, pos); }
 
@@ -51,7 +55,7 @@ public:
     // The sequence number `seq` becomes; none where map() has none.
     [[nodiscard]] std::optional<std::uint32_t> map_seq(std::uint32_t seq) const;
     // Appends the bytes at [pos, pos + bytes.size()) as written: each range
-    // that starts among them becomes the mask, the rest of a range nothing.
+    // that starts among them becomes its text, the rest of a range nothing.
     // `doubtful` bytes (they may differ from what the session read) become
     // '*' one for one.
     void rewrite(std::uint64_t pos, std::span<const std::uint8_t> bytes, bool doubtful,
@@ -61,6 +65,8 @@ private:
     struct Range {
         std::uint64_t from;
         std::uint64_t to;
+        std::string with;
+        [[nodiscard]] std::int64_t shift() const;  // how much longer it is written
     };
     void fold();
 
@@ -71,6 +77,14 @@ private:
     std::int64_t total_shift_ = 0;   // what all ranges, folded ones too, move later bytes by
     std::int64_t folded_shift_ = 0;  // the part of it the folded ranges make
     std::uint64_t folded_to_ = 0;    // positions before this are not mapped
+};
+
+// What -w writes instead of a line when that differs from the line
+// (--anonymize), given the line as shown, passwords already masked.
+class LineRewriter {
+public:
+    virtual ~LineRewriter() = default;
+    virtual std::string rewrite(std::string_view line, bool from_client) = 0;
 };
 
 // Both directions of one control connection, shared by its FTP session and

@@ -114,6 +114,12 @@ void FtpSession::mask_removed(Direction dir, std::uint64_t upto) {
 void FtpSession::on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts) {
     Line shown = line;
     shown.text = dir == Direction::to_server ? mask_client_line(line, end) : mask_server_line(line, end);
+    if (masks_ && limits_.rewriter != nullptr) {
+        // The whole line as shown, anonymized, takes the place of the
+        // line and of what was masked in it.
+        std::string rewritten = limits_.rewriter->rewrite(shown.text, dir == Direction::to_server);
+        if (rewritten != shown.text) mask_in_stream(dir, line, end, {0, line.text.size()}, std::move(rewritten));
+    }
     if (masks_) line_at_[static_cast<std::size_t>(dir)].restart(end);
     if (encrypted_) return;
     if (dir == Direction::to_server) {
@@ -157,7 +163,7 @@ std::string_view FtpSession::mask_server_line(const Line& line, std::uint64_t en
     return mask_columns(line.text, echoes_, masked_);
 }
 
-void FtpSession::mask_in_stream(Direction dir, const Line& line, std::uint64_t end, Columns cols) {
+void FtpSession::mask_in_stream(Direction dir, const Line& line, std::uint64_t end, Columns cols, std::string with) {
     if (!masks_) return;
     const LinePositions& at = line_at_[static_cast<std::size_t>(dir)];
     // A range reaching the end of a complete line's text runs to its CR LF;
@@ -166,14 +172,15 @@ void FtpSession::mask_in_stream(Direction dir, const Line& line, std::uint64_t e
     std::uint64_t to = cols.second < line.text.size() ? at.position(cols.second)
                        : line.truncated || !line.complete ? line_end
                                                           : at.position(line.text.size());
-    masks_->of(dir == Direction::to_server).add(at.position(cols.first), to);
+    masks_->of(dir == Direction::to_server).replace(at.position(cols.first), to, std::move(with));
 }
 
 // What -w may write: the client's lines once whole; the server's bytes at
-// once, unless a password it may echo is known, then its lines once whole.
+// once, unless its lines may change.
 void FtpSession::decide() {
     masks_->to_server.decide_to(line_at_[0].start());
-    bool lines = !password_.empty() && !encrypted_ && !limits_.show_passwords;
+    // Lines once whole when a password may be echoed, or lines are anonymized.
+    bool lines = !encrypted_ && ((!password_.empty() && !limits_.show_passwords) || limits_.rewriter != nullptr);
     masks_->to_client.decide_to(lines ? line_at_[1].start() : read_[1]);
 }
 

@@ -6,35 +6,34 @@
 
 namespace ftpsniff {
 
-namespace {
+std::int64_t StreamMasks::Range::shift() const {
+    return static_cast<std::int64_t>(with.size()) - static_cast<std::int64_t>(to - from);
+}
 
-constexpr auto kMaskSize = static_cast<std::int64_t>(StreamMasks::kMask.size());
+void StreamMasks::add(std::uint64_t from, std::uint64_t to) { replace(from, to, std::string(kMask)); }
 
-std::int64_t shift_of(std::uint64_t from, std::uint64_t to) { return kMaskSize - static_cast<std::int64_t>(to - from); }
-
-}  // namespace
-
-void StreamMasks::add(std::uint64_t from, std::uint64_t to) {
+void StreamMasks::replace(std::uint64_t from, std::uint64_t to, std::string with) {
     from = std::max({from, folded_to_, decided_});
     if (from >= to) return;
     // Ranges it overlaps (a line's secret over a subnegotiation masked
-    // inside it) become one with it: one range, one mask. They lie past
-    // what was decided, so nothing written used them.
+    // inside it, an anonymized line over its secret) become one with it,
+    // written as the newer text. They lie past what was decided, so nothing
+    // written used them.
     while (!ranges_.empty() && ranges_.back().to > from) {
         const Range& last = ranges_.back();
-        total_shift_ -= shift_of(last.from, last.to);
+        total_shift_ -= last.shift();
         from = std::min(from, last.from);
         to = std::max(to, last.to);
         ranges_.pop_back();
     }
-    ranges_.push_back({from, to});
-    total_shift_ += shift_of(from, to);
+    ranges_.push_back({from, to, std::move(with)});
+    total_shift_ += ranges_.back().shift();
     if (ranges_.size() > kKept) fold();
 }
 
 void StreamMasks::fold() {
     auto half = static_cast<std::ptrdiff_t>(ranges_.size() / 2);
-    for (auto it = ranges_.begin(); it != ranges_.begin() + half; ++it) folded_shift_ += shift_of(it->from, it->to);
+    for (auto it = ranges_.begin(); it != ranges_.begin() + half; ++it) folded_shift_ += it->shift();
     folded_to_ = ranges_[static_cast<std::size_t>(half) - 1].to;
     ranges_.erase(ranges_.begin(), ranges_.begin() + half);
 }
@@ -48,8 +47,8 @@ std::optional<std::uint64_t> StreamMasks::map(std::uint64_t pos) const {
     std::int64_t shift = total_shift_;
     for (auto it = ranges_.rbegin(); it != ranges_.rend(); ++it) {
         if (pos >= it->to) return pos + shift;
-        shift -= shift_of(it->from, it->to);
-        if (pos > it->from) return it->from + shift + kMaskSize;  // inside: after the mask
+        shift -= it->shift();
+        if (pos > it->from) return it->from + shift + it->with.size();  // inside: after its text
     }
     if (pos < folded_to_) return std::nullopt;
     return pos + shift;
@@ -81,7 +80,7 @@ void StreamMasks::rewrite(std::uint64_t pos, std::span<const std::uint8_t> bytes
     for (; i < ranges_.size() && ranges_[i].from < end; ++i) {
         const Range& r = ranges_[i];
         if (r.from > cursor) emit(cursor, r.from);
-        if (r.from >= pos) out.insert(out.end(), kMask.begin(), kMask.end());
+        if (r.from >= pos) out.insert(out.end(), r.with.begin(), r.with.end());
         cursor = std::max(cursor, std::min(r.to, end));
     }
     if (cursor < end) emit(cursor, end);
