@@ -1,11 +1,14 @@
 #include "ftpsniff/anonymize.hpp"
 
+#include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/output.hpp"
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
-#include <cctype>
+#include <cstring>
+#include <random>
 
 namespace ftpsniff {
 
@@ -16,143 +19,400 @@ constexpr std::array<std::string_view, 24> kTlds = {"com", "net", "org", "edu", 
                                                     "info", "biz", "local", "lan", "internal", "example", "de",
                                                     "uk", "fr", "jp", "kr", "cn", "be", "nl", "ru", "us"};
 
-bool is_address_char(char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.'; }
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
-bool is_host_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; }
+// 198.18.0.0/15 is set aside for benchmarks: no real peer lives there.
+constexpr std::uint32_t kV4Pseudonyms = (1u << 17) - 2;
+// Kept for the tables; users past them are remembered only in a Bloom
+// filter of this many bits (1 MiB, a false positive in ~20,000 words with
+// 100,000 names in it), or a quarter of the tables' cap if that is less.
+constexpr std::size_t kMostFilterBits = std::size_t{1} << 23;
+
+// Character classes, one table lookup each: the scan asks several per byte.
+enum : std::uint8_t { kDigit = 1, kAlpha = 2, kHex = 4, kBlank = 8, kEndsName = 16, kAddress = 32, kHost = 64 };
+constexpr std::array<std::uint8_t, 256> kClasses = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] |= kDigit | kHex | kAddress | kHost;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] |= kAlpha | kHost;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kAlpha | kHost;
+    for (int c : {'a', 'b', 'c', 'd', 'e', 'f', 'A', 'B', 'C', 'D', 'E', 'F', ':', '.'}) t[c] |= kAddress;
+    for (int c : {'a', 'b', 'c', 'd', 'e', 'f', 'A', 'B', 'C', 'D', 'E', 'F'}) t[c] |= kHex;
+    for (int c : {'-', '.'}) t[c] |= kHost;
+    for (int c : {' ', '\t', '\r', '\n', '\v', '\f'}) t[c] |= kBlank | kEndsName;
+    // What ends a part of a word that may be a user name: "alice" in
+    // "alice@host", "DOMAIN\alice", "/home/alice/", "ftp://alice:pw@host".
+    for (char c : std::string_view("\"'`()[]{}<>,;|@/\\=:")) t[static_cast<unsigned char>(c)] |= kEndsName;
+    return t;
+}();
+bool is(char c, std::uint8_t cls) { return (kClasses[static_cast<unsigned char>(c)] & cls) != 0; }
+bool is_digit(char c) { return is(c, kDigit); }
+bool is_alpha(char c) { return is(c, kAlpha); }
+bool is_alnum(char c) { return is(c, kDigit | kAlpha); }
+bool is_hex(char c) { return is(c, kHex); }
+bool is_blank(char c) { return is(c, kBlank); }
+bool is_host_char(char c) { return is(c, kHost); }
+bool in_address(char c) { return is(c, kAddress); }
+bool ends_name(char c) { return is(c, kEndsName); }
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+// The unspecified address (0.0.0.0, ::) is no one's: kept, so a diagnosis
+// of a server announcing it still reads as one.
+bool is_special(const IpAddress& ip) {
+    std::size_t n = ip.version == 4 ? 4 : 16;
+    return std::all_of(ip.bytes.begin(), ip.bytes.begin() + static_cast<std::ptrdiff_t>(n),
+                       [](std::uint8_t b) { return b == 0; });
+}
+
+bool is_v4_mapped(const IpAddress& ip) {
+    static constexpr std::array<std::uint8_t, 12> kPrefix = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return ip.version == 6 && std::equal(kPrefix.begin(), kPrefix.end(), ip.bytes.begin());
+}
+
+void append_address(std::string& out, const IpAddress& ip) {
+    if (!is_v4_mapped(ip)) return append_to(out, ip);
+    out += "::ffff:";
+    append_to(out, IpAddress{4, {ip.bytes[12], ip.bytes[13], ip.bytes[14], ip.bytes[15]}});
+}
+
+std::string hex32(std::uint64_t h) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string s(8, '0');
+    for (int i = 7; i >= 0; --i, h >>= 4) s[static_cast<std::size_t>(i)] = kHex[h & 15];
+    return s;
+}
+
+// What a table entry costs: its slot, doubled for the empty slots a
+// growing table keeps, and the heap blocks of long strings.
+std::size_t heap_bytes(const std::string& s) { return s.size() > 15 ? s.size() + 1 : 0; }
+constexpr std::size_t kAddressEntry = 2 * (sizeof(std::pair<IpAddress, IpAddress>) + 1);
+constexpr std::size_t kNameEntry = 2 * (sizeof(std::pair<std::string, std::string>) + 1);
 
 }  // namespace
 
+Anonymizer::Anonymizer(std::size_t max_bytes) : max_bytes_(max_bytes) {
+    std::random_device random;
+    for (auto& k : key_) k = std::uint64_t{random()} << 32 | random();
+    std::size_t bits = kMostFilterBits;
+    while (bits > 64 && bits / 8 > max_bytes_ / 4) bits /= 2;
+    filter_.assign(bits / 64, 0);
+    held_ = bits / 8;
+}
+
+bool Anonymizer::charge(std::size_t bytes) {
+    if (held_ + bytes > max_bytes_) return false;
+    held_ += bytes;
+    return true;
+}
+
+std::uint64_t Anonymizer::keyed_hash(std::string_view bytes) const {
+    std::uint64_t h = key_[0];
+    for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+    h ^= key_[1];
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
 IpAddress Anonymizer::address(const IpAddress& ip) {
-    auto it = addresses_.find(ip);
-    if (it != addresses_.end()) return it->second;
-    auto n = static_cast<std::uint32_t>(addresses_.size() + 1);
+    if (is_special(ip)) return ip;
+    if (is_v4_mapped(ip)) {
+        IpAddress v4 = address(IpAddress{4, {ip.bytes[12], ip.bytes[13], ip.bytes[14], ip.bytes[15]}});
+        IpAddress mapped = ip;
+        std::copy_n(v4.bytes.begin(), 4, mapped.bytes.begin() + 12);
+        return mapped;
+    }
+    if (auto it = addresses_.find(ip); it != addresses_.end()) return it->second;
     IpAddress fake{ip.version, {}};
+    bool counted = (ip.version == 4 ? v4_count_ < kV4Pseudonyms : true) && charge(kAddressEntry);
+    std::uint64_t h = counted ? 0 : keyed_hash(std::string_view(reinterpret_cast<const char*>(ip.bytes.data()), 16));
     if (ip.version == 4) {
-        // 198.18.0.0/15 is set aside for benchmarks: no real peer lives there.
+        std::uint32_t n = counted ? ++v4_count_ : 1 + static_cast<std::uint32_t>(h % kV4Pseudonyms);
         fake.bytes = {198, static_cast<std::uint8_t>(18 + (n >> 16 & 1)), static_cast<std::uint8_t>(n >> 8),
                       static_cast<std::uint8_t>(n)};
     } else {
         fake.bytes = {0x20, 0x01, 0x0d, 0xb8};  // 2001:db8::/32, for documentation
-        fake.bytes[14] = static_cast<std::uint8_t>(n >> 8);
-        fake.bytes[15] = static_cast<std::uint8_t>(n);
+        if (counted) {
+            std::uint32_t n = ++v6_count_;
+            for (int i = 0; i < 4; ++i) fake.bytes[15 - i] = static_cast<std::uint8_t>(n >> (8 * i));
+        } else {
+            fake.bytes[7] = 1;  // 2001:db8:0:1::/64: past the tables
+            for (int i = 0; i < 8; ++i) fake.bytes[15 - i] = static_cast<std::uint8_t>(h >> (8 * i));
+        }
     }
-    addresses_.emplace(ip, fake);
+    if (counted) addresses_.emplace(ip, fake);
     return fake;
+}
+
+bool Anonymizer::store_user(std::string_view lowered, const std::string& fake) {
+    user_lengths_.set(std::min<std::size_t>(lowered.size(), 63));
+    std::string key(lowered);
+    if (!charge(kNameEntry + heap_bytes(key) + heap_bytes(fake))) return false;
+    users_.emplace(std::move(key), fake);
+    return true;
+}
+
+// The Bloom filter of the names past the tables: three bits of a keyed hash.
+bool Anonymizer::filter(std::string_view lowered, bool add) {
+    std::uint64_t h = keyed_hash(lowered);
+    bool all = true;
+    for (int k = 0; k < 3; ++k, h = h >> 21 | h << 43) {
+        std::size_t bit = h % (filter_.size() * 64);
+        std::uint64_t mask = std::uint64_t{1} << (bit % 64);
+        all = all && (filter_[bit / 64] & mask) != 0;
+        if (add) filter_[bit / 64] |= mask;
+    }
+    if (add) {
+        filter_used_ = true;
+        user_lengths_.set(std::min<std::size_t>(lowered.size(), 63));
+    }
+    return all;
 }
 
 std::string Anonymizer::user(std::string_view name) {
-    auto it = users_.find(name);
-    if (it != users_.end()) return it->second;
-    std::string fake = "user" + std::to_string(users_.size() + 1);
-    users_.emplace(std::string(name), fake);
+    while (!name.empty() && is_blank(name.front())) name.remove_prefix(1);
+    while (!name.empty() && is_blank(name.back())) name.remove_suffix(1);
+    if (name.empty()) return std::string(name);
+    std::string key(name);
+    std::transform(key.begin(), key.end(), key.begin(), lower);
+    if (auto it = users_.find(key); it != users_.end()) return it->second;
+    if (filter_used_ && filter(key, false)) return "user-" + hex32(keyed_hash(key));
+    std::string fake = "user" + std::to_string(user_count_ + 1);
+    if (store_user(key, fake)) {
+        ++user_count_;
+    } else {
+        fake = "user-" + hex32(keyed_hash(key));
+        filter(key, true);
+    }
+    // A name spelt with blanks is also found part by part.
+    for (std::size_t i = 0; i < key.size();) {
+        std::size_t j = i;
+        while (j < key.size() && !is_blank(key[j])) ++j;
+        std::string_view part = std::string_view(key).substr(i, j - i);
+        if (!part.empty() && part.size() < key.size() && !users_.contains(absl::string_view(part.data(), part.size())) && !store_user(part, fake)) {
+            filter(part, true);
+        }
+        i = j + 1;
+    }
     return fake;
 }
 
+const std::string* Anonymizer::find_user(std::string_view word) {
+    if (users_.empty() && !filter_used_) return nullptr;
+    if (!user_lengths_.test(std::min<std::size_t>(word.size(), 63))) return nullptr;
+    lowered_.resize(word.size());
+    std::transform(word.begin(), word.end(), lowered_.begin(), lower);
+    if (auto it = users_.find(lowered_); it != users_.end()) return &it->second;
+    if (!filter_used_ || !filter(lowered_, false)) return nullptr;
+    filtered_fake_ = "user-" + hex32(keyed_hash(lowered_));
+    return &filtered_fake_;
+}
+
+std::string_view Anonymizer::verb(std::string_view verb) {
+    const std::string* fake = find_user(verb);
+    if (fake == nullptr || CommandReplies::builtin().replies_of(verb) != nullptr) return verb;
+    verb_ = *fake;
+    return verb_;
+}
+
 std::string Anonymizer::text(std::string_view in) {
-    // Dotted IPv4 and IPv6 addresses.
     std::string out;
-    for (std::size_t i = 0; i < in.size();) {
-        if (!is_address_char(in[i]) || (i > 0 && is_word_char(in[i - 1]) && !is_address_char(in[i - 1]))) {
-            out += in[i++];
-            continue;
-        }
-        std::size_t j = i;
-        while (j < in.size() && is_address_char(in[j])) ++j;
-        std::string_view run = in.substr(i, j - i);
-        while (!run.empty() && run.back() == '.') run.remove_suffix(1);  // a full stop is no part of it
-        std::string token(run);
-        IpAddress ip{};
-        bool v6 = token.find(':') != std::string::npos;
-        if (inet_pton(v6 ? AF_INET6 : AF_INET, token.c_str(), ip.bytes.data()) == 1) {
-            ip.version = v6 ? 6 : 4;
-            out += to_string(address(ip));
-            i += run.size();
-        } else {
-            out.append(in.substr(i, j - i));
-            i = j;
-        }
-    }
-    // The comma form of PORT and 227: h1,h2,h3,h4,p1,p2.
-    std::string result;
-    for (std::size_t i = 0; i < out.size();) {
-        if (!std::isdigit(static_cast<unsigned char>(out[i])) ||
-            (i > 0 && std::isdigit(static_cast<unsigned char>(out[i - 1])))) {
-            result += out[i++];
-            continue;
-        }
-        std::array<unsigned, 6> n{};
-        std::size_t j = i, count = 0;
-        while (count < 6 && j < out.size() && std::isdigit(static_cast<unsigned char>(out[j]))) {
-            unsigned v = 0;
-            std::size_t digits = 0;
-            while (j < out.size() && std::isdigit(static_cast<unsigned char>(out[j])) && digits < 4) {
-                v = v * 10 + static_cast<unsigned>(out[j++] - '0');
-                ++digits;
-            }
-            n[count++] = v;
-            if (count < 6 && j < out.size() && out[j] == ',') ++j;
-            else break;
-        }
-        if (count == 6 && n[0] <= 255 && n[1] <= 255 && n[2] <= 255 && n[3] <= 255) {
-            IpAddress ip{4, {static_cast<std::uint8_t>(n[0]), static_cast<std::uint8_t>(n[1]),
-                             static_cast<std::uint8_t>(n[2]), static_cast<std::uint8_t>(n[3])}};
-            IpAddress fake = address(ip);
-            result += std::to_string(fake.bytes[0]) + "," + std::to_string(fake.bytes[1]) + "," +
-                      std::to_string(fake.bytes[2]) + "," + std::to_string(fake.bytes[3]) + "," +
-                      std::to_string(n[4]) + "," + std::to_string(n[5]);
-            i = j;
-        } else {
-            result += out[i++];
-        }
-    }
-    return replace_hosts(replace_users(std::move(result)));
-}
-
-std::string Anonymizer::replace_users(std::string text) {
-    for (const auto& [name, fake] : users_) {
-        if (name.empty()) continue;
-        for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at)) {
-            bool whole = (at == 0 || !is_word_char(text[at - 1])) &&
-                         (at + name.size() == text.size() || !is_word_char(text[at + name.size()]));
-            if (!whole) {
-                at += name.size();
-                continue;
-            }
-            text.replace(at, name.size(), fake);
-            at += fake.size();
-        }
-    }
-    return text;
-}
-
-std::string Anonymizer::replace_hosts(std::string_view in) {
-    std::string out;
-    for (std::size_t i = 0; i < in.size();) {
-        if (!std::isalnum(static_cast<unsigned char>(in[i])) || (i > 0 && is_host_char(in[i - 1]))) {
-            out += in[i++];
-            continue;
-        }
-        std::size_t j = i;
-        while (j < in.size() && is_host_char(in[j])) ++j;
-        std::string_view word = in.substr(i, j - i);
-        while (!word.empty() && word.back() == '.') word.remove_suffix(1);
-        std::size_t dot = word.rfind('.');
-        std::string tld = dot == std::string_view::npos ? "" : std::string(word.substr(dot + 1));
-        for (char& c : tld) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        bool host = !tld.empty() && std::find(kTlds.begin(), kTlds.end(), tld) != kTlds.end();
-        if (!host) {
-            out.append(word);
-            i += word.size();
-            continue;
-        }
-        auto it = hosts_.find(word);
-        if (it == hosts_.end()) {
-            it = hosts_.emplace(std::string(word), "host" + std::to_string(hosts_.size() + 1) + ".example").first;
-        }
-        out += it->second;
-        i += word.size();
-    }
+    append_text(out, in);
     return out;
+}
+
+// One pass: at each position the longest thing that starts there (a known
+// user's word, an address or a list of numbers, a part of a word that is a
+// user's name, a host name) is replaced, else the byte is copied. Each run
+// is measured once, where it starts, so the pass is linear.
+void Anonymizer::append_text(std::string& out, std::string_view in) {
+    out.reserve(out.size() + in.size());
+    const bool users = !users_.empty() || filter_used_;
+    std::size_t word_start = 0, word_end = 0;  // the last blank-delimited word looked up whole
+    for (std::size_t i = 0; i < in.size();) {
+        char c = in[i], prev = i > 0 ? in[i - 1] : ' ';
+        std::size_t n = 0;
+        if (users && is_blank(prev) && !is_blank(c)) {
+            word_start = word_end = i;
+            while (word_end < in.size() && !is_blank(in[word_end])) ++word_end;
+            n = user_at(in.substr(i, word_end - i), out);
+        }
+        if (n == 0 && (is_hex(c) || c == ':') && !in_address(prev)) n = ipv6_at(in, i, out);
+        if (n == 0 && is_digit(c) && !is_digit(prev)) {
+            n = numbers_at(in, i, out);
+            if (n == 0) n = ipv4_at(in, i, out);
+        }
+        if (n == 0 && users && !ends_name(c) && ends_name(prev)) {
+            std::size_t end = i;
+            while (end < in.size() && !ends_name(in[end])) ++end;
+            while (end > i + 1 && (in[end - 1] == '.' || in[end - 1] == '!' || in[end - 1] == '?')) --end;
+            const std::string* fake = i == word_start && end == word_end ? nullptr : find_user(in.substr(i, end - i));
+            if (fake != nullptr) {
+                out += *fake;
+                n = end - i;
+            }
+        }
+        if (n == 0 && is_alnum(c) && !is_host_char(prev)) n = host_at(in, i, out);
+        if (n == 0) {
+            out += c;
+            n = 1;
+        }
+        i += n;
+    }
+}
+
+// A blank-delimited word that is a user's name, whole or inside quotes,
+// brackets or a sentence's punctuation.
+std::size_t Anonymizer::user_at(std::string_view word, std::string& out) {
+    if (const std::string* fake = find_user(word)) {
+        out += *fake;
+        return word.size();
+    }
+    std::size_t from = 0, to = word.size();
+    while (from < to && std::string_view("\"'([{<").find(word[from]) != std::string_view::npos) ++from;
+    while (to > from && std::string_view("\"')]}>.,;:!?").find(word[to - 1]) != std::string_view::npos) --to;
+    if (from == to || (from == 0 && to == word.size())) return 0;
+    const std::string* fake = find_user(word.substr(from, to - from));
+    if (fake == nullptr) return 0;
+    out.append(word.substr(0, from));
+    out += *fake;
+    return to;
+}
+
+std::size_t Anonymizer::ipv6_at(std::string_view in, std::size_t i, std::string& out) {
+    // A run glued to a word ("std::string") is that word's.
+    if (i > 0 && is_alpha(in[i - 1]) && in[i] != ':') return 0;
+    std::size_t end = i, colons = 0;
+    while (end < in.size() && in_address(in[end])) colons += in[end++] == ':';
+    if (colons < 2) return 0;
+    std::string_view run = in.substr(i, end - i);
+    // Candidates: the run; without a single leading ':' ("addr:fd00::1");
+    // without trailing dots and a lone colon ("at fd00::1."); without a
+    // ".port" suffix as tcpdump writes it ("fd00::1.21").
+    for (std::size_t left : {std::size_t{0}, std::size_t{1}}) {
+        if (left == 1 && !(run.size() > 2 && run[0] == ':' && run[1] != ':')) break;
+        std::string_view s = run.substr(left);
+        for (int attempt = 0; attempt < 3 && !s.empty(); ++attempt) {
+            if (attempt == 1) {
+                while (s.size() > 2 && (s.back() == '.' || (s.back() == ':' && s[s.size() - 2] != ':'))) s.remove_suffix(1);
+            } else if (attempt == 2) {
+                std::size_t dot = s.rfind('.');
+                if (dot == std::string_view::npos || dot + 1 == s.size() || s.size() - dot > 6) break;
+                if (!std::all_of(s.begin() + static_cast<std::ptrdiff_t>(dot) + 1, s.end(), is_digit)) break;
+                s = s.substr(0, dot);
+            }
+            char buf[48];
+            if (s.size() >= sizeof buf) continue;
+            std::memcpy(buf, s.data(), s.size());
+            buf[s.size()] = '\0';
+            IpAddress ip{6, {}};
+            if (inet_pton(AF_INET6, buf, ip.bytes.data()) != 1) continue;
+            out.append(run.substr(0, left));
+            IpAddress fake = address(ip);
+            if (fake == ip) out.append(s);  // one that identifies no one, as written
+            else append_address(out, fake);
+            return left + s.size();
+        }
+    }
+    return 0;
+}
+
+// A dotted quad at `i` (a digit after a non-digit): four numbers of one to
+// three digits, each at most 255, not followed by another digit.
+std::size_t Anonymizer::ipv4_at(std::string_view in, std::size_t i, std::string& out) {
+    IpAddress ip{4, {}};
+    std::size_t at = i;
+    for (int part = 0; part < 4; ++part) {
+        if (part > 0) {
+            if (at >= in.size() || in[at] != '.') return 0;
+            ++at;
+        }
+        unsigned v = 0;
+        std::size_t digits = 0;
+        for (; at < in.size() && is_digit(in[at]) && digits < 3; ++at, ++digits) {
+            v = v * 10 + static_cast<unsigned>(in[at] - '0');
+        }
+        if (digits == 0 || v > 255) return 0;
+        ip.bytes[static_cast<std::size_t>(part)] = static_cast<std::uint8_t>(v);
+    }
+    if (at < in.size() && is_digit(in[at])) return 0;
+    IpAddress fake = address(ip);
+    if (fake == ip) out.append(in.substr(i, at - i));
+    else append_address(out, fake);
+    return at - i;
+}
+
+// A list of numbers separated by single commas at `i`: PORT and 227
+// (h1,h2,h3,h4,p1,p2), LPRT and 228 (af,hal,h1..h(hal),pal,p...). The
+// address's octets become the pseudonym's, everything else stays.
+std::size_t Anonymizer::numbers_at(std::string_view in, std::size_t i, std::string& out) {
+    constexpr std::size_t kMost = 24;
+    std::array<unsigned, kMost> v{};
+    std::array<std::size_t, kMost + 1> start{};
+    std::size_t count = 0, at = i;
+    while (count < kMost && at < in.size() && is_digit(in[at])) {
+        start[count] = at;
+        unsigned value = 0;
+        for (std::size_t digits = 0; at < in.size() && is_digit(in[at]); ++digits, ++at) {
+            if (digits < 4) value = value * 10 + static_cast<unsigned>(in[at] - '0');
+        }
+        v[count++] = value;
+        if (at + 1 < in.size() && in[at] == ',' && is_digit(in[at + 1]) && count < kMost) ++at;
+        else break;
+    }
+    start[count] = at + 1;  // where a number after the last would start
+    // Six numbers are PORT's or 227's, whatever the first two are; a long
+    // form cut short still has its octets replaced.
+    std::size_t first = 0, octets = 4;
+    bool v6 = false;
+    if (count != 6 && count >= 4 && ((v[0] == 4 && v[1] == 4) || (v[0] == 6 && v[1] == 16))) {
+        first = 2;
+        octets = std::min<std::size_t>(v[1], count - 2);
+        v6 = v[0] == 6;
+    } else if (count < 6) {
+        return 0;
+    }
+    IpAddress ip{static_cast<std::uint8_t>(v6 ? 6 : 4), {}};
+    for (std::size_t k = 0; k < octets; ++k) {
+        if (v[first + k] > 255) return 0;
+        ip.bytes[k] = static_cast<std::uint8_t>(v[first + k]);
+    }
+    IpAddress fake = address(ip);
+    out.append(in.substr(i, start[first] - i));
+    for (std::size_t k = 0; k < octets; ++k) {
+        if (k > 0) out += ',';
+        if (fake == ip) out.append(in.substr(start[first + k], start[first + k + 1] - 1 - start[first + k]));
+        else out += std::to_string(fake.bytes[k]);
+    }
+    out.append(in.substr(start[first + octets] - 1, at - (start[first + octets] - 1)));
+    return at - i;
+}
+
+// A word of letters, digits, '-' and '.' whose last label is a known
+// top-level domain.
+std::size_t Anonymizer::host_at(std::string_view in, std::size_t i, std::string& out) {
+    std::size_t end = i;
+    while (end < in.size() && is_host_char(in[end])) ++end;
+    while (end > i && in[end - 1] == '.') --end;
+    std::string_view word = in.substr(i, end - i);
+    std::size_t dot = word.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || word.size() - dot - 1 > 8) return 0;
+    char tld[8];
+    std::size_t len = word.size() - dot - 1;
+    for (std::size_t k = 0; k < len; ++k) tld[k] = lower(word[dot + 1 + k]);
+    if (std::find(kTlds.begin(), kTlds.end(), std::string_view(tld, len)) == kTlds.end()) return 0;
+    lowered_.resize(word.size());
+    std::transform(word.begin(), word.end(), lowered_.begin(), lower);
+    if (auto it = hosts_.find(lowered_); it != hosts_.end()) {
+        out += it->second;
+    } else {
+        std::string fake = "host" + std::to_string(hosts_.size() + 1) + ".example";
+        if (charge(kNameEntry + heap_bytes(lowered_) + heap_bytes(fake))) {
+            out += hosts_.emplace(lowered_, std::move(fake)).first->second;
+        } else {
+            out += "host-" + hex32(keyed_hash(lowered_)) + ".example";
+        }
+    }
+    return word.size();
 }
 
 namespace {
@@ -163,25 +423,45 @@ public:
 
     void session_start(const FlowInfo& flow, Timestamp ts) override { inner_->session_start(hide(flow), ts); }
     void command(const FlowInfo& flow, const CommandEvent& ev) override {
-        CommandEvent copy = ev;
-        std::string arg = ev.verb == "USER" ? a_.user(ev.arg) : a_.text(ev.arg);
-        copy.arg = arg;
+        text_.clear();
+        if (ev.verb == "USER") text_ = a_.user(ev.arg);
+        else a_.append_text(text_, ev.arg);
+        CommandEvent copy{ev.ts, std::string(a_.verb(ev.verb)), text_, ev.truncated, hide(ev.data_address)};
         inner_->command(hide(flow), copy);
     }
     void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
-        Reply reply = ev.reply;
-        reply.lines = {};
-        for (std::string_view line : ev.reply.lines) reply.lines.push_back(a_.text(line));
-        ReplyEvent copy{ev.ts, reply, ev.command, ev.latency_ms, ev.greeting, ev.data_address, ev.abort_pending,
+        reply_.code = ev.reply.code;
+        reply_.complete = ev.reply.complete;
+        reply_.truncated = ev.reply.truncated;
+        reply_.lines.clear(64 * 1024, 64);
+        for (std::string_view line : ev.reply.lines) {
+            text_.clear();
+            a_.append_text(text_, line);
+            reply_.lines.push_back(text_);
+        }
+        if (ev.command) command_ = a_.verb(*ev.command);
+        ReplyEvent copy{ev.ts,
+                        reply_,
+                        ev.command ? std::optional<std::string_view>(command_) : std::nullopt,
+                        ev.latency_ms,
+                        ev.greeting,
+                        hide(ev.data_address),
+                        ev.abort_pending,
                         ev.uncertain};
+        if (note.diagnoses.empty()) return inner_->reply(hide(flow), copy, note);
         Annotation hidden = note;
-        for (Diagnosis& d : hidden.diagnoses) d.message = a_.text(d.message);
+        for (Diagnosis& d : hidden.diagnoses) {
+            d.message = a_.text(d.message);
+            d.remedy = a_.text(d.remedy);
+        }
         inner_->reply(hide(flow), copy, hidden);
     }
     void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
-        std::string line = a_.text(ev.line);
+        text_.clear();
+        a_.append_text(text_, ev.line);
         UnparsedEvent copy = ev;
-        copy.line = line;
+        copy.line = text_;
+        if (ev.command) copy.command = command_ = a_.verb(*ev.command);
         inner_->unparsed(hide(flow), copy);
     }
     void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
@@ -193,6 +473,7 @@ public:
     void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override { inner_->tls(hide(flow), ts, mode); }
     void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
         DataChannelEvent copy = ev;
+        copy.command = a_.verb(ev.command);
         copy.listener = a_.endpoint(ev.listener);
         if (ev.opener) copy.opener = a_.endpoint(*ev.opener);
         inner_->data_channel(hide(flow), copy);
@@ -200,27 +481,61 @@ public:
     void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
         SessionState copy = state;
         if (!copy.user.empty()) copy.user = a_.user(copy.user);
+        copy.type = a_.text(state.type);
         if (copy.cwd) copy.cwd = a_.text(*copy.cwd);
         if (copy.rename_from) copy.rename_from = a_.text(*copy.rename_from);
         inner_->session_end(hide(flow), ts, why, copy);
     }
     void summary(const RunSummary& run) override {
         RunSummary copy = run;
+        copy.source = a_.text(run.source);
+        if (run.cut) copy.cut = a_.text(*run.cut);
+        // Keyed by pseudonym: past the tables two addresses may share one.
         copy.login_failures.clear();
-        for (const auto& [ip, f] : run.login_failures) copy.login_failures[a_.address(ip)] = f;
+        for (const auto& [ip, f] : run.login_failures) {
+            LoginFailures& to = copy.login_failures[a_.address(ip)];
+            to.failures += f.failures;
+            to.sessions += f.sessions;
+            to.last_session = std::max(to.last_session, f.last_session);
+        }
+        copy.errors.clear();
+        for (const auto& [key, count] : run.errors) {
+            copy.errors[{key.first, std::string(a_.verb(key.second))}] += count;
+        }
         inner_->summary(copy);
     }
 
 private:
-    FlowInfo hide(const FlowInfo& flow) {
-        FlowInfo copy = flow;
-        copy.client = a_.endpoint(flow.client);
-        copy.server = a_.endpoint(flow.server);
-        return copy;
+    // The hidden flows of recent sessions: most events repeat one.
+    struct Hidden {
+        Endpoint client, server;
+        FlowInfo flow;
+    };
+
+    const FlowInfo& hide(const FlowInfo& flow) {
+        Hidden& h = hidden_[flow.id % hidden_.size()];
+        if (h.flow.id != flow.id || h.client != flow.client || h.server != flow.server) {
+            h.client = flow.client;
+            h.server = flow.server;
+            h.flow.client = a_.endpoint(flow.client);
+            h.flow.server = a_.endpoint(flow.server);
+        }
+        h.flow.id = flow.id;
+        h.flow.handshake_seen = flow.handshake_seen;
+        h.flow.first_seen = flow.first_seen;
+        return h.flow;
+    }
+    std::optional<DataAddressResult> hide(std::optional<DataAddressResult> r) {
+        if (r && r->address && r->address->ip) r->address->ip = a_.address(*r->address->ip);
+        return r;
     }
 
     std::unique_ptr<Renderer> inner_;
     Anonymizer a_;
+    std::array<Hidden, 1024> hidden_{};
+    Reply reply_;
+    std::string text_;
+    std::string command_;
 };
 
 }  // namespace
