@@ -28,6 +28,7 @@
 #include <bitset>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,8 +84,15 @@ private:
     std::string filtered_fake_;
 };
 
+// One Anonymizer for the printed output and -w, so both use the same
+// pseudonyms; they run on two threads, so each use holds `mutex`.
+struct SharedAnonymizer {
+    std::mutex mutex;
+    Anonymizer anonymizer;
+};
+
 class Renderer;
 // Passes every event to `inner` with its addresses, user and host names replaced.
-std::unique_ptr<Renderer> make_anonymizer(std::unique_ptr<Renderer> inner);
+std::unique_ptr<Renderer> make_anonymizer(std::unique_ptr<Renderer> inner, std::shared_ptr<SharedAnonymizer> shared);
 
 }  // namespace ftpsniff

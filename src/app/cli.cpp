@@ -194,6 +194,10 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         fmt::print(stderr, "ftpsniff: give -r FILE or -i IFACE, not both\n");
         return kExitUsage;
     }
+    if (cl.pipeline.anonymize && cl.pipeline.with_data) {
+        fmt::print(stderr, "ftpsniff: --with-data cannot be anonymized: the files it writes are as they were\n");
+        return kExitUsage;
+    }
     if (!filter.empty()) {
         live.filter.clear();
         for (const std::string& word : filter) live.filter += (live.filter.empty() ? "" : " ") + word;

@@ -24,6 +24,23 @@ namespace {
 
 bool known_verb(std::string_view verb) { return CommandReplies::builtin().replies_of(verb) != nullptr; }
 
+// -w --anonymize: each line written as the printed output shows it.
+class AnonymizedLines : public LineRewriter {
+public:
+    explicit AnonymizedLines(std::shared_ptr<SharedAnonymizer> shared) : shared_(std::move(shared)) {}
+
+    std::string rewrite(std::string_view line, bool from_client) override {
+        std::lock_guard<std::mutex> lock(shared_->mutex);
+        Anonymizer& a = shared_->anonymizer;
+        auto command = from_client ? parse_command(line) : std::nullopt;
+        if (command && upper_verb(command->verb) == "USER") return std::string(command->verb) + " " + a.user(command->arg);
+        return a.text(line);
+    }
+
+private:
+    std::shared_ptr<SharedAnonymizer> shared_;
+};
+
 }  // namespace
 
 RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const KnowledgeBase& kb, std::FILE* out,
@@ -44,7 +61,11 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     auto renderer = make_renderer(opts.format, out, notes, opts.render);
     if (opts.report != nullptr) renderer = make_tee(std::move(renderer), make_renderer(Format::markdown, opts.report, notes, opts.render));
     if (opts.filter.active()) renderer = make_filter(std::move(renderer), opts.filter);
-    if (opts.anonymize) renderer = make_anonymizer(std::move(renderer));
+    std::shared_ptr<SharedAnonymizer> anonymizer;
+    if (opts.anonymize) {
+        anonymizer = std::make_shared<SharedAnonymizer>();
+        renderer = make_anonymizer(std::move(renderer), anonymizer);
+    }
     std::unique_ptr<SessionEvents> annotator = std::make_unique<Annotator>(kb, std::move(renderer));
     // Annotating and writing are half the work on a busy capture: off the packet loop's thread.
     if (!opts.render.flush_each) annotator = make_async(std::move(annotator));
@@ -52,10 +73,23 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);
     std::optional<RedactedWriter> writer;
-    if (!opts.write_path.empty()) writer.emplace(opts.write_path, reader.linktype(), budget, !opts.show_passwords);
+    std::optional<AnonymizedLines> anonymized_lines;
+    const bool masking = !opts.show_passwords || opts.anonymize;
+    if (!opts.write_path.empty()) {
+        RedactedWriter::Pseudonym pseudonym;
+        if (anonymizer) {
+            pseudonym = [anonymizer](const IpAddress& ip) {
+                std::lock_guard<std::mutex> lock(anonymizer->mutex);
+                return anonymizer->anonymizer.address(ip);
+            };
+            anonymized_lines.emplace(anonymizer);
+        }
+        writer.emplace(opts.write_path, reader.linktype(), budget, masking, std::move(pseudonym));
+    }
     FtpLimits ftp = opts.ftp;
     ftp.show_passwords = opts.show_passwords;
     ftp.known_verb = known_verb;
+    if (anonymized_lines) ftp.rewriter = &*anonymized_lines;
     auto make_session = [&](const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks) {
         return std::make_unique<FtpSession>(flow, tracker, run.anomalies, budget, ftp, std::move(masks));
     };
@@ -64,7 +98,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
             if (ftp_ports.test(flow.server.port)) {
                 // -w writes what the session decides about each byte.
                 std::shared_ptr<ConnectionMasks> masks;
-                if (writer && !opts.show_passwords) {
+                if (writer && masking) {
                     masks = std::make_shared<ConnectionMasks>();
                     if (!writer->attach(flow, masks)) masks.reset();
                 }

@@ -61,8 +61,16 @@ void map_sack(std::span<std::uint8_t> options, Map&& map) {
 
 }  // namespace
 
-RedactedWriter::RedactedWriter(const std::string& path, int linktype, MemoryBudget& budget, bool masking)
-    : dumper_(path, linktype, 262144), budget_(budget), masking_(masking) {}
+RedactedWriter::RedactedWriter(const std::string& path, int linktype, MemoryBudget& budget, bool masking,
+                               Pseudonym pseudonym)
+    : dumper_(path, linktype, 262144),
+      linktype_(linktype),
+      budget_(budget),
+      masking_(masking),
+      pseudonym_(std::move(pseudonym)),
+      unfollowed_{0, std::make_shared<ConnectionMasks>(), {}} {
+    unfollowed_.masks->closed = true;
+}
 
 RedactedWriter::~RedactedWriter() {
     for (auto& [key, c] : connections_) {
@@ -122,11 +130,7 @@ void RedactedWriter::control(const RawFrame& frame, const TcpSegment& seg, bool 
         // No session reads this connection (the flow table or the memory
         // budget refused it, or its session is long gone): only a packet
         // without bytes can go.
-        if (p.payload_len + p.missing == 0) {
-            dumper_.write(p.ts, p.frame, p.wirelen);
-        } else {
-            ++withheld_;
-        }
+        emit(unfollowed_, p, doubtful);
         return;
     }
     Connection& c = it->second;
@@ -180,7 +184,7 @@ void RedactedWriter::emit(const Connection& c, const Packet& p, bool doubtful) {
         ++withheld_;
         return;
     }
-    if (!doubtful && c.masks->to_server.identity() && c.masks->to_client.identity()) {
+    if (!doubtful && !pseudonym_ && c.masks->to_server.identity() && c.masks->to_client.identity()) {
         dumper_.write(p.ts, p.frame, p.wirelen);
         return;
     }
@@ -223,6 +227,7 @@ bool RedactedWriter::rewrite(const Connection& c, const Packet& p, bool doubtful
     }
 
     out_.assign(p.frame.begin(), p.frame.begin() + static_cast<std::ptrdiff_t>(p.tcp_at + p.tcp_len));
+    if (pseudonym_) hide_addresses(p);
     std::uint8_t* ip = out_.data() + p.ip_at;
     if (ip[0] >> 4 == 4) {
         std::int64_t total = load16(ip + 2) + grown;
@@ -260,6 +265,30 @@ bool RedactedWriter::rewrite(const Connection& c, const Packet& p, bool doubtful
         store16(tcp + 16, tcp_checksum(src, dst, {tcp, p.tcp_len + payload_.size()}));
     }
     return true;
+}
+
+// The IP header's addresses become their pseudonyms (checksums follow, as
+// for every rewritten packet), and the link layer's own addresses zeros.
+void RedactedWriter::hide_addresses(const Packet& p) {
+    std::uint8_t* ip = out_.data() + p.ip_at;
+    const bool v4 = ip[0] >> 4 == 4;
+    const std::size_t at = v4 ? 12 : 8, size = v4 ? 4 : 16;
+    for (std::uint8_t* field : {ip + at, ip + at + size}) {
+        IpAddress real;
+        real.version = v4 ? 4 : 6;
+        std::copy_n(field, size, real.bytes.begin());
+        IpAddress fake = pseudonym_(real);
+        std::copy_n(fake.bytes.begin(), size, field);
+    }
+    // Ethernet's two MAC addresses; Linux cooked capture's link-layer
+    // address (v1 at byte 6, v2 at byte 12, 8 bytes).
+    constexpr int kEthernet = 1, kLinuxSll = 113, kLinuxSll2 = 276;
+    auto clear = [&](std::size_t from, std::size_t count) {
+        if (from + count <= p.ip_at) std::fill_n(out_.begin() + static_cast<std::ptrdiff_t>(from), count, 0);
+    };
+    if (linktype_ == kEthernet) clear(0, 12);
+    if (linktype_ == kLinuxSll) clear(6, 8);
+    if (linktype_ == kLinuxSll2) clear(12, 8);
 }
 
 void RedactedWriter::sweep(Timestamp now) {

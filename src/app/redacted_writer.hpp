@@ -9,8 +9,10 @@
 // bytes no session decides (its connection is not followed, or the bytes
 // came after the session ended or before it began) is left out and counted.
 // Bytes that may differ from what the session read (a conflicting or
-// uncheckable retransmission) are written as '*'. With --with-data the data
-// connections' packets go as they were.
+// uncheckable retransmission) are written as '*'. With --anonymize the
+// sessions' masks also carry their anonymized lines, and the writer puts
+// pseudonyms in the IP headers and clears the link layer's addresses. With
+// --with-data the data connections' packets go as they were.
 #pragma once
 
 #include "ftpsniff/capture.hpp"
@@ -19,6 +21,7 @@
 #include "ftpsniff/reassembly.hpp"
 #include "ftpsniff/stream_masks.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,8 +30,12 @@ namespace ftpsniff {
 
 class RedactedWriter {
 public:
-    // `masking` false (--show-passwords): every packet goes as it was.
-    RedactedWriter(const std::string& path, int linktype, MemoryBudget& budget, bool masking);
+    // An address's pseudonym (--anonymize).
+    using Pseudonym = std::function<IpAddress(const IpAddress&)>;
+
+    // `masking` false (--show-passwords, no --anonymize): every packet goes as
+    // it was. `pseudonym` empty: addresses are kept.
+    RedactedWriter(const std::string& path, int linktype, MemoryBudget& budget, bool masking, Pseudonym pseudonym = {});
     ~RedactedWriter();
     RedactedWriter(const RedactedWriter&) = delete;
     RedactedWriter& operator=(const RedactedWriter&) = delete;
@@ -72,14 +79,18 @@ private:
     void wait(Connection& c, Packet p);
     void emit(const Connection& c, const Packet& p, bool doubtful);
     bool rewrite(const Connection& c, const Packet& p, bool doubtful);
+    void hide_addresses(const Packet& p);
     void sweep(Timestamp now);
     // Forgets closed connections with nothing waiting that `gone` picks.
     template <class Gone>
     void forget_closed(Gone&& gone);
 
     PcapDumper dumper_;
+    int linktype_;
     MemoryBudget& budget_;
     bool masking_;
+    Pseudonym pseudonym_;
+    Connection unfollowed_;  // for the bare packets of connections no session follows
     EndpointPairMap<Connection> connections_;  // (client, server)
     std::uint64_t withheld_ = 0;
     std::int64_t last_sweep_sec_ = 0;

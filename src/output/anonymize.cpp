@@ -419,10 +419,15 @@ namespace {
 
 class AnonymizingRenderer : public Renderer {
 public:
-    explicit AnonymizingRenderer(std::unique_ptr<Renderer> inner) : inner_(std::move(inner)) {}
+    AnonymizingRenderer(std::unique_ptr<Renderer> inner, std::shared_ptr<SharedAnonymizer> shared)
+        : inner_(std::move(inner)), shared_(std::move(shared)), a_(shared_->anonymizer) {}
 
-    void session_start(const FlowInfo& flow, Timestamp ts) override { inner_->session_start(hide(flow), ts); }
+    void session_start(const FlowInfo& flow, Timestamp ts) override {
+        Lock lock(shared_->mutex);
+        inner_->session_start(hide(flow), ts);
+    }
     void command(const FlowInfo& flow, const CommandEvent& ev) override {
+        Lock lock(shared_->mutex);
         text_.clear();
         if (ev.verb == "USER") text_ = a_.user(ev.arg);
         else a_.append_text(text_, ev.arg);
@@ -430,6 +435,7 @@ public:
         inner_->command(hide(flow), copy);
     }
     void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
+        Lock lock(shared_->mutex);
         reply_.code = ev.reply.code;
         reply_.complete = ev.reply.complete;
         reply_.truncated = ev.reply.truncated;
@@ -457,6 +463,7 @@ public:
         inner_->reply(hide(flow), copy, hidden);
     }
     void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
+        Lock lock(shared_->mutex);
         text_.clear();
         a_.append_text(text_, ev.line);
         UnparsedEvent copy = ev;
@@ -465,13 +472,19 @@ public:
         inner_->unparsed(hide(flow), copy);
     }
     void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
+        Lock lock(shared_->mutex);
         inner_->gap(hide(flow), ts, dir, length);
     }
     void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
+        Lock lock(shared_->mutex);
         inner_->anomaly(hide(flow), ts, dir, what);
     }
-    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override { inner_->tls(hide(flow), ts, mode); }
+    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
+        Lock lock(shared_->mutex);
+        inner_->tls(hide(flow), ts, mode);
+    }
     void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
+        Lock lock(shared_->mutex);
         DataChannelEvent copy = ev;
         copy.command = a_.verb(ev.command);
         copy.listener = a_.endpoint(ev.listener);
@@ -479,6 +492,7 @@ public:
         inner_->data_channel(hide(flow), copy);
     }
     void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
+        Lock lock(shared_->mutex);
         SessionState copy = state;
         if (!copy.user.empty()) copy.user = a_.user(copy.user);
         copy.type = a_.text(state.type);
@@ -487,6 +501,7 @@ public:
         inner_->session_end(hide(flow), ts, why, copy);
     }
     void summary(const RunSummary& run) override {
+        Lock lock(shared_->mutex);
         RunSummary copy = run;
         copy.source = a_.text(run.source);
         if (run.cut) copy.cut = a_.text(*run.cut);
@@ -530,8 +545,11 @@ private:
         return r;
     }
 
+    using Lock = std::lock_guard<std::mutex>;
+
     std::unique_ptr<Renderer> inner_;
-    Anonymizer a_;
+    std::shared_ptr<SharedAnonymizer> shared_;  // -w uses it too, from the packet loop's thread
+    Anonymizer& a_;
     std::array<Hidden, 1024> hidden_{};
     Reply reply_;
     std::string text_;
@@ -540,8 +558,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Renderer> make_anonymizer(std::unique_ptr<Renderer> inner) {
-    return std::make_unique<AnonymizingRenderer>(std::move(inner));
+std::unique_ptr<Renderer> make_anonymizer(std::unique_ptr<Renderer> inner, std::shared_ptr<SharedAnonymizer> shared) {
+    return std::make_unique<AnonymizingRenderer>(std::move(inner), std::move(shared));
 }
 
 }  // namespace ftpsniff

@@ -20,6 +20,7 @@ expect() {
     grep -Eq -- "$pattern" "$work/err" || fail "$name: stderr does not match '$pattern': $(cat "$work/err")"
 }
 
+expect "--with-data with --anonymize" 2 "cannot be anonymized" -- -r "$captures/vsftpd-python-demo.pcap" --anonymize -w "$work/x.pcap" --with-data
 expect "missing file" 1 '^ftpsniff: .*no-such\.pcap: .*No such file' -- -r "$work/no-such.pcap"
 [ "$(wc -l <"$work/err")" -eq 1 ] || fail "missing file: error is not one line"
 

@@ -19,4 +19,9 @@ struct LeakCase {
 
 std::vector<LeakCase> password_cases();
 
+// Addresses (IPv4, IPv6, in PORT, 227, LPRT, 228, EPRT, with :port, mapped),
+// user names in other cases and host names, in commands, replies and what
+// ftpsniff says about them: --anonymize must leave none of them.
+PcapWriter anonymity_case();
+
 }  // namespace ftpsniff::test

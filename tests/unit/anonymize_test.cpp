@@ -3,6 +3,7 @@
 // forms FTP parses (PORT, 227, EPRT, LPRT, 228) must still parse afterwards
 // with the pseudonym's address and the original port.
 #include "../support/capture_builder.hpp"
+#include "../support/leak_cases.hpp"
 
 #include "ftpsniff/anonymize.hpp"
 #include "ftpsniff/data_channel.hpp"
@@ -225,55 +226,8 @@ std::string everything(const test::PcapWriter& capture, Format format) {
     return all;
 }
 
-test::PcapWriter leaky_capture() {
-    test::PcapWriter w(1);
-    test::Conversation c(test::endpoint("203.0.113.77", 40000), test::endpoint("198.51.100.21", 21));
-    w.add(c.handshake());
-    w.add(c.server("220 ftp.acme-corp.com FTP server ready\r\n"));
-    for (int i = 0; i < 5; ++i) {  // enough for login_guessing and the summary's list, keyed by address
-        w.add(c.client("USER Robert.Jones\r\n"));
-        w.add(c.server("331 Please specify the password for robert.jones\r\n"));
-        w.add(c.client("PASS wrong\r\n"));
-        w.add(c.server("530 Login incorrect for ROBERT.JONES from 203.0.113.77:40000\r\n"));
-    }
-    w.add(c.client("USER Alice.Smith\r\n"));
-    w.add(c.server("331 Please specify the password for alice.smith\r\n"));
-    w.add(c.client("PASS secret\r\n"));
-    w.add(c.server("230 User ALICE.SMITH logged in from ::ffff:203.0.113.77\r\n"));
-    w.add(c.client("PWD\r\n"));
-    w.add(c.server("257 \"/home/alice.smith\" is the current directory\r\n"));
-    w.add(c.client("PASV\r\n"));
-    w.add(c.server("227 Entering Passive Mode (198,51,100,21,19,137).\r\n"));
-    w.add(c.client("RETR notes.txt\r\n"));  // no data connection in the capture: data_connection_missing
-    w.add(c.server("150 Opening BINARY mode data connection\r\n"));
-    w.add(c.server("226 Transfer complete\r\n"));
-    w.add(c.client("LPRT 4,4,203,0,113,77,2,156,74\r\n"));
-    w.add(c.server("200 LPRT command successful\r\n"));
-    w.add(c.client("LPSV\r\n"));
-    w.add(c.server("228 Entering Long Passive Mode (4,4,198,51,100,21,2,19,137)\r\n"));
-    w.add(c.client("EPRT |1|203.0.113.77|5282|\r\n"));
-    w.add(c.server("200 EPRT command successful\r\n"));
-    w.add(c.client("203.0.113.77 is not a command\r\n"));
-
-    test::Conversation v6(test::endpoint("fd00:aa::77", 40001), test::endpoint("fd00:aa::21", 21));
-    w.add(v6.handshake());
-    w.add(v6.server("220 FTP.ACME-CORP.COM ready on [fd00:aa::21]:21\r\n"));
-    w.add(v6.client("USER alice\r\n"));
-    w.add(v6.server("230 Alice logged in\r\n"));
-    w.add(v6.client("alice\r\n"));  // a verb that is a user's name
-    w.add(v6.server("500 Unknown command.\r\n"));
-    w.add(v6.client("EPRT |2|fd00:aa::77|5282|\r\n"));
-    w.add(v6.server("200 EPRT command successful\r\n"));
-    w.add(v6.client("LPSV\r\n"));
-    w.add(v6.server("228 Entering Long Passive Mode (6,16,253,0,0,170,0,0,0,0,0,0,0,0,0,0,0,33,2,19,137)\r\n"));
-    w.add(v6.client("RETR notes.txt\r\n"));
-    w.add(v6.server("226 Transfer complete\r\n"));
-    w.add(v6.close());
-    return w;
-}
-
 TEST(AnonymizedRun, NoOriginalAddressUserOrHostInAnyFormatOrTheSummary) {
-    test::PcapWriter w = leaky_capture();
+    test::PcapWriter w = test::anonymity_case();
     for (Format format : {Format::text, Format::json, Format::markdown}) {
         std::string all = lower(everything(w, format));
         for (const char* original :
