@@ -114,6 +114,10 @@ private:
     void on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts);
     std::string_view mask_client_line(const Line& line, std::uint64_t end);
     std::string_view mask_server_line(const Line& line, std::uint64_t end);
+    void remember_password(std::string_view line, std::size_t from);
+    void find_echoes(const Line& line);
+    // The line as every output shows it; for -w also what replaces it.
+    std::string_view shown(Direction dir, const Line& line, std::uint64_t end);
     // Records `cols` of `line` as masked in the stream, or written as
     // `with` (a range reaching the text's end runs to the line's end).
     void mask_in_stream(Direction dir, const Line& line, std::uint64_t end, Columns cols,
@@ -152,7 +156,8 @@ private:
     std::uint64_t handed_[2] = {0, 0};  // where what Telnet handed on last ends
     LinePositions line_at_[2];
     bool password_may_follow_ = false;
-    std::string password_;  // the last one sent, to find it in replies
+    static constexpr std::size_t kPasswordsKept = 4;
+    std::vector<std::string> passwords_;  // the last ones sent, to find them in replies
     std::string masked_;    // a line with its secrets masked
     std::vector<Columns> echoes_;
 };

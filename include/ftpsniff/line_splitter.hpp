@@ -70,6 +70,9 @@ public:
         after_gap_ = true;
     }
 
+    // The start of the line not ended yet, as far as it is kept.
+    [[nodiscard]] std::string_view partial() const { return buffer_; }
+
     // Whether the budget refused bytes since the last call.
     bool take_refused() { return std::exchange(refused_, false); }
 

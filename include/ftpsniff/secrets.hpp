@@ -3,12 +3,13 @@
 // Markdown) and to what -w writes (through StreamMasks).
 //
 // A client line's secret is everything after "PASS" (any case, after
-// leading blanks) and the blanks that follow it, whatever separates it; a
-// line whose start the capture lost, which may be the rest of a PASS line,
-// is secret whole; so is a line that is no known command where a password
-// may come next (after 331 or 332, or where the session cannot tell). In the
-// server's lines, each place the last password appears is secret: some
-// servers echo it.
+// leading blanks or control bytes, or after a bare CR inside the line) and
+// the blanks that follow it, whatever separates it, and likewise ACCT's and
+// SITE PSWD's arguments; a line whose start the capture lost, which may be
+// the rest of a PASS line, is secret whole; so is a line that is no known
+// command where a password may come next (after 331 or 332, or where the
+// session cannot tell). In the server's lines, each place one of the last
+// passwords appears is secret: some servers echo it.
 #pragma once
 
 #include <cstddef>

@@ -129,7 +129,10 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         // The cheap port test comes before any flow lookup: most packets of
         // a busy capture are not FTP control traffic.
         bool to_server = ftp_ports.test(seg.dst.port);
-        if (to_server || ftp_ports.test(seg.src.port)) {
+        const bool from_ftp_port = ftp_ports.test(seg.src.port);
+        if (to_server || from_ftp_port) {
+            // Both ports FTP ports: which side is the server, the connection says.
+            if (to_server && from_ftp_port) to_server = reassembler.toward_server(seg);
             ++run.ftp_packets;
             if (seg.missing > 0) run.anomalies.add(Anomaly::snaplen_cut_payload);
             reassembler.feed(seg, to_server);

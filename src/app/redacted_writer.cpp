@@ -111,7 +111,10 @@ void RedactedWriter::control(const RawFrame& frame, const TcpSegment& seg, bool 
     }
     // Only a segment whose headers lie in this frame can be rewritten; a
     // reassembled IP datagram's last fragment cannot, and is left out.
-    if (!inside(frame.bytes, seg.header) || !inside(frame.bytes, seg.ip)) return;
+    if (!inside(frame.bytes, seg.header) || !inside(frame.bytes, seg.ip)) {
+        ++withheld_;
+        return;
+    }
     if (seg.ts.sec - last_sweep_sec_ >= 10) sweep(seg.ts);
     Packet p;
     p.ts = frame.ts;
@@ -226,6 +229,10 @@ bool RedactedWriter::rewrite(const Connection& c, const Packet& p, bool doubtful
         new_seq = *mapped;
     }
 
+    // IPv4 options (record route, source routes) and IPv6 extension headers
+    // may hold addresses too: such a packet is not anonymized, but left out.
+    const bool more_headers = p.tcp_at - p.ip_at > ((p.frame[p.ip_at] >> 4) == 4 ? 20u : 40u);
+    if (pseudonym_ && more_headers) return false;
     out_.assign(p.frame.begin(), p.frame.begin() + static_cast<std::ptrdiff_t>(p.tcp_at + p.tcp_len));
     if (pseudonym_) hide_addresses(p);
     std::uint8_t* ip = out_.data() + p.ip_at;

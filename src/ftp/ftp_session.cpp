@@ -1,5 +1,6 @@
 #include "ftpsniff/ftp_session.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 
@@ -99,33 +100,36 @@ void FtpSession::read_lines(Direction dir, std::uint64_t at, std::span<const std
     });
 }
 
-// Telnet's commands are a few bytes; a longer run it removed from the
-// client's stream (a subnegotiation) was read by nobody and may hold
-// anything: -w masks it.
+// Telnet's commands are a few bytes; a longer run it removed (a
+// subnegotiation) was read by nobody and may hold anything: -w leaves it
+// out, so what it writes reads as the session read it.
 void FtpSession::mask_removed(Direction dir, std::uint64_t upto) {
     auto d = static_cast<std::size_t>(dir);
     constexpr std::uint64_t kLongestCommand = 3;  // IAC WILL <option>
-    if (dir == Direction::to_server && upto > handed_[d] + kLongestCommand) {
-        masks_->to_server.add(handed_[d], upto);
-    }
+    if (upto > handed_[d] + kLongestCommand) masks_->of(dir == Direction::to_server).replace(handed_[d], upto, {});
     handed_[d] = upto;
 }
 
-void FtpSession::on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts) {
-    Line shown = line;
-    shown.text = dir == Direction::to_server ? mask_client_line(line, end) : mask_server_line(line, end);
+std::string_view FtpSession::shown(Direction dir, const Line& line, std::uint64_t end) {
+    std::string_view text = dir == Direction::to_server ? mask_client_line(line, end) : mask_server_line(line, end);
     if (masks_ && limits_.rewriter != nullptr) {
         // The whole line as shown, anonymized, takes the place of the
         // line and of what was masked in it.
-        std::string rewritten = limits_.rewriter->rewrite(shown.text, dir == Direction::to_server);
-        if (rewritten != shown.text) mask_in_stream(dir, line, end, {0, line.text.size()}, std::move(rewritten));
+        std::string rewritten = limits_.rewriter->rewrite(text, dir == Direction::to_server);
+        if (rewritten != text) mask_in_stream(dir, line, end, {0, line.text.size()}, std::move(rewritten));
     }
     if (masks_) line_at_[static_cast<std::size_t>(dir)].restart(end);
+    return text;
+}
+
+void FtpSession::on_line(Direction dir, const Line& line, std::uint64_t end, Timestamp ts) {
+    Line masked = line;
+    masked.text = shown(dir, line, end);
     if (encrypted_) return;
     if (dir == Direction::to_server) {
-        client_line(shown, ts);
+        client_line(masked, ts);
     } else {
-        server_line(shown, ts);
+        server_line(masked, ts);
     }
 }
 
@@ -133,31 +137,78 @@ std::string_view FtpSession::mask_client_line(const Line& line, std::uint64_t en
     ClientLineContext context{line.after_gap, password_may_follow_, limits_.known_verb};
     password_may_follow_ = false;
     if (limits_.show_passwords) return line.text;
-    // Most lines start with a verb other than PASS: secret_from() would say
-    // no after its first byte.
+    // Most lines start with a verb that hides nothing and hold no bare CR:
+    // secret_from() would say no.
     if (!context.start_missing && !context.password_may_follow && !line.text.empty()) {
-        char c = line.text[0];
-        if (c != 'P' && c != 'p' && c != ' ' && c != '\t') return line.text;
+        char c = static_cast<char>(line.text[0] & ~0x20);  // upper case, for letters
+        bool may = c == 'P' || c == 'A' || c == 'S' || static_cast<unsigned char>(line.text[0]) <= 0x20 ||
+                   std::memchr(line.text.data(), '\r', line.text.size()) != nullptr;
+        if (!may) return line.text;
     }
     auto from = secret_from(line.text, context);
     if (!from) return line.text;
-    if (!line.after_gap && line.text.size() - *from >= kShortestEchoed) password_.assign(line.text.substr(*from));
+    remember_password(line.text, *from);
     Columns secret{*from, line.text.size()};
     mask_in_stream(Direction::to_server, line, end, secret);
     return mask_columns(line.text, {&secret, 1}, masked_);
 }
 
-std::string_view FtpSession::mask_server_line(const Line& line, std::uint64_t end) {
-    if (limits_.show_passwords || password_.size() < kShortestEchoed) return line.text;
-    // Most lines lack even the password's first byte: no more work for them.
-    if (!line.truncated && (line.text.size() < password_.size() ||
-                            std::memchr(line.text.data(), password_[0], line.text.size() - password_.size() + 1) == nullptr)) {
-        return line.text;
+// A password to look for in replies: what was masked; for a line whose
+// start was lost that starts like PASS, what follows PASS.
+void FtpSession::remember_password(std::string_view line, std::size_t from) {
+    std::string_view secret = line.substr(from);
+    if (from == 0) {
+        if (auto arg = secret_from(line, ClientLineContext{})) secret = line.substr(*arg);
     }
+    if (secret.size() < kShortestEchoed) return;
+    if (passwords_.size() == kPasswordsKept) passwords_.erase(passwords_.begin());
+    passwords_.emplace_back(secret);
+}
+
+// Where a password appears in a server line: the last few sent, and the
+// one a client line still open may hold (a capture can show the reply first).
+void FtpSession::find_echoes(const Line& line) {
     echoes_.clear();
-    echo_columns(line.text, password_, echoes_);
+    auto look_for = [&](std::string_view password) {
+        if (line.text.size() >= password.size() &&
+            std::memchr(line.text.data(), password[0], line.text.size() - password.size() + 1) != nullptr) {
+            echo_columns(line.text, password, echoes_);
+        }
+        // A cut line may end inside it.
+        if (!line.truncated) return;
+        for (std::size_t k = std::min(password.size() - 1, line.text.size()); k >= kShortestEchoed; --k) {
+            if (line.text.substr(line.text.size() - k) == password.substr(0, k)) {
+                echoes_.emplace_back(line.text.size() - k, line.text.size());
+                break;
+            }
+        }
+    };
+    for (const std::string& password : passwords_) look_for(password);
+    std::string_view open = client_lines_.partial();
+    if (!open.empty()) {
+        if (auto arg = secret_from(open, ClientLineContext{}); arg && open.size() - *arg >= kShortestEchoed) {
+            look_for(open.substr(*arg));
+        }
+    }
+    if (echoes_.size() < 2) return;
+    // In order and apart, as mask_columns() takes them.
+    std::sort(echoes_.begin(), echoes_.end());
+    std::size_t kept = 0;
+    for (std::size_t i = 1; i < echoes_.size(); ++i) {
+        if (echoes_[i].first < echoes_[kept].second) {
+            echoes_[kept].second = std::max(echoes_[kept].second, echoes_[i].second);
+        } else {
+            echoes_[++kept] = echoes_[i];
+        }
+    }
+    echoes_.resize(kept + 1);
+}
+
+std::string_view FtpSession::mask_server_line(const Line& line, std::uint64_t end) {
+    if (limits_.show_passwords || (passwords_.empty() && client_lines_.partial().empty())) return line.text;
+    find_echoes(line);
     // What a cut line does not show may hold the password too.
-    if (line.truncated) mask_in_stream(Direction::to_client, line, end, {0, line.text.size()});
+    if (line.truncated && !passwords_.empty()) mask_in_stream(Direction::to_client, line, end, {0, line.text.size()});
     for (Columns c : echoes_) mask_in_stream(Direction::to_client, line, end, c);
     if (echoes_.empty()) return line.text;
     return mask_columns(line.text, echoes_, masked_);
@@ -175,13 +226,16 @@ void FtpSession::mask_in_stream(Direction dir, const Line& line, std::uint64_t e
     masks_->of(dir == Direction::to_server).replace(at.position(cols.first), to, std::move(with));
 }
 
-// What -w may write: the client's lines once whole; the server's bytes at
-// once, unless its lines may change.
+// What -w may write: the client's lines once whole; the server's bytes once
+// read, unless its lines may change.
 void FtpSession::decide() {
     masks_->to_server.decide_to(line_at_[0].start());
-    // Lines once whole when a password may be echoed, or lines are anonymized.
-    bool lines = !encrypted_ && ((!password_.empty() && !limits_.show_passwords) || limits_.rewriter != nullptr);
-    masks_->to_client.decide_to(lines ? line_at_[1].start() : read_[1]);
+    // Lines once whole when a password may be echoed (one was sent, or a
+    // client line is still open), or lines are anonymized; else the bytes
+    // Telnet has handed on.
+    bool echo = !limits_.show_passwords && (!passwords_.empty() || line_at_[0].start() < read_[0]);
+    bool lines = !encrypted_ && (echo || limits_.rewriter != nullptr);
+    masks_->to_client.decide_to(lines ? line_at_[1].start() : encrypted_ ? read_[1] : handed_[1]);
 }
 
 void FtpSession::client_line(const Line& line, Timestamp ts) {
@@ -290,10 +344,9 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
     telnet.reset();
     LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
     lines.gap([&](const Line& line) {
-        Line shown = line;
-        shown.text = dir == Direction::to_server ? mask_client_line(line, read_[d]) : mask_server_line(line, read_[d]);
+        std::string_view text = shown(dir, line, read_[d]);
         if (encrypted_) return;
-        out_.on_unparsed(flow_, UnparsedEvent{ts, dir, shown.text, UnparsedReason::cut_by_gap, line.truncated, {}});
+        out_.on_unparsed(flow_, UnparsedEvent{ts, dir, text, UnparsedReason::cut_by_gap, line.truncated, {}});
     });
     // Bytes the session never read may hold anything.
     if (masks_) {
@@ -326,6 +379,7 @@ void FtpSession::on_close(Timestamp ts, CloseReason why) {
     if (!encrypted_ && replies_.abandon()) finish_reply();
     if (masks_) {
         mask_removed(Direction::to_server, read_[0]);
+        if (!encrypted_) mask_removed(Direction::to_client, read_[1]);
         masks_->to_server.decide_to(read_[0]);
         masks_->to_client.decide_to(read_[1]);
         masks_->closed = true;

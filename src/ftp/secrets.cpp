@@ -8,7 +8,8 @@ namespace ftpsniff {
 
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+// Space, tab and the other control bytes some servers skip before a verb.
+bool is_blank(char c) { return static_cast<unsigned char>(c) <= 0x20; }
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 
@@ -24,26 +25,55 @@ bool is_known(std::string_view verb, KnownVerb known) {
 
 }  // namespace
 
+namespace {
+
+bool starts_with(std::string_view line, std::size_t at, std::string_view word) {
+    if (line.size() - at < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        if (upper(line[at + i]) != word[i]) return false;
+    }
+    return true;
+}
+
+std::size_t skip_blanks(std::string_view line, std::size_t at) {
+    while (at < line.size() && is_blank(line[at])) ++at;
+    return at;
+}
+
+// Where a secret begins in a command starting at `at`: after PASS (whatever
+// separates it), ACCT or SITE PSWD (a password change) and their blanks.
+std::optional<std::size_t> argument_secret(std::string_view line, std::size_t at) {
+    at = skip_blanks(line, at);
+    std::size_t from = std::string_view::npos;
+    if (starts_with(line, at, "PASS")) {
+        from = at + 4;
+    } else if (starts_with(line, at, "ACCT") && at + 4 < line.size() && is_blank(line[at + 4])) {
+        from = at + 4;
+    } else if (starts_with(line, at, "SITE")) {
+        std::size_t word = skip_blanks(line, at + 4);
+        if (word > at + 4 && starts_with(line, word, "PSWD")) from = word + 4;
+    }
+    if (from == std::string_view::npos) return std::nullopt;
+    from = skip_blanks(line, from);
+    if (from < line.size()) return from;
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::size_t> secret_from(std::string_view line, const ClientLineContext& ctx) {
     if (line.empty()) return std::nullopt;
     if (ctx.start_missing) return 0;
-    std::size_t verb_at = 0;
-    while (verb_at < line.size() && is_blank(line[verb_at])) ++verb_at;
-    if (line.size() - verb_at >= 4 && upper(line[verb_at]) == 'P' && upper(line[verb_at + 1]) == 'A' &&
-        upper(line[verb_at + 2]) == 'S' && upper(line[verb_at + 3]) == 'S') {
-        // Servers differ in what separates the argument: everything after
-        // "PASS" but the blanks is taken as the password.
-        std::size_t at = verb_at + 4;
-        while (at < line.size() && is_blank(line[at])) ++at;
-        if (at < line.size()) return at;
-        return std::nullopt;
+    if (auto at = argument_secret(line, 0)) return at;
+    // Some servers end a line at a bare CR: a command after one counts too.
+    for (std::size_t cr = line.find('\r'); cr != std::string_view::npos; cr = line.find('\r', cr + 1)) {
+        if (auto at = argument_secret(line, cr + 1)) return at;
     }
     if (!ctx.password_may_follow) return std::nullopt;
-    std::size_t i = verb_at;
+    std::size_t i = 0;
     while (i < line.size() && is_alpha(line[i])) ++i;
-    std::string_view verb = line.substr(verb_at, i - verb_at);
-    bool command = verb_at == 0 && !verb.empty() && (i == line.size() || line[i] == ' ') &&
-                   is_known(verb, ctx.known_verb);
+    std::string_view verb = line.substr(0, i);
+    bool command = !verb.empty() && (i == line.size() || line[i] == ' ') && is_known(verb, ctx.known_verb);
     if (!command) return 0;
     return std::nullopt;
 }

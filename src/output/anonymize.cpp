@@ -1,6 +1,7 @@
 #include "ftpsniff/anonymize.hpp"
 
 #include "ftpsniff/command_replies.hpp"
+#include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/output.hpp"
 
 #include <arpa/inet.h>
@@ -465,7 +466,13 @@ public:
     void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
         Lock lock(shared_->mutex);
         text_.clear();
-        a_.append_text(text_, ev.line);
+        // A USER line a gap cut still names a user, to be hidden from now on.
+        auto user = ev.dir == Direction::to_server ? parse_command(ev.line) : std::nullopt;
+        if (user && upper_verb(user->verb) == "USER" && !user->arg.empty()) {
+            text_ = std::string(user->verb) + " " + a_.user(user->arg);
+        } else {
+            a_.append_text(text_, ev.line);
+        }
         UnparsedEvent copy = ev;
         copy.line = text_;
         if (ev.command) copy.command = command_ = a_.verb(*ev.command);

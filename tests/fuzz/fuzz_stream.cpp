@@ -46,13 +46,16 @@ namespace {
 
 using namespace ftpsniff;
 
-// Whatever follows "PASS" and its blanks in a client line is the mask and
-// nothing else.
+// Whatever follows "PASS" and its blanks (space and control bytes) in a
+// client line is the mask and nothing else.
+FUZZ_UNTRACED std::size_t skip_blanks(std::string_view line, std::size_t i) {
+    while (i < line.size() && static_cast<unsigned char>(line[i]) <= 0x20) ++i;
+    return i;
+}
 FUZZ_UNTRACED void check_masked(std::string_view line) {
-    std::size_t i = line.find_first_not_of(" \t");
-    if (i == std::string_view::npos || line.size() - i < 4 || upper_verb(line.substr(i, 4)) != "PASS") return;
-    std::string_view rest = line.substr(i + 4);
-    rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(" \t")));
+    std::size_t i = skip_blanks(line, 0);
+    if (line.size() - i < 4 || upper_verb(line.substr(i, 4)) != "PASS") return;
+    std::string_view rest = line.substr(skip_blanks(line, i + 4));
     FUZZ_CHECK(rest.empty() || rest == StreamMasks::kMask);
 }
 

@@ -172,6 +172,90 @@ std::vector<LeakCase> password_cases() {
         carry_on(k.capture, c);
         cases.push_back(std::move(k));
     }
+    {  // The capture begins inside the PASS line, and the server echoes it.
+        LeakCase k = make("echo of a pass line whose start was lost", {"GapEcho18"});
+        Conversation c(kClient, kServer);
+        (void)c.handshake();
+        (void)c.client("USER alice\r\n");
+        k.capture.add(c.client("PASS GapEcho18\r\n"));
+        k.capture.add(c.server("530 Login incorrect for GapEcho18\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // The capture shows the echo before the end of the PASS line.
+        LeakCase k = make("echo before the pass line ends", {"EarlyEcho19"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS EarlyEcho19"));
+        k.capture.add(c.server("530 Login incorrect: EarlyEcho19\r\n"));
+        k.capture.add(c.client("\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // A reply longer than the line cap, cut inside the echo.
+        LeakCase k = make("echo cut by the line cap", {"CutEcho20", "CutEc"});
+        k.reads_back_the_same = false;
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS CutEcho20\r\n"));
+        k.capture.add(c.server("230-" + std::string(8183, 'a') + "CutEcho20 tail\r\n230 ok\r\n"));
+        k.capture.add(c.client("PWD\r\n"));
+        k.capture.add(c.server("257 \"/\"\r\n"));
+        k.capture.add(c.close());
+        cases.push_back(std::move(k));
+    }
+    {  // The server's subnegotiation is read by no one, and may hold it.
+        LeakCase k = make("echo inside a server subnegotiation", {"SbEcho21"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS SbEcho21\r\n"));
+        k.capture.add(c.server("230 ok\r\n\xff\xfa\x18SbEcho21\xff\xf0"));
+        k.capture.add(c.client("PWD\r\n"));
+        k.capture.add(c.server("257 \"/\"\r\n"));
+        k.capture.add(c.close());
+        cases.push_back(std::move(k));
+    }
+    {  // Both ends on port 21: which is the client, the handshake says.
+        LeakCase k = make("both ports are FTP ports", {"BothPorts22"});
+        Conversation c(endpoint("192.0.2.10", 21), kServer);
+        k.capture.add(c.handshake());
+        k.capture.add(c.server("220 ready\r\n"));
+        k.capture.add(c.client("USER alice\r\n"));
+        k.capture.add(c.server("331 Please specify the password.\r\n"));
+        k.capture.add(c.client("PASS BothPorts22\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // What some servers skip or take as a line end.
+        LeakCase k = make("control byte before PASS and PASS after a bare CR", {"VtPass23", "CrPass24"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("NOOP\r\n\x0bPASS VtPass23\r\n"));
+        k.capture.add(c.server("200 ok\r\n530 Login incorrect.\r\n"));
+        k.capture.add(c.client("USER alice\rPASS CrPass24\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // Other commands that carry a password.
+        LeakCase k = make("ACCT and SITE PSWD", {"AcctSecret25", "PswdNew26"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS x\r\n"));
+        k.capture.add(c.server("332 Need account for login.\r\n"));
+        k.capture.add(c.client("ACCT AcctSecret25\r\n"));
+        k.capture.add(c.server("230 ok\r\n"));
+        k.capture.add(c.client("SITE PSWD old PswdNew26\r\n"));
+        k.capture.add(c.server("200 Password changed.\r\n"));
+        k.capture.add(c.close());
+        cases.push_back(std::move(k));
+    }
+    {  // An earlier password echoed after a later one was sent.
+        LeakCase k = make("echo of an earlier password", {"OldPass27"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS OldPass27\r\n"));
+        k.capture.add(c.server("530 Login incorrect.\r\n"));
+        k.capture.add(c.client("USER alice\r\n"));
+        k.capture.add(c.server("331 Please specify the password.\r\n"));
+        k.capture.add(c.client("PASS newer\r\n"));
+        k.capture.add(c.server("530 You tried OldPass27 before\r\n"));
+        k.capture.add(c.close());
+        cases.push_back(std::move(k));
+    }
     {  // A retransmission that differs from the first copy.
         LeakCase k = make("conflicting retransmission", {"ConflictSecret15"});
         Conversation c = asked_for_password(k.capture);
