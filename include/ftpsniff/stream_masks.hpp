@@ -74,8 +74,7 @@ private:
     std::uint32_t base_ = 0;
     std::uint64_t decided_ = 0;
     std::vector<Range> ranges_;
-    std::int64_t total_shift_ = 0;   // what all ranges, folded ones too, move later bytes by
-    std::int64_t folded_shift_ = 0;  // the part of it the folded ranges make
+    std::int64_t total_shift_ = 0;  // what all ranges, folded ones too, move later bytes by
     std::uint64_t folded_to_ = 0;    // positions before this are not mapped
 };
 

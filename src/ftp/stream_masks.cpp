@@ -33,7 +33,6 @@ void StreamMasks::replace(std::uint64_t from, std::uint64_t to, std::string with
 
 void StreamMasks::fold() {
     auto half = static_cast<std::ptrdiff_t>(ranges_.size() / 2);
-    for (auto it = ranges_.begin(); it != ranges_.begin() + half; ++it) folded_shift_ += it->shift();
     folded_to_ = ranges_[static_cast<std::size_t>(half) - 1].to;
     ranges_.erase(ranges_.begin(), ranges_.begin() + half);
 }
