@@ -15,8 +15,9 @@
 // - host names: a word whose last label is a known top-level domain, in any
 //   case ("notes.txt" is left alone).
 //
-// Cost: one scan of the text, with a hash lookup per word; never a search
-// per known name. The tables are bounded (`max_bytes`): past that, new
+// Cost: one scan of the text, with a hash lookup only for a word whose
+// bit is set in a table of every known name's; never a search per known
+// name. A text seen again is looked up in a small memo of recent results. The tables are bounded (`max_bytes`): past that, new
 // names get a pseudonym made from a keyed hash (a random key per run, never
 // printed), still the same for the same input but possibly shared by two.
 #pragma once
@@ -25,7 +26,6 @@
 
 #include <absl/container/flat_hash_map.h>
 
-#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -61,6 +61,9 @@ private:
     std::uint64_t keyed_hash(std::string_view bytes) const;
     bool store_user(std::string_view lowered, const std::string& fake);
     bool filter(std::string_view lowered, bool add);
+    std::size_t hint_bit(std::string_view name) const;  // in any case
+    void scan(std::string& out, std::string_view text);
+    void hint(std::string_view lowered);
     // Leaves `word` in lower case in lowered_.
     const std::string* find_user(std::string_view word);
     std::size_t user_at(std::string_view word, std::string& out);
@@ -72,7 +75,8 @@ private:
     absl::flat_hash_map<IpAddress, IpAddress> addresses_;
     Names users_;  // by the name in lower case
     Names hosts_;  // the same
-    std::bitset<64> user_lengths_;  // of the names in users_, 63 for any longer
+    std::vector<std::uint64_t> hints_;  // a bit for each name in users_ or filter_
+    int hint_shift_;                    // hints_ holds 2^hint_shift_ bits
     std::vector<std::uint64_t> filter_;  // users past the tables, a Bloom filter
     bool filter_used_ = false;
     std::uint32_t v4_count_ = 0, v6_count_ = 0, user_count_ = 0;
@@ -82,6 +86,16 @@ private:
     std::string lowered_;  // scratch for lookups
     std::string verb_;     // what verb() returned last
     std::string filtered_fake_;
+
+    // The last text seen of each hash, and what it became.
+    struct Memo {
+        std::uint64_t generation = 0;
+        std::string in, out;
+    };
+    static constexpr std::size_t kMemoLongest = 200;     // longer texts are scanned each time
+    static constexpr std::size_t kMostMemoSlots = 1024;  // 1.3 MiB at most
+    std::vector<Memo> memo_;
+    std::uint64_t generation_ = 1;  // moves on each name learnt
 };
 
 // One Anonymizer for the printed output and -w, so both use the same

@@ -98,7 +98,9 @@ bool RedactedWriter::attach(const FlowInfo& flow, std::shared_ptr<ConnectionMask
         if (!budget_.charge(kConnectionCost)) return false;
     }
     ++attaches_since_scan_;
-    connections_.emplace(key, Connection{flow.id, std::move(masks), {}});
+    Connection& c = connections_.emplace(key, Connection{flow.id, std::move(masks), {}}).first->second;
+    // Asked once: the output's thread holds the anonymizer's lock while it works.
+    if (pseudonym_) c.pseudonyms = {{{flow.client.ip, pseudonym_(flow.client.ip)}, {flow.server.ip, pseudonym_(flow.server.ip)}}};
     return true;
 }
 
@@ -234,7 +236,7 @@ bool RedactedWriter::rewrite(const Connection& c, const Packet& p, bool doubtful
     const bool more_headers = p.tcp_at - p.ip_at > ((p.frame[p.ip_at] >> 4) == 4 ? 20u : 40u);
     if (pseudonym_ && more_headers) return false;
     out_.assign(p.frame.begin(), p.frame.begin() + static_cast<std::ptrdiff_t>(p.tcp_at + p.tcp_len));
-    if (pseudonym_) hide_addresses(p);
+    if (pseudonym_) hide_addresses(c, p);
     std::uint8_t* ip = out_.data() + p.ip_at;
     if (ip[0] >> 4 == 4) {
         std::int64_t total = load16(ip + 2) + grown;
@@ -276,7 +278,7 @@ bool RedactedWriter::rewrite(const Connection& c, const Packet& p, bool doubtful
 
 // The IP header's addresses become their pseudonyms (checksums follow, as
 // for every rewritten packet), and the link layer's own addresses zeros.
-void RedactedWriter::hide_addresses(const Packet& p) {
+void RedactedWriter::hide_addresses(const Connection& c, const Packet& p) {
     std::uint8_t* ip = out_.data() + p.ip_at;
     const bool v4 = ip[0] >> 4 == 4;
     const std::size_t at = v4 ? 12 : 8, size = v4 ? 4 : 16;
@@ -284,7 +286,8 @@ void RedactedWriter::hide_addresses(const Packet& p) {
         IpAddress real;
         real.version = v4 ? 4 : 6;
         std::copy_n(field, size, real.bytes.begin());
-        IpAddress fake = pseudonym_(real);
+        auto known = std::find_if(c.pseudonyms.begin(), c.pseudonyms.end(), [&](const auto& e) { return e.first == real; });
+        IpAddress fake = known != c.pseudonyms.end() ? known->second : pseudonym_(real);
         std::copy_n(fake.bytes.begin(), size, field);
     }
     // Ethernet's two MAC addresses; Linux cooked capture's link-layer

@@ -21,6 +21,7 @@
 #include "ftpsniff/reassembly.hpp"
 #include "ftpsniff/stream_masks.hpp"
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <string>
@@ -68,6 +69,8 @@ private:
         std::uint64_t id = 0;
         std::shared_ptr<ConnectionMasks> masks;
         std::vector<Packet> waiting;  // oldest first; empty costs nothing, unlike a deque
+        // The client's and server's pseudonyms (--anonymize); unset, 0.0.0.0 is its own.
+        std::array<std::pair<IpAddress, IpAddress>, 2> pseudonyms{};
     };
     // What a connection costs the budget while it is known, beside its waiting packets.
     static constexpr std::size_t kConnectionCost = sizeof(Connection) + sizeof(ConnectionMasks) + 64;
@@ -79,7 +82,7 @@ private:
     void wait(Connection& c, Packet p);
     void emit(const Connection& c, const Packet& p, bool doubtful);
     bool rewrite(const Connection& c, const Packet& p, bool doubtful);
-    void hide_addresses(const Packet& p);
+    void hide_addresses(const Connection& c, const Packet& p);
     void sweep(Timestamp now);
     // Forgets closed connections with nothing waiting that `gone` picks.
     template <class Gone>

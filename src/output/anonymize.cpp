@@ -26,6 +26,9 @@ constexpr std::uint32_t kV4Pseudonyms = (1u << 17) - 2;
 // filter of this many bits (1 MiB, a false positive in ~20,000 words with
 // 100,000 names in it), or a quarter of the tables' cap if that is less.
 constexpr std::size_t kMostFilterBits = std::size_t{1} << 23;
+// Every name known, users' and the filter's, sets one bit of a table this
+// large (128 KiB), so most words are found to be no one's without a lookup.
+constexpr int kMostHintShift = 20;
 
 // Character classes, one table lookup each: the scan asks several per byte.
 enum : std::uint8_t { kDigit = 1, kAlpha = 2, kHex = 4, kBlank = 8, kEndsName = 16, kAddress = 32, kHost = 64 };
@@ -45,14 +48,59 @@ constexpr std::array<std::uint8_t, 256> kClasses = [] {
 }();
 bool is(char c, std::uint8_t cls) { return (kClasses[static_cast<unsigned char>(c)] & cls) != 0; }
 bool is_digit(char c) { return is(c, kDigit); }
-bool is_alpha(char c) { return is(c, kAlpha); }
-bool is_alnum(char c) { return is(c, kDigit | kAlpha); }
-bool is_hex(char c) { return is(c, kHex); }
 bool is_blank(char c) { return is(c, kBlank); }
 bool is_host_char(char c) { return is(c, kHost); }
 bool in_address(char c) { return is(c, kAddress); }
 bool ends_name(char c) { return is(c, kEndsName); }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+// What may open or close a word around a user's name: quotes, brackets,
+// a sentence's punctuation.
+enum : std::uint8_t { kOpens = 1, kCloses = 2 };
+constexpr std::array<std::uint8_t, 256> kAround = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (char c : std::string_view("\"'([{<")) t[static_cast<unsigned char>(c)] |= kOpens;
+    for (char c : std::string_view("\"')]}>.,;:!?")) t[static_cast<unsigned char>(c)] |= kCloses;
+    return t;
+}();
+
+// Bytes alike for every detector's start condition, and which detectors
+// may start at a byte of one kind after a byte of another.
+enum : std::uint8_t { kWordStart = 1, kV6Start = 2, kNumberStart = 4, kPartStart = 8, kHostStart = 16, kAnyStart = 31 };
+constexpr std::string_view kKindExamples = " :@0ag.-#";  // one byte of each kind
+constexpr std::uint8_t kind_of(char c) {
+    const std::uint8_t cls = kClasses[static_cast<unsigned char>(c)];
+    for (std::uint8_t k = 0; k < kKindExamples.size(); ++k) {
+        char e = kKindExamples[k];
+        if (kClasses[static_cast<unsigned char>(e)] == cls && (c == ':') == (e == ':')) return k;
+    }
+    return 0xff;
+}
+constexpr std::array<std::uint8_t, 256> kKinds = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = kind_of(static_cast<char>(c));
+    return t;
+}();
+static_assert(std::find(kKinds.begin(), kKinds.end(), 0xff) == kKinds.end(), "every byte is of a kind");
+constexpr std::uint8_t starts_between(char prev, char c) {
+    auto has = [](char x, std::uint8_t cls) { return (kClasses[static_cast<unsigned char>(x)] & cls) != 0; };
+    std::uint8_t s = 0;
+    if (has(prev, kBlank) && !has(c, kBlank)) s |= kWordStart;
+    // A run glued to a word ("std::string") is that word's.
+    if ((has(c, kHex) && !has(prev, kAddress | kAlpha)) || (c == ':' && !has(prev, kAddress))) s |= kV6Start;
+    if (has(c, kDigit) && !has(prev, kDigit)) s |= kNumberStart;
+    if (!has(c, kEndsName) && has(prev, kEndsName)) s |= kPartStart;
+    if (has(c, kDigit | kAlpha) && !has(prev, kHost)) s |= kHostStart;
+    return s;
+}
+constexpr std::size_t kKindCount = kKindExamples.size();
+constexpr std::array<std::array<std::uint8_t, kKindCount>, kKindCount> kStarts = [] {
+    std::array<std::array<std::uint8_t, kKindCount>, kKindCount> t{};
+    for (std::size_t p = 0; p < kKindCount; ++p) {
+        for (std::size_t c = 0; c < kKindCount; ++c) t[p][c] = starts_between(kKindExamples[p], kKindExamples[c]);
+    }
+    return t;
+}();
 
 // The unspecified address (0.0.0.0, ::) is no one's: kept, so a diagnosis
 // of a server announcing it still reads as one.
@@ -95,6 +143,30 @@ Anonymizer::Anonymizer(std::size_t max_bytes) : max_bytes_(max_bytes) {
     while (bits > 64 && bits / 8 > max_bytes_ / 4) bits /= 2;
     filter_.assign(bits / 64, 0);
     held_ = bits / 8;
+    hint_shift_ = kMostHintShift;
+    while (hint_shift_ > 6 && (std::size_t{1} << hint_shift_) / 8 > max_bytes_ / 8) --hint_shift_;
+    hints_.assign((std::size_t{1} << hint_shift_) / 64, 0);
+    held_ += hints_.size() * 8;
+    // A slot holds at most kMemoLongest bytes in and twice that out; a
+    // string growing by assign() may double its capacity.
+    constexpr std::size_t kMemoSlotBytes = sizeof(Memo) + 2 * (3 * kMemoLongest + 2);
+    std::size_t slots = kMostMemoSlots;
+    while (slots > 0 && slots * kMemoSlotBytes > max_bytes_ / 8) slots /= 2;
+    memo_.resize(slots);
+    held_ += slots * kMemoSlotBytes;
+}
+
+std::size_t Anonymizer::hint_bit(std::string_view name) const {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    // | 0x20 folds case; that it folds some other pairs only costs a lookup.
+    for (char c : name) h = (h ^ (static_cast<unsigned char>(c) | 0x20u)) * 0x100000001b3ULL;
+    return (h * 0x9e3779b97f4a7c15ULL) >> (64 - hint_shift_);
+}
+
+void Anonymizer::hint(std::string_view lowered) {
+    ++generation_;  // a word may now be this name's
+    std::size_t bit = hint_bit(lowered);
+    hints_[bit / 64] |= std::uint64_t{1} << (bit % 64);
 }
 
 bool Anonymizer::charge(std::size_t bytes) {
@@ -145,7 +217,7 @@ IpAddress Anonymizer::address(const IpAddress& ip) {
 }
 
 bool Anonymizer::store_user(std::string_view lowered, const std::string& fake) {
-    user_lengths_.set(std::min<std::size_t>(lowered.size(), 63));
+    hint(lowered);
     std::string key(lowered);
     if (!charge(kNameEntry + heap_bytes(key) + heap_bytes(fake))) return false;
     users_.emplace(std::move(key), fake);
@@ -164,7 +236,7 @@ bool Anonymizer::filter(std::string_view lowered, bool add) {
     }
     if (add) {
         filter_used_ = true;
-        user_lengths_.set(std::min<std::size_t>(lowered.size(), 63));
+        hint(lowered);
     }
     return all;
 }
@@ -176,7 +248,10 @@ std::string Anonymizer::user(std::string_view name) {
     std::string key(name);
     std::transform(key.begin(), key.end(), key.begin(), lower);
     if (auto it = users_.find(key); it != users_.end()) return it->second;
-    if (filter_used_ && filter(key, false)) return "user-" + hex32(keyed_hash(key));
+    if (filter_used_ && filter(key, false)) {
+        hint(key);  // the filter may have said yes for another name
+        return "user-" + hex32(keyed_hash(key));
+    }
     std::string fake = "user" + std::to_string(user_count_ + 1);
     if (store_user(key, fake)) {
         ++user_count_;
@@ -199,7 +274,8 @@ std::string Anonymizer::user(std::string_view name) {
 
 const std::string* Anonymizer::find_user(std::string_view word) {
     if (users_.empty() && !filter_used_) return nullptr;
-    if (!user_lengths_.test(std::min<std::size_t>(word.size(), 63))) return nullptr;
+    std::size_t bit = hint_bit(word);
+    if ((hints_[bit / 64] >> (bit % 64) & 1) == 0) return nullptr;
     lowered_.resize(word.size());
     std::transform(word.begin(), word.end(), lowered_.begin(), lower);
     if (auto it = users_.find(lowered_); it != users_.end()) return &it->second;
@@ -215,6 +291,26 @@ std::string_view Anonymizer::verb(std::string_view verb) {
     return verb_;
 }
 
+// Servers repeat their lines ("226 Transfer complete."), so the last
+// result for a line is kept in a slot chosen by its hash. A result stands
+// until a new name is learnt: addresses and hosts keep the pseudonym they
+// were first given.
+void Anonymizer::append_text(std::string& out, std::string_view in) {
+    out.reserve(out.size() + in.size());
+    if (in.size() > kMemoLongest || memo_.empty()) return scan(out, in);
+    Memo& slot = memo_[absl::Hash<std::string_view>{}(in) & (memo_.size() - 1)];
+    if (slot.generation == generation_ && slot.in == in) {
+        out += slot.out;
+        return;
+    }
+    std::size_t from = out.size();
+    scan(out, in);
+    if (out.size() - from > 2 * kMemoLongest) return;
+    slot.generation = generation_;
+    slot.in.assign(in);
+    slot.out.assign(out, from);
+}
+
 std::string Anonymizer::text(std::string_view in) {
     std::string out;
     append_text(out, in);
@@ -224,25 +320,37 @@ std::string Anonymizer::text(std::string_view in) {
 // One pass: at each position the longest thing that starts there (a known
 // user's word, an address or a list of numbers, a part of a word that is a
 // user's name, a host name) is replaced, else the byte is copied. Each run
-// is measured once, where it starts, so the pass is linear.
-void Anonymizer::append_text(std::string& out, std::string_view in) {
-    out.reserve(out.size() + in.size());
+// is measured once, where it starts, so the pass is linear. Only where a
+// detector can start (kStarts) is one asked; the bytes between are copied
+// in runs.
+void Anonymizer::scan(std::string& out, std::string_view in) {
     const bool users = !users_.empty() || filter_used_;
+    const std::uint8_t wanted = users ? kAnyStart : kAnyStart & ~(kWordStart | kPartStart);
     std::size_t word_start = 0, word_end = 0;  // the last blank-delimited word looked up whole
+    std::size_t copied = 0;                    // in[copied, i) is still to be copied
+    std::uint8_t prev = kKinds[static_cast<unsigned char>(' ')];
     for (std::size_t i = 0; i < in.size();) {
-        char c = in[i], prev = i > 0 ? in[i - 1] : ' ';
+        const std::uint8_t kind = kKinds[static_cast<unsigned char>(in[i])];
+        const std::uint8_t starts = kStarts[prev][kind] & wanted;
+        if (starts == 0) {
+            prev = kind;
+            ++i;
+            continue;
+        }
+        out.append(in.data() + copied, i - copied);
+        copied = i;
         std::size_t n = 0;
-        if (users && is_blank(prev) && !is_blank(c)) {
+        if (starts & kWordStart) {
             word_start = word_end = i;
             while (word_end < in.size() && !is_blank(in[word_end])) ++word_end;
             n = user_at(in.substr(i, word_end - i), out);
         }
-        if (n == 0 && (is_hex(c) || c == ':') && !in_address(prev)) n = ipv6_at(in, i, out);
-        if (n == 0 && is_digit(c) && !is_digit(prev)) {
+        if (n == 0 && (starts & kV6Start)) n = ipv6_at(in, i, out);
+        if (n == 0 && (starts & kNumberStart)) {
             n = numbers_at(in, i, out);
             if (n == 0) n = ipv4_at(in, i, out);
         }
-        if (n == 0 && users && !ends_name(c) && ends_name(prev)) {
+        if (n == 0 && (starts & kPartStart)) {
             std::size_t end = i;
             while (end < in.size() && !ends_name(in[end])) ++end;
             while (end > i + 1 && (in[end - 1] == '.' || in[end - 1] == '!' || in[end - 1] == '?')) --end;
@@ -252,13 +360,16 @@ void Anonymizer::append_text(std::string& out, std::string_view in) {
                 n = end - i;
             }
         }
-        if (n == 0 && is_alnum(c) && !is_host_char(prev)) n = host_at(in, i, out);
+        if (n == 0 && (starts & kHostStart)) n = host_at(in, i, out);
         if (n == 0) {
-            out += c;
-            n = 1;
+            n = 1;  // the byte is copied with the run it starts
+        } else {
+            copied = i + n;
         }
         i += n;
+        prev = kKinds[static_cast<unsigned char>(in[i - 1])];
     }
+    out.append(in.data() + copied, in.size() - copied);
 }
 
 // A blank-delimited word that is a user's name, whole or inside quotes,
@@ -269,8 +380,8 @@ std::size_t Anonymizer::user_at(std::string_view word, std::string& out) {
         return word.size();
     }
     std::size_t from = 0, to = word.size();
-    while (from < to && std::string_view("\"'([{<").find(word[from]) != std::string_view::npos) ++from;
-    while (to > from && std::string_view("\"')]}>.,;:!?").find(word[to - 1]) != std::string_view::npos) --to;
+    while (from < to && (kAround[static_cast<unsigned char>(word[from])] & kOpens) != 0) ++from;
+    while (to > from && (kAround[static_cast<unsigned char>(word[to - 1])] & kCloses) != 0) --to;
     if (from == to || (from == 0 && to == word.size())) return 0;
     const std::string* fake = find_user(word.substr(from, to - from));
     if (fake == nullptr) return 0;
@@ -280,8 +391,6 @@ std::size_t Anonymizer::user_at(std::string_view word, std::string& out) {
 }
 
 std::size_t Anonymizer::ipv6_at(std::string_view in, std::size_t i, std::string& out) {
-    // A run glued to a word ("std::string") is that word's.
-    if (i > 0 && is_alpha(in[i - 1]) && in[i] != ':') return 0;
     std::size_t end = i, colons = 0;
     while (end < in.size() && in_address(in[end])) colons += in[end++] == ':';
     if (colons < 2) return 0;
@@ -392,7 +501,9 @@ std::size_t Anonymizer::numbers_at(std::string_view in, std::size_t i, std::stri
 // top-level domain.
 std::size_t Anonymizer::host_at(std::string_view in, std::size_t i, std::string& out) {
     std::size_t end = i;
-    while (end < in.size() && is_host_char(in[end])) ++end;
+    bool dots = false;
+    for (; end < in.size() && is_host_char(in[end]); ++end) dots = dots || in[end] == '.';
+    if (!dots) return 0;
     while (end > i && in[end - 1] == '.') --end;
     std::string_view word = in.substr(i, end - i);
     std::size_t dot = word.rfind('.');
@@ -425,7 +536,9 @@ public:
 
     void session_start(const FlowInfo& flow, Timestamp ts) override {
         Lock lock(shared_->mutex);
-        inner_->session_start(hide(flow), ts);
+        const FlowInfo& shown = hide(flow);
+        lock.unlock();
+        inner_->session_start(shown, ts);
     }
     void command(const FlowInfo& flow, const CommandEvent& ev) override {
         Lock lock(shared_->mutex);
@@ -433,7 +546,9 @@ public:
         if (ev.verb == "USER") text_ = a_.user(ev.arg);
         else a_.append_text(text_, ev.arg);
         CommandEvent copy{ev.ts, std::string(a_.verb(ev.verb)), text_, ev.truncated, hide(ev.data_address)};
-        inner_->command(hide(flow), copy);
+        const FlowInfo& shown = hide(flow);
+        lock.unlock();
+        inner_->command(shown, copy);
     }
     void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
         Lock lock(shared_->mutex);
@@ -455,13 +570,19 @@ public:
                         hide(ev.data_address),
                         ev.abort_pending,
                         ev.uncertain};
-        if (note.diagnoses.empty()) return inner_->reply(hide(flow), copy, note);
+        if (note.diagnoses.empty()) {
+            const FlowInfo& shown = hide(flow);
+            lock.unlock();
+            return inner_->reply(shown, copy, note);
+        }
         Annotation hidden = note;
         for (Diagnosis& d : hidden.diagnoses) {
             d.message = a_.text(d.message);
             d.remedy = a_.text(d.remedy);
         }
-        inner_->reply(hide(flow), copy, hidden);
+        const FlowInfo& shown = hide(flow);
+        lock.unlock();
+        inner_->reply(shown, copy, hidden);
     }
     void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
         Lock lock(shared_->mutex);
@@ -476,19 +597,27 @@ public:
         UnparsedEvent copy = ev;
         copy.line = text_;
         if (ev.command) copy.command = command_ = a_.verb(*ev.command);
-        inner_->unparsed(hide(flow), copy);
+        const FlowInfo& shown = hide(flow);
+        lock.unlock();
+        inner_->unparsed(shown, copy);
     }
     void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
         Lock lock(shared_->mutex);
-        inner_->gap(hide(flow), ts, dir, length);
+        const FlowInfo& shown = hide(flow);
+        lock.unlock();
+        inner_->gap(shown, ts, dir, length);
     }
     void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
         Lock lock(shared_->mutex);
-        inner_->anomaly(hide(flow), ts, dir, what);
+        const FlowInfo& shown = hide(flow);
+        lock.unlock();
+        inner_->anomaly(shown, ts, dir, what);
     }
     void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
         Lock lock(shared_->mutex);
-        inner_->tls(hide(flow), ts, mode);
+        const FlowInfo& shown = hide(flow);
+        lock.unlock();
+        inner_->tls(shown, ts, mode);
     }
     void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
         Lock lock(shared_->mutex);
@@ -496,7 +625,9 @@ public:
         copy.command = a_.verb(ev.command);
         copy.listener = a_.endpoint(ev.listener);
         if (ev.opener) copy.opener = a_.endpoint(*ev.opener);
-        inner_->data_channel(hide(flow), copy);
+        const FlowInfo& shown = hide(flow);
+        lock.unlock();
+        inner_->data_channel(shown, copy);
     }
     void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
         Lock lock(shared_->mutex);
@@ -505,7 +636,9 @@ public:
         copy.type = a_.text(state.type);
         if (copy.cwd) copy.cwd = a_.text(*copy.cwd);
         if (copy.rename_from) copy.rename_from = a_.text(*copy.rename_from);
-        inner_->session_end(hide(flow), ts, why, copy);
+        const FlowInfo& shown = hide(flow);
+        lock.unlock();
+        inner_->session_end(shown, ts, why, copy);
     }
     void summary(const RunSummary& run) override {
         Lock lock(shared_->mutex);
@@ -524,6 +657,7 @@ public:
         for (const auto& [key, count] : run.errors) {
             copy.errors[{key.first, std::string(a_.verb(key.second))}] += count;
         }
+        lock.unlock();
         inner_->summary(copy);
     }
 
@@ -552,7 +686,9 @@ private:
         return r;
     }
 
-    using Lock = std::lock_guard<std::mutex>;
+    // Held while anonymizing, not while the inner renderer writes: -w asks
+    // for pseudonyms from the packet loop meanwhile.
+    using Lock = std::unique_lock<std::mutex>;
 
     std::unique_ptr<Renderer> inner_;
     std::shared_ptr<SharedAnonymizer> shared_;  // -w uses it too, from the packet loop's thread
