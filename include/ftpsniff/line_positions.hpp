@@ -28,15 +28,21 @@ public:
         runs_.push_back({0, at});
         if (end_ < at) end_ = at;
     }
-    // The stream position of a column of the line.
+    // Where the bytes that make a column begin: right after the column
+    // before. Telnet bytes between two columns go with the second, so a
+    // range from or to a column never splits an escaped IAC (IAC IAC).
+    [[nodiscard]] std::uint64_t boundary(std::size_t column) const {
+        return column == 0 ? start() : position(column - 1) + 1;
+    }
+    [[nodiscard]] std::uint64_t start() const { return runs_.front().at; }
+
+private:
     [[nodiscard]] std::uint64_t position(std::size_t column) const {
         std::size_t i = runs_.size();
         while (i > 1 && runs_[i - 1].column > column) --i;
         return runs_[i - 1].at + (column - runs_[i - 1].column);
     }
-    [[nodiscard]] std::uint64_t start() const { return runs_.front().at; }
 
-private:
     struct Run {
         std::size_t column;
         std::uint64_t at;

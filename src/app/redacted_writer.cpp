@@ -224,7 +224,9 @@ bool RedactedWriter::rewrite(const Connection& c, const Packet& p, bool doubtful
         if (!from || !to) return false;
         mine.rewrite(static_cast<std::uint64_t>(pos), payload, doubtful, payload_);
         grown = static_cast<std::int64_t>(*to - *from) - static_cast<std::int64_t>(length);
-        if (!syn) new_seq = seq + static_cast<std::uint32_t>(*from - static_cast<std::uint64_t>(pos));
+        // A SYN's data follows it: a SYN moves with its data (a first one
+        // never moves; a later one, past bytes -w shortened, does).
+        new_seq = seq + static_cast<std::uint32_t>(*from - static_cast<std::uint64_t>(pos));
     } else if (!syn) {
         auto mapped = mine.map_seq(seq);
         if (!mapped) return false;

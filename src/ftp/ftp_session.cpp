@@ -137,16 +137,22 @@ std::string_view FtpSession::mask_client_line(const Line& line, std::uint64_t en
     ClientLineContext context{line.after_gap, password_may_follow_, limits_.known_verb};
     password_may_follow_ = false;
     if (limits_.show_passwords) return line.text;
+    auto no_secret = [&] {
+        // What a cut line does not show may still be one (PASS pushed past
+        // the cap by blanks, or its argument): -w writes it masked.
+        if (line.truncated) mask_in_stream(Direction::to_server, line, end, {line.text.size(), line.text.size()});
+        return line.text;
+    };
     // Most lines start with a verb that hides nothing and hold no bare CR:
     // secret_from() would say no.
     if (!context.start_missing && !context.password_may_follow && !line.text.empty()) {
         char c = static_cast<char>(line.text[0] & ~0x20);  // upper case, for letters
         bool may = c == 'P' || c == 'A' || c == 'S' || static_cast<unsigned char>(line.text[0]) <= 0x20 ||
                    std::memchr(line.text.data(), '\r', line.text.size()) != nullptr;
-        if (!may) return line.text;
+        if (!may) return no_secret();
     }
     auto from = secret_from(line.text, context);
-    if (!from) return line.text;
+    if (!from) return no_secret();
     remember_password(line.text, *from);
     Columns secret{*from, line.text.size()};
     mask_in_stream(Direction::to_server, line, end, secret);
@@ -220,10 +226,10 @@ void FtpSession::mask_in_stream(Direction dir, const Line& line, std::uint64_t e
     // A range reaching the end of a complete line's text runs to its CR LF;
     // one reaching the end of a cut line's text, to its LF.
     const std::uint64_t line_end = line.complete ? end - 1 : end;
-    std::uint64_t to = cols.second < line.text.size() ? at.position(cols.second)
+    std::uint64_t to = cols.second < line.text.size() ? at.boundary(cols.second)
                        : line.truncated || !line.complete ? line_end
-                                                          : at.position(line.text.size());
-    masks_->of(dir == Direction::to_server).replace(at.position(cols.first), to, std::move(with));
+                                                          : at.boundary(line.text.size());
+    masks_->of(dir == Direction::to_server).replace(at.boundary(cols.first), to, std::move(with));
 }
 
 // What -w may write: the client's lines once whole; the server's bytes once

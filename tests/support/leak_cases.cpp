@@ -270,6 +270,29 @@ std::vector<LeakCase> password_cases() {
         carry_on(k.capture, c);
         cases.push_back(std::move(k));
     }
+    {  // A password that begins with a 0xff byte, sent escaped (IAC IAC):
+       // -w must mask both bytes, or the lone IAC eats the mask's first star.
+        LeakCase k = make("escaped IAC at the start of the password", {"\xff\xff" "IacFirst28", "IacFirst28"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS \xff\xff" "IacFirst28\r\n"));
+        carry_on(k.capture, c);
+        cases.push_back(std::move(k));
+    }
+    {  // Blanks push PASS past the line cap: the transcript shows blanks
+       // only, and -w must not write what lies past them.
+        LeakCase k = make("pass pushed past the line cap", {"FarSecret29"});
+        k.reads_back_the_same = false;
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS first\r\n"));
+        k.capture.add(c.server("230 Login successful.\r\n"));
+        // Logged in, no password is expected: only the verb can tell.
+        k.capture.add(c.client(std::string(8200, ' ') + "PASS FarSecret29\r\n"));
+        k.capture.add(c.server("503 Already logged in.\r\n"));
+        k.capture.add(c.client("PWD\r\n"));
+        k.capture.add(c.server("257 \"/\" is the current directory\r\n"));
+        k.capture.add(c.close());
+        cases.push_back(std::move(k));
+    }
     return cases;
 }
 

@@ -102,6 +102,15 @@ TEST_P(PasswordLeak, WrittenCaptureHoldsNoPasswordAndReadsTheSame) {
     if (leak.reads_back_the_same) {
         EXPECT_EQ(read_back, replies(capture.path()));
     }
+    // Read with passwords shown, each PASS in it carries the mask alone.
+    PipelineOptions shown;
+    shown.format = Format::json;
+    shown.show_passwords = true;
+    std::istringstream lines(run(written.path(), shown));
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("\"verb\":\"PASS\"") == std::string::npos) continue;
+        EXPECT_NE(line.find("\"verb\":\"PASS\",\"arg\":\"****\","), std::string::npos) << line;
+    }
 }
 
 // The case holds its secrets: shown when asked, in the transcript or -w.
