@@ -22,8 +22,9 @@
 // get acknowledged and become gaps as in a capture that lost packets.
 // Each session records its masks for -w, and no event may carry a password.
 // Every segment is also made into an Ethernet frame, decoded, and handed to
-// the -w writer after the reassembler, as the pipeline does (written to
-// /dev/null: the writer's rewriting runs under the sanitizers).
+// the -w writer after the reassembler, as the pipeline does. The written
+// capture is then read again with passwords shown: no PASS line in it may
+// carry anything but stars.
 
 #include "fuzz_common.hpp"
 
@@ -36,6 +37,9 @@
 #include "ftpsniff/stream_masks.hpp"
 #include "redacted_writer.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <map>
 #include <memory>
@@ -47,22 +51,28 @@ namespace {
 using namespace ftpsniff;
 
 // Whatever follows "PASS" and its blanks (space and control bytes) in a
-// client line is the mask and nothing else.
+// client line is the mask and nothing else; in what -w wrote, stars only
+// (a byte -w doubts is written as one too).
 FUZZ_UNTRACED std::size_t skip_blanks(std::string_view line, std::size_t i) {
     while (i < line.size() && static_cast<unsigned char>(line[i]) <= 0x20) ++i;
     return i;
 }
-FUZZ_UNTRACED void check_masked(std::string_view line) {
+FUZZ_UNTRACED void check_masked(std::string_view line, bool written) {
     std::size_t i = skip_blanks(line, 0);
     if (line.size() - i < 4 || upper_verb(line.substr(i, 4)) != "PASS") return;
     std::string_view rest = line.substr(skip_blanks(line, i + 4));
-    FUZZ_CHECK(rest.empty() || rest == StreamMasks::kMask);
+    if (written) {
+        FUZZ_CHECK(rest.find_first_not_of('*') == std::string_view::npos);
+    } else {
+        FUZZ_CHECK(rest.empty() || rest == StreamMasks::kMask);
+    }
 }
 
 // Touches everything it is handed and checks what the API promises.
 class CheckingEvents : public FtpEvents {
 public:
-    explicit CheckingEvents(std::size_t max_line) : max_line_(max_line) {}
+    // `written`: the events of a capture -w wrote, read with passwords shown.
+    explicit CheckingEvents(std::size_t max_line, bool written = false) : max_line_(max_line), written_(written) {}
 
     void on_session_start(const FlowInfo& flow, Timestamp) override {
         FUZZ_CHECK(!open_.contains(flow.id));  // ids are never reused
@@ -73,7 +83,7 @@ public:
         FUZZ_CHECK(!ev.verb.empty());
         for (char c : ev.verb) FUZZ_CHECK(c >= 'A' && c <= 'Z');
         fuzz::touch(ev.arg);
-        if (ev.verb == "PASS") check_masked("PASS " + std::string(ev.arg));
+        if (ev.verb == "PASS") check_masked("PASS " + std::string(ev.arg), written_);
         if (ev.data_address) fuzz::check(*ev.data_address);
     }
     void on_reply(const FlowInfo& flow, const ReplyEvent& ev) override {
@@ -97,7 +107,7 @@ public:
         check_open(flow);
         FUZZ_CHECK(ev.line.size() <= longest_shown());
         fuzz::touch(ev.line);
-        if (ev.dir == Direction::to_server) check_masked(ev.line);
+        if (ev.dir == Direction::to_server) check_masked(ev.line, written_);
         if (ev.command) fuzz::touch(*ev.command);
     }
     void on_gap(const FlowInfo& flow, Timestamp, Direction, std::uint64_t length) override {
@@ -137,6 +147,7 @@ private:
     }
 
     std::size_t max_line_;
+    bool written_;
     std::map<std::uint64_t, bool> open_;  // id -> not yet ended
 };
 
@@ -197,6 +208,31 @@ RawFrame frame_of(const TcpSegment& seg, std::vector<std::uint8_t>& bytes) {
     return RawFrame{seg.ts, 1, size, size + seg.missing, bytes};
 }
 
+// Reads a capture -w wrote, showing passwords: each PASS line in it must
+// already be masked.
+FUZZ_UNTRACED void read_back(const std::string& path) {
+    MemoryBudget budget(16 << 20);
+    AnomalyCounts anomalies;
+    CheckingEvents events(FtpLimits{}.max_line, true);
+    FtpLimits shown;
+    shown.show_passwords = true;
+    FrameDecoder decoder(budget, anomalies);
+    Reassembler reassembler(
+        [&](const FlowInfo& flow) { return std::make_unique<FtpSession>(flow, events, anomalies, budget, shown); },
+        anomalies, budget, ReassemblyLimits{1024, 8, 10});
+    PcapReader reader = PcapReader::open_file(path);
+    RawFrame frame;
+    Timestamp last{};
+    while (reader.read(frame) == ReadResult::frame) {
+        const Decoded& decoded = decoder.decode(frame);
+        FUZZ_CHECK(decoded.status == DecodeStatus::tcp);
+        reassembler.feed(decoded.segment, decoded.segment.dst.port == 21);
+        last = frame.ts;
+    }
+    FUZZ_CHECK(!reader.cut());
+    reassembler.finish(last);
+}
+
 Endpoint endpoint(std::uint8_t last_octet, std::uint16_t port) {
     Endpoint e;
     e.ip.version = 4;
@@ -230,8 +266,11 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
     std::uint32_t next[2][2] = {{isn, isn + 50000}, {isn + 100000, isn + 150000}};
     const Endpoint server = endpoint(2, 21);
     Timestamp now{1000, 0};
+    const int written = memfd_create("fuzz_stream_w", 0);
+    FUZZ_CHECK(written >= 0);
+    const std::string written_path = "/proc/self/fd/" + std::to_string(written);
     {
-        RedactedWriter writer("/dev/null", 1, budget, true);
+        RedactedWriter writer(written_path, 1, budget, true);
         auto make_session = [&](const FlowInfo& flow) {
             std::shared_ptr<ConnectionMasks> m = masks.make();
             if (!writer.attach(flow, m)) m.reset();
@@ -279,5 +318,7 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
     }
     // Every holder refunds what it charged once it is gone.
     FUZZ_CHECK(budget.used() == 0);
+    read_back(written_path);
+    close(written);
     return 0;
 }
