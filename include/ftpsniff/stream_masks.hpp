@@ -83,7 +83,8 @@ private:
 class LineRewriter {
 public:
     virtual ~LineRewriter() = default;
-    virtual std::string rewrite(std::string_view line, bool from_client) = 0;
+    // Valid until the next call.
+    virtual std::string_view rewrite(std::string_view line, bool from_client) = 0;
 };
 
 // Both directions of one control connection, shared by its FTP session and

@@ -29,16 +29,22 @@ class AnonymizedLines : public LineRewriter {
 public:
     explicit AnonymizedLines(std::shared_ptr<SharedAnonymizer> shared) : shared_(std::move(shared)) {}
 
-    std::string rewrite(std::string_view line, bool from_client) override {
+    std::string_view rewrite(std::string_view line, bool from_client) override {
         std::lock_guard<std::mutex> lock(shared_->mutex);
         Anonymizer& a = shared_->anonymizer;
+        out_.clear();
         auto command = from_client ? parse_command(line) : std::nullopt;
-        if (command && upper_verb(command->verb) == "USER") return std::string(command->verb) + " " + a.user(command->arg);
-        return a.text(line);
+        if (command && upper_verb(command->verb) == "USER") {
+            out_.append(command->verb).append(" ").append(a.user(command->arg));
+        } else {
+            a.append_text(out_, line);
+        }
+        return out_;
     }
 
 private:
     std::shared_ptr<SharedAnonymizer> shared_;
+    std::string out_;
 };
 
 }  // namespace

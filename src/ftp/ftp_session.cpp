@@ -115,8 +115,8 @@ std::string_view FtpSession::shown(Direction dir, const Line& line, std::uint64_
     if (masks_ && limits_.rewriter != nullptr) {
         // The whole line as shown, anonymized, takes the place of the
         // line and of what was masked in it.
-        std::string rewritten = limits_.rewriter->rewrite(text, dir == Direction::to_server);
-        if (rewritten != text) mask_in_stream(dir, line, end, {0, line.text.size()}, std::move(rewritten));
+        std::string_view rewritten = limits_.rewriter->rewrite(text, dir == Direction::to_server);
+        if (rewritten != text) mask_in_stream(dir, line, end, {0, line.text.size()}, std::string(rewritten));
     }
     if (masks_) line_at_[static_cast<std::size_t>(dir)].restart(end);
     return text;
