@@ -1,4 +1,4 @@
-#include "ftpsniff/byte_cursor.hpp"
+#include "byte_cursor.hpp"
 #include "ftpsniff/decode.hpp"
 
 #include "ip_defrag.hpp"
