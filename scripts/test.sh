@@ -7,16 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPSNIFF_WERROR=ON
 cmake --build build -j2
 ctest --test-dir build -j2 --output-on-failure
 
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFTPSNIFF_SANITIZE=ON
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFTPSNIFF_SANITIZE=ON -DFTPSNIFF_WERROR=ON
 cmake --build build-asan -j2
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan -j2 --output-on-failure
 
 # The read-ahead and rendering threads: their own tests, and every capture file run.
-cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPSNIFF_TSAN=ON
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPSNIFF_TSAN=ON -DFTPSNIFF_WERROR=ON
 cmake --build build-tsan -j2 --target ftpsniff unit_tests
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan -j2 --output-on-failure \
     -R 'AsyncEvents|ReadEveryFrame|PcapReader|PcapInPlace|golden|cli\.'

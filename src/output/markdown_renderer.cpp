@@ -179,9 +179,9 @@ public:
         std::vector<const Session*> order;
         for (const auto& [id, s] : sessions_) order.push_back(&s);
         std::stable_sort(order.begin(), order.end(),
-                         [](const Session* a, const Session* b) { return (a->findings > 0) > (b->findings > 0); });
+                         [](const Session* x, const Session* y) { return (x->findings > 0) > (y->findings > 0); });
         if (order.size() > kMaxTranscripts) order.resize(kMaxTranscripts);
-        std::sort(order.begin(), order.end(), [](const Session* a, const Session* b) { return a->flow.id < b->flow.id; });
+        std::sort(order.begin(), order.end(), [](const Session* x, const Session* y) { return x->flow.id < y->flow.id; });
         for (const Session* s : order) {
             const std::string fence = code_fence(s->lines);
             fmt::format_to(out, "\n### Session {}: {} to {}\n\n{}text\n", s->flow.id, to_string(s->flow.client),

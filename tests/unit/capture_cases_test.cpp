@@ -501,10 +501,10 @@ TEST(CaptureCases, EscapeSequencesFromTheNetworkNeverReachTheTerminal) {
     for (Format format : {Format::text, Format::json}) {
         opts.format = format;
         std::string out = output(w, opts);
-        for (char c : out) {
-            auto b = static_cast<unsigned char>(c);
-            EXPECT_TRUE(b >= 0x20 || b == '\n') << "raw control byte " << int(b);
-            EXPECT_NE(b, 0x7f);
+        for (char ch : out) {
+            auto byte = static_cast<unsigned char>(ch);
+            EXPECT_TRUE(byte >= 0x20 || byte == '\n') << "raw control byte " << int(byte);
+            EXPECT_NE(byte, 0x7f);
         }
         EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos);  // C1 CSI
     }

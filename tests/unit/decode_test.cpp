@@ -152,8 +152,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Anomaly::bad_tcp_data_offset},
         MalformedCase{"tcp data offset past the segment", test::ethernet(0x0800, mutate(good_ipv4(), 32, 0xf0)),
                       Anomaly::bad_tcp_data_offset}),
-    [](const testing::TestParamInfo<MalformedCase>& info) {
-        std::string name = info.param.name;
+    [](const testing::TestParamInfo<MalformedCase>& param) {
+        std::string name = param.param.name;
         for (char& c : name) {
             if (c == ' ') c = '_';
         }

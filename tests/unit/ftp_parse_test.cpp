@@ -100,9 +100,9 @@ INSTANTIATE_TEST_SUITE_P(
         MultiLineCase{"no terminator", {"230-Banner", "line"}, {"incomplete:2"}},
         MultiLineCase{"junk outside a reply", {"hello", "220 Ready"}, {"?hello", "220 Ready"}},
         MultiLineCase{"preliminary then completion", {"150 Opening", "226 Done"}, {"150 Opening", "226 Done"}}),
-    [](const testing::TestParamInfo<MultiLineCase>& info) {
+    [](const testing::TestParamInfo<MultiLineCase>& param) {
         std::string name;
-        for (const char* p = info.param.name; *p; ++p) name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+        for (const char* p = param.param.name; *p; ++p) name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
         return name;
     });
 

@@ -159,8 +159,8 @@ TEST(AnonymizedWrite, HoldsNothingRealAndReadsAsThePrintedOutput) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, PasswordLeak, testing::Range(std::size_t{0}, test::password_cases().size()),
-                         [](const testing::TestParamInfo<std::size_t>& info) {
-                             std::string name = test::password_cases()[info.param].name;
+                         [](const testing::TestParamInfo<std::size_t>& param) {
+                             std::string name = test::password_cases()[param.param].name;
                              for (char& c : name) {
                                  if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                              }

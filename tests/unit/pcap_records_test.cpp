@@ -240,9 +240,9 @@ TEST_P(SameAsLibpcap, FileCutInsideRecordData) {
 
 INSTANTIATE_TEST_SUITE_P(PcapInPlace, SameAsLibpcap,
                          testing::Combine(testing::Bool(), testing::Values(kMicro, kNano)),
-                         [](const auto& info) {
-                             return std::string(std::get<0>(info.param) ? "BigEndian" : "LittleEndian") +
-                                    (std::get<1>(info.param) == kNano ? "Nano" : "Micro");
+                         [](const auto& param) {
+                             return std::string(std::get<0>(param.param) ? "BigEndian" : "LittleEndian") +
+                                    (std::get<1>(param.param) == kNano ? "Nano" : "Micro");
                          });
 
 // Chunks are read from the file offset of their first record: each of these
