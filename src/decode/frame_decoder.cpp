@@ -31,8 +31,7 @@ constexpr int kMaxVlanTags = 4;
 
 enum class Network : std::uint8_t { ipv4, ipv6, other };
 
-// Marks `d` as an anomaly. Every path of decode_headers returns its one
-// object, so the compiler builds it in place instead of copying it.
+// Marks `d` as a frame that is not TCP we can follow, and why.
 void failed(Decoded& d, Anomaly a) {
     d.status = DecodeStatus::anomaly;
     d.anomaly = a;

@@ -1,7 +1,7 @@
 // Capture timestamps as text, always in UTC so output never depends on TZ.
 #pragma once
 
-#include "ftpsniff/capture.hpp"
+#include "ftpsniff/timestamp.hpp"
 
 #include <array>
 #include <cstddef>

@@ -1,7 +1,9 @@
 // Capture stage: reads frames from a pcap or pcapng file (or stdin) through
 // libpcap. This is the only module that includes <pcap.h>; frames point into
-// libpcap's buffer and are valid until the next call to next().
+// libpcap's buffer and are valid until the next call to read().
 #pragma once
+
+#include "ftpsniff/timestamp.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -12,19 +14,6 @@
 #include <vector>
 
 namespace ftpsniff {
-
-struct Timestamp {
-    std::int64_t sec = 0;
-    std::uint32_t nsec = 0;
-
-    friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
-};
-
-// Milliseconds from one capture time to another.
-inline double millis_between(Timestamp from, Timestamp to) {
-    return static_cast<double>(to.sec - from.sec) * 1e3 +
-           (static_cast<double>(to.nsec) - static_cast<double>(from.nsec)) / 1e6;
-}
 
 struct RawFrame {
     Timestamp ts;

@@ -6,7 +6,7 @@
 // copying them.
 #pragma once
 
-#include "ftpsniff/capture.hpp"
+#include "ftpsniff/timestamp.hpp"
 
 #include <array>
 #include <cstddef>

@@ -10,7 +10,7 @@
 // the packets that carry them.
 #pragma once
 
-#include "ftpsniff/capture.hpp"
+#include "ftpsniff/timestamp.hpp"
 
 #include <algorithm>
 #include <cstdint>
