@@ -4,14 +4,13 @@
 // with the pseudonym's address and the original port.
 #include "../support/capture_builder.hpp"
 #include "../support/leak_cases.hpp"
+#include "../support/temp_file.hpp"
 
 #include "ftpsniff/anonymize.hpp"
 #include "ftpsniff/data_channel.hpp"
 #include "ftpsniff/pipeline.hpp"
 
 #include <gtest/gtest.h>
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -200,9 +199,7 @@ TEST(Anonymizer, TextCostsTheSameWithManyKnownUsers) {
 // Runs the capture through the whole pipeline; returns everything written:
 // the format's output, the notes (the text summary) and the --report.
 std::string everything(const test::PcapWriter& capture, Format format) {
-    char path[] = "/tmp/ftpsniff-anon-XXXXXX";
-    close(mkstemp(path));
-    capture.write(path);
+    test::TempFile file(capture.bytes());
     char *out_text = nullptr, *notes_text = nullptr, *report_text = nullptr;
     std::size_t out_size = 0, notes_size = 0, report_size = 0;
     std::FILE* out = open_memstream(&out_text, &out_size);
@@ -212,12 +209,11 @@ std::string everything(const test::PcapWriter& capture, Format format) {
     opts.format = format;
     opts.anonymize = true;
     opts.report = report;
-    PcapReader reader = PcapReader::open_file(path);
+    PcapReader reader = PcapReader::open_file(file.path());
     run_capture(reader, opts, KnowledgeBase::builtin(), out, notes, {});
     std::fclose(out);
     std::fclose(notes);
     std::fclose(report);
-    std::remove(path);
     std::string all = std::string(out_text, out_size) + std::string(notes_text, notes_size) +
                       std::string(report_text, report_size);
     std::free(out_text);
