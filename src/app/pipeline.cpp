@@ -1,12 +1,13 @@
 #include "ftpsniff/pipeline.hpp"
 
-#include "annotator.hpp"
-#include "data_channel_tracker.hpp"
 #include "redacted_writer.hpp"
 
+#include "ftpsniff/annotator.hpp"
 #include "ftpsniff/anonymize.hpp"
+#include "ftpsniff/async_events.hpp"
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/command_replies.hpp"
+#include "ftpsniff/data_channel_tracker.hpp"
 #include "ftpsniff/decode.hpp"
 #include "ftpsniff/ftp_detector.hpp"
 #include "ftpsniff/ftp_session.hpp"
@@ -72,10 +73,11 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         anonymizer = std::make_shared<SharedAnonymizer>();
         renderer = make_anonymizer(std::move(renderer), anonymizer);
     }
-    std::unique_ptr<SessionEvents> annotator = std::make_unique<Annotator>(kb, std::move(renderer));
+    Annotator annotator(kb, std::move(renderer));
     // Annotating and writing are half the work on a busy capture: off the packet loop's thread.
-    if (!opts.render.flush_each) annotator = make_async(std::move(annotator));
-    DataChannelTracker tracker(*annotator, run.anomalies);
+    std::unique_ptr<AsyncEvents> async;
+    if (!opts.render.flush_each) async = make_async(annotator);
+    DataChannelTracker tracker(async ? static_cast<EventSink&>(*async) : annotator, run.anomalies);
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);
     std::optional<RedactedWriter> writer;
@@ -167,7 +169,8 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     // A read a signal interrupted is no damage to the capture.
     if (stop.signalled == nullptr || !stop.signalled->load()) run.cut = reader.cut();
     run.kernel = reader.stats();
-    annotator->summary(run);
+    if (async) async->drain();
+    annotator.summary(run);
     return run.cut ? RunResult::capture_cut : RunResult::ok;
 }
 

@@ -33,7 +33,7 @@ ReadAhead::ReadAhead(pcap_t* handle)
     : handle_(handle), linktype_(pcap_datalink(handle)), format_(format_of(handle)),
       max_caplen_(std::min(static_cast<std::uint32_t>(pcap_snapshot(handle)), kLibpcapMaxCaplen)) {
     static_assert(kChunkBytes >= kPcapRecordHeaderBytes + kLibpcapMaxCaplen);
-    for (Chunk& c : chunks_) {
+    for (Chunk& c : chunks_.slots()) {
         c.bytes.resize(kChunkBytes);
         c.frames.resize(kChunkFrames);
     }
@@ -41,26 +41,8 @@ ReadAhead::ReadAhead(pcap_t* handle)
 }
 
 ReadAhead::~ReadAhead() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    changed_.notify_all();
+    chunks_.stop();
     reader_.join();
-}
-
-bool ReadAhead::wait_for_room(std::size_t chunk) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return stopping_ || chunk < released_ + kChunks; });
-    return !stopping_;
-}
-
-void ReadAhead::publish(std::size_t chunk) {
-    {
-        std::lock_guard lock(mutex_);
-        filled_ = chunk + 1;
-    }
-    changed_.notify_all();
 }
 
 void ReadAhead::read_file() {
@@ -75,8 +57,8 @@ void ReadAhead::read_records() {
     const int fd = fileno(pcap_file(handle_));
     off_t pos = kPcapFileHeaderBytes;  // the first record not yet indexed
     for (std::size_t chunk = 0;; ++chunk) {
-        if (!wait_for_room(chunk)) return;
-        Chunk& c = chunks_[chunk % kChunks];
+        if (!chunks_.wait_for_room(chunk)) return;
+        Chunk& c = chunks_.slot(chunk);
         c.count = 0;
         // A record cut by the end of the chunk is read again (from the page
         // cache) at the start of the next one, rather than copied over.
@@ -107,7 +89,7 @@ void ReadAhead::read_records() {
             c.last = true;
             c.error = std::string("error reading dump file: ") + std::strerror(errno);
         }
-        publish(chunk);
+        chunks_.publish(chunk + 1);
         if (c.last) return;
         if (handover) return read_packets(chunk + 1);
     }
@@ -118,8 +100,8 @@ void ReadAhead::read_packets(std::size_t chunk) {
     const u_char* data = nullptr;
     bool held = false;  // the frame last read did not fit in the chunk before; libpcap keeps it until the next read
     for (;; ++chunk) {
-        if (!wait_for_room(chunk)) return;
-        Chunk& c = chunks_[chunk % kChunks];
+        if (!chunks_.wait_for_room(chunk)) return;
+        Chunk& c = chunks_.slot(chunk);
         c.used = 0;
         c.count = 0;
         int rc = 1;
@@ -135,31 +117,29 @@ void ReadAhead::read_packets(std::size_t chunk) {
         }
         c.last = !held;
         c.error = c.last && rc == PCAP_ERROR ? std::optional<std::string>(pcap_geterr(handle_)) : std::nullopt;
-        publish(chunk);
+        chunks_.publish(chunk + 1);
         if (c.last) return;
     }
 }
 
 bool ReadAhead::next_chunk(RawFrame& out) {
     if (ended_) return false;
-    while (current_ == 0 || frame_ == chunks_[(current_ - 1) % kChunks].count) {
+    while (current_ == 0 || frame_ == chunks_.slot(current_ - 1).count) {
         if (current_ > 0) {
-            const Chunk& done = chunks_[(current_ - 1) % kChunks];
+            const Chunk& done = chunks_.slot(current_ - 1);
             if (done.last) {
                 ended_ = true;
                 cut_ = done.error;
                 return false;
             }
-            std::lock_guard lock(mutex_);
-            released_ = current_;
+            chunks_.release(current_);
         }
-        changed_.notify_all();
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return filled_ > current_; });
+        // The reader publishes every chunk up to the last, and stops only when this is destroyed.
+        chunks_.wait_filled(current_);
         ++current_;
         frame_ = 0;
     }
-    in_use_ = &chunks_[(current_ - 1) % kChunks];
+    in_use_ = &chunks_.slot(current_ - 1);
     in_use_count_ = in_use_->count;
     fill(out, *in_use_, frame_++);
     return true;

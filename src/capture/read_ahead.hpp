@@ -17,14 +17,12 @@
 #pragma once
 
 #include "ftpsniff/capture.hpp"
+#include "ftpsniff/handoff_ring.hpp"
 #include "pcap_records.hpp"
 
 #include <pcap/pcap.h>
 
-#include <array>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -50,8 +48,6 @@ public:
     }
     // Why reading stopped early, once next() has returned false.
     [[nodiscard]] const std::optional<std::string>& cut() const { return cut_; }
-    // Whether records are read in place (until anything unusual) rather than through libpcap.
-    [[nodiscard]] bool in_place() const { return format_.has_value(); }
 
 private:
     struct Frame {
@@ -77,7 +73,6 @@ private:
     void read_records();
     // Copies frames from pcap_next_ex from chunk number `chunk` on.
     void read_packets(std::size_t chunk);
-    void publish(std::size_t chunk);
     // Moves on to the next chunk (waiting for the reader) and takes its first frame.
     bool next_chunk(RawFrame& out);
     void fill(RawFrame& out, const Chunk& c, std::size_t i) const {
@@ -88,19 +83,11 @@ private:
         out.wirelen = f.wirelen;
         out.bytes = std::span<const std::uint8_t>(c.bytes.data() + f.offset, f.caplen);
     }
-    // Waits until chunk number `chunk` may be filled; false when stopping.
-    bool wait_for_room(std::size_t chunk);
-
     pcap_t* handle_;
     int linktype_;
     std::optional<PcapRecordFormat> format_;  // set when records are read in place
     std::uint32_t max_caplen_;                // larger records are left to libpcap
-    std::array<Chunk, kChunks> chunks_;
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::size_t filled_ = 0;    // chunks the reader has published
-    std::size_t released_ = 0;  // chunks the consumer has finished with
-    bool stopping_ = false;
+    HandoffRing<Chunk, kChunks> chunks_;
     // The consumer's own position.
     std::size_t current_ = 0;  // chunks taken, the one in use included
     std::size_t frame_ = 0;    // next frame in that chunk

@@ -11,7 +11,7 @@ namespace ftpsniff {
 
 namespace {
 
-DataAddressResult fail(std::string_view why) { return {std::nullopt, why}; }
+DataAddressResult fail(AddressError why) { return {std::nullopt, why}; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -51,32 +51,32 @@ Numbers numbers(std::string_view text, std::size_t max, bool dots_too) {
 }
 
 DataAddressResult from_six(const Numbers& n) {
-    if (n.size() < 6) return fail("fewer than six numbers");
+    if (n.size() < 6) return fail(AddressError::fewer_than_six_numbers);
     for (std::size_t i = 0; i < 6; ++i) {
-        if (n[i] > 255) return fail("a number is above 255");
+        if (n[i] > 255) return fail(AddressError::number_above_255);
     }
     IpAddress ip{4, {}};
     for (std::size_t i = 0; i < 4; ++i) ip.bytes[i] = static_cast<std::uint8_t>(n[i]);
     auto port = static_cast<std::uint16_t>(n[4] * 256 + n[5]);
-    if (port == 0) return fail("port 0");
+    if (port == 0) return fail(AddressError::port_zero);
     return {DataAddress{ip, port}, {}};
 }
 
 // af,hal,h1..h(hal),pal,p1..p(pal) as in LPRT and 228.
 DataAddressResult from_long(const Numbers& n) {
-    if (n.size() < 2) return fail("no address family and length");
+    if (n.size() < 2) return fail(AddressError::no_family_and_length);
     unsigned long af = n[0], hal = n[1];
-    if (!((af == 4 && hal == 4) || (af == 6 && hal == 16))) return fail("address family is neither 4 nor 6");
-    if (n.size() < 2 + hal + 1) return fail("address cut short");
+    if (!((af == 4 && hal == 4) || (af == 6 && hal == 16))) return fail(AddressError::family_not_4_or_6);
+    if (n.size() < 2 + hal + 1) return fail(AddressError::address_cut_short);
     unsigned long pal = n[2 + hal];
-    if (pal != 2 || n.size() < 2 + hal + 1 + pal) return fail("port is not two numbers");
+    if (pal != 2 || n.size() < 2 + hal + 1 + pal) return fail(AddressError::port_not_two_numbers);
     for (unsigned long v : n) {
-        if (v > 255) return fail("a number is above 255");
+        if (v > 255) return fail(AddressError::number_above_255);
     }
     IpAddress ip{static_cast<std::uint8_t>(af), {}};
     for (std::size_t i = 0; i < hal; ++i) ip.bytes[i] = static_cast<std::uint8_t>(n[2 + i]);
     auto port = static_cast<std::uint16_t>(n[3 + hal] * 256 + n[4 + hal]);
-    if (port == 0) return fail("port 0");
+    if (port == 0) return fail(AddressError::port_zero);
     return {DataAddress{ip, port}, {}};
 }
 
@@ -105,6 +105,29 @@ bool extended_fields(std::string_view s, std::string_view& f1, std::string_view&
 
 }  // namespace
 
+std::string_view address_error_text(AddressError e) {
+    switch (e) {
+    case AddressError::fewer_than_six_numbers: return "fewer than six numbers";
+    case AddressError::number_above_255: return "a number is above 255";
+    case AddressError::port_zero: return "port 0";
+    case AddressError::no_family_and_length: return "no address family and length";
+    case AddressError::family_not_4_or_6: return "address family is neither 4 nor 6";
+    case AddressError::address_cut_short: return "address cut short";
+    case AddressError::port_not_two_numbers: return "port is not two numbers";
+    case AddressError::no_numbers_in_reply: return "no numbers in the reply";
+    case AddressError::no_numbers_in_argument: return "no numbers in the argument";
+    case AddressError::no_parenthesis: return "no '(' in the reply";
+    case AddressError::not_epsv_form: return "not (<d><d><d>port<d>)";
+    case AddressError::epsv_fields_not_empty: return "network protocol or address given; they must be empty";
+    case AddressError::port_not_a_number: return "port is not a number from 1 to 65535";
+    case AddressError::not_eprt_form: return "not <d>af<d>address<d>port<d>";
+    case AddressError::family_not_1_or_2: return "address family is neither 1 (IPv4) nor 2 (IPv6)";
+    case AddressError::address_not_of_family: return "address does not match its family";
+    case AddressError::none: break;
+    }
+    return "";
+}
+
 bool is_passive_verb(std::string_view verb) { return verb == "PASV" || verb == "EPSV" || verb == "LPSV"; }
 bool is_active_verb(std::string_view verb) { return verb == "PORT" || verb == "EPRT" || verb == "LPRT"; }
 bool is_transfer_verb(std::string_view verb) {
@@ -114,13 +137,13 @@ bool is_transfer_verb(std::string_view verb) {
 
 DataAddressResult parse_pasv_reply(std::string_view text) {
     auto n = numbers(text, 6, true);
-    if (n.empty()) return fail("no numbers in the reply");
+    if (n.empty()) return fail(AddressError::no_numbers_in_reply);
     return from_six(n);
 }
 
 DataAddressResult parse_port_arg(std::string_view arg) {
     auto n = numbers(arg, 6, false);
-    if (n.empty()) return fail("no numbers in the argument");
+    if (n.empty()) return fail(AddressError::no_numbers_in_argument);
     return from_six(n);
 }
 
@@ -133,26 +156,26 @@ DataAddressResult parse_lprt_arg(std::string_view arg) { return from_long(number
 
 DataAddressResult parse_epsv_reply(std::string_view text) {
     std::size_t open = text.find('(');
-    if (open == std::string_view::npos) return fail("no '(' in the reply");
+    if (open == std::string_view::npos) return fail(AddressError::no_parenthesis);
     std::string_view f1, f2, f3;
-    if (!extended_fields(text.substr(open + 1), f1, f2, f3)) return fail("not (<d><d><d>port<d>)");
-    if (!f1.empty() || !f2.empty()) return fail("network protocol or address given; they must be empty");
+    if (!extended_fields(text.substr(open + 1), f1, f2, f3)) return fail(AddressError::not_epsv_form);
+    if (!f1.empty() || !f2.empty()) return fail(AddressError::epsv_fields_not_empty);
     std::uint16_t port = 0;
-    if (!parse_port_number(f3, port)) return fail("port is not a number from 1 to 65535");
+    if (!parse_port_number(f3, port)) return fail(AddressError::port_not_a_number);
     return {DataAddress{std::nullopt, port}, {}};
 }
 
 DataAddressResult parse_eprt_arg(std::string_view arg) {
     std::string_view af, addr, port_text;
-    if (!extended_fields(arg, af, addr, port_text)) return fail("not <d>af<d>address<d>port<d>");
-    if (af != "1" && af != "2") return fail("address family is neither 1 (IPv4) nor 2 (IPv6)");
+    if (!extended_fields(arg, af, addr, port_text)) return fail(AddressError::not_eprt_form);
+    if (af != "1" && af != "2") return fail(AddressError::family_not_1_or_2);
     IpAddress ip{static_cast<std::uint8_t>(af == "1" ? 4 : 6), {}};
     std::string text(addr);
     if (inet_pton(af == "1" ? AF_INET : AF_INET6, text.c_str(), ip.bytes.data()) != 1) {
-        return fail("address does not match its family");
+        return fail(AddressError::address_not_of_family);
     }
     std::uint16_t port = 0;
-    if (!parse_port_number(port_text, port)) return fail("port is not a number from 1 to 65535");
+    if (!parse_port_number(port_text, port)) return fail(AddressError::port_not_a_number);
     return {DataAddress{ip, port}, {}};
 }
 

@@ -21,9 +21,33 @@ std::optional<DataAddressResult> announced_address(std::string_view verb, std::s
     return std::nullopt;
 }
 
+// The sessions of one thread report one event at a time: they share one
+// event of each kind, whose buffers stay grown.
+EventSlots& slots() {
+    thread_local EventSlots kept;
+    return kept;
+}
+
 }  // namespace
 
-FtpSession::FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies, MemoryBudget& budget,
+template <class Kind, class Fill>
+void FtpSession::emit(Timestamp ts, Fill&& fill) {
+    EventSlots& s = slots();
+    fill(s.fill<Kind>(flow_, ts));
+    out_.on(s.of<Kind>());
+}
+
+void FtpSession::unparsed(Direction dir, Timestamp ts, std::string_view text, bool truncated, UnparsedReason reason) {
+    emit<UnparsedEvent>(ts, [&](UnparsedEvent& ev) {
+        ev.dir = dir;
+        ev.line.assign(text);
+        ev.reason = reason;
+        ev.truncated = truncated;
+        ev.command.reset();
+    });
+}
+
+FtpSession::FtpSession(const FlowInfo& flow, EventSink& out, AnomalyCounts& anomalies, MemoryBudget& budget,
                        FtpLimits limits, std::shared_ptr<ConnectionMasks> masks)
     : flow_(flow),
       out_(out),
@@ -34,7 +58,7 @@ FtpSession::FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anom
       replies_(limits.reply, budget),
       masks_(std::move(masks)),
       line_at_{LinePositions(limits.max_line), LinePositions(limits.max_line)} {
-    out_.on_session_start(flow_, flow_.first_seen);
+    emit<SessionStartEvent>(flow_.first_seen, [](SessionStartEvent&) {});
 }
 
 void FtpSession::on_start(Direction dir, std::uint32_t seq) {
@@ -43,10 +67,12 @@ void FtpSession::on_start(Direction dir, std::uint32_t seq) {
 
 void FtpSession::report(Direction dir, Timestamp ts, Anomaly what) {
     anomalies_.add(what);
-    out_.on_anomaly(flow_, ts, dir, what);
+    on_anomaly(dir, ts, what);
 }
 
-void FtpSession::on_anomaly(Direction dir, Timestamp ts, Anomaly what) { out_.on_anomaly(flow_, ts, dir, what); }
+void FtpSession::on_anomaly(Direction dir, Timestamp ts, Anomaly what) {
+    emit<AnomalyEvent>(ts, [&](AnomalyEvent& ev) { ev = {dir, what}; });
+}
 
 void FtpSession::check_budget(Direction dir, Timestamp ts) {
     LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
@@ -72,7 +98,7 @@ void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8
     if (!encrypted_ && starts_with_tls(dir, bytes)) {
         encrypted_ = true;
         state_.tls = TlsMode::implicit;
-        out_.on_tls(flow_, ts, TlsMode::implicit);
+        emit<TlsEvent>(ts, [](TlsEvent& ev) { ev.mode = TlsMode::implicit; });
     }
     // Once encrypted, the client's lines are still read for -w: a client
     // may go on in plain text after 234, and its PASS must not be written.
@@ -251,7 +277,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
     auto cmd = line.after_gap ? std::nullopt : parse_command(line.text);
     if (!cmd) {
         auto reason = line.after_gap ? UnparsedReason::fragment_after_gap : UnparsedReason::not_a_command;
-        out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_server, line.text, reason, line.truncated, {}});
+        unparsed(Direction::to_server, ts, line.text, line.truncated, reason);
         return;
     }
     ++state_.commands;
@@ -262,12 +288,11 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
         uncertain_ = true;  // which command the next reply answers is a guess now
     }
     pending_.push_back(verb, cmd->arg, ts);
-    std::optional<DataAddressResult> address;
-    std::string_view v = verb;  // a view compares its length first; a std::string with a literal does not
-    if (v == "PORT") address = parse_port_arg(cmd->arg);
-    if (v == "EPRT") address = parse_eprt_arg(cmd->arg);
-    if (v == "LPRT") address = parse_lprt_arg(cmd->arg);
-    out_.on_command(flow_, CommandEvent{ts, std::move(verb), cmd->arg, line.truncated, std::move(address)});
+    emit<CommandEvent>(ts, [&](CommandEvent& ev) {
+        ev.verb.assign(verb);
+        ev.arg.assign(cmd->arg);
+        ev.truncated = line.truncated;
+    });
 }
 
 void FtpSession::server_line(const Line& line, Timestamp ts) {
@@ -277,8 +302,7 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
         // After a gap only a well-formed reply line can be trusted to start
         // at a line boundary.
         if (line.after_gap && !parse_reply_line(line.text)) {
-            out_.on_unparsed(flow_, UnparsedEvent{ts, Direction::to_client, line.text,
-                                                  UnparsedReason::fragment_after_gap, line.truncated, {}});
+            unparsed(Direction::to_client, ts, line.text, line.truncated, UnparsedReason::fragment_after_gap);
             return;
         }
     }
@@ -287,13 +311,20 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
         finish_reply();
         break;
     case ReplyAssembler::Result::not_a_reply: {
-        UnparsedEvent ev{ts, Direction::to_client, line.text, UnparsedReason::not_a_reply, line.truncated, {}};
         replied_ = true;
-        if (!pending_.empty()) {
-            pending_.pop_front_into(answered_);
-            ev.command = answered_.verb;
-        }
-        out_.on_unparsed(flow_, ev);
+        const bool answers = !pending_.empty();
+        if (answers) pending_.pop_front_into(answered_);
+        emit<UnparsedEvent>(ts, [&](UnparsedEvent& ev) {
+            ev.dir = Direction::to_client;
+            ev.line.assign(line.text);
+            ev.reason = UnparsedReason::not_a_reply;
+            ev.truncated = line.truncated;
+            if (answers) {
+                ev.command = answered_.verb;
+            } else {
+                ev.command.reset();
+            }
+        });
         break;
     }
     case ReplyAssembler::Result::pending:
@@ -334,12 +365,23 @@ void FtpSession::finish_reply() {
     if (command && reply.code / 100 != 1) state_.on_final_reply(*command, answered_.arg, reply);
     bool uncertain = uncertain_;
     if (pending_.empty()) uncertain_ = false;
-    out_.on_reply(flow_,
-                  ReplyEvent{reply_start_, reply, command, latency, greeting, address, abort_pending, uncertain});
+    emit<ReplyEvent>(reply_start_, [&](ReplyEvent& ev) {
+        replies_.hand_over(ev.reply);  // `reply` is the event's from here on
+        if (command) {
+            ev.command = *command;
+        } else {
+            ev.command.reset();
+        }
+        ev.latency_ms = latency;
+        ev.greeting = greeting;
+        ev.data_address = address;
+        ev.abort_pending = abort_pending;
+        ev.uncertain = uncertain;
+    });
     replies_.release();
     if (state_.tls == TlsMode::explicit_auth) {
         encrypted_ = true;
-        out_.on_tls(flow_, reply_start_, TlsMode::explicit_auth);
+        emit<TlsEvent>(reply_start_, [](TlsEvent& ev) { ev.mode = TlsMode::explicit_auth; });
     }
 }
 
@@ -352,7 +394,7 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
     lines.gap([&](const Line& line) {
         std::string_view text = shown(dir, line, read_[d]);
         if (encrypted_) return;
-        out_.on_unparsed(flow_, UnparsedEvent{ts, dir, text, UnparsedReason::cut_by_gap, line.truncated, {}});
+        unparsed(dir, ts, text, line.truncated, UnparsedReason::cut_by_gap);
     });
     // Bytes the session never read may hold anything.
     if (masks_) {
@@ -376,7 +418,7 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
     // across the gap would guess, so replies after it answer nothing known.
     pending_.clear();
     uncertain_ = true;
-    out_.on_gap(flow_, ts, dir, length);
+    emit<GapEvent>(ts, [&](GapEvent& ev) { ev = {dir, length}; });
 }
 
 void FtpSession::on_close(Timestamp ts, CloseReason why) {
@@ -391,7 +433,10 @@ void FtpSession::on_close(Timestamp ts, CloseReason why) {
         masks_->closed = true;
         masks_->closed_at = ts;
     }
-    out_.on_session_end(flow_, ts, why, state_);
+    emit<SessionEndEvent>(ts, [&](SessionEndEvent& ev) {
+        ev.why = why;
+        ev.state = state_;
+    });
 }
 
 }  // namespace ftpsniff

@@ -17,111 +17,24 @@ public:
     AnonymizingRenderer(std::unique_ptr<Renderer> inner, std::shared_ptr<SharedAnonymizer> shared)
         : inner_(std::move(inner)), shared_(std::move(shared)), a_(shared_->anonymizer) {}
 
-    void session_start(const FlowInfo& flow, Timestamp ts) override {
+    void on(const Event& ev, const Annotation& note) override {
         Lock lock(shared_->mutex);
-        const FlowInfo& shown = hide(flow);
-        lock.unlock();
-        inner_->session_start(shown, ts);
-    }
-    void command(const FlowInfo& flow, const CommandEvent& ev) override {
-        Lock lock(shared_->mutex);
-        text_.clear();
-        if (ev.verb == "USER") text_ = a_.user(ev.arg);
-        else a_.append_text(text_, ev.arg);
-        CommandEvent copy{ev.ts, std::string(a_.verb(ev.verb)), text_, ev.truncated, hide(ev.data_address)};
-        const FlowInfo& shown = hide(flow);
-        lock.unlock();
-        inner_->command(shown, copy);
-    }
-    void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
-        Lock lock(shared_->mutex);
-        reply_.code = ev.reply.code;
-        reply_.complete = ev.reply.complete;
-        reply_.truncated = ev.reply.truncated;
-        reply_.lines.clear(64 * 1024, 64);
-        for (std::string_view line : ev.reply.lines) {
-            text_.clear();
-            a_.append_text(text_, line);
-            reply_.lines.push_back(text_);
+        const Event& shown = visit_event(ev, [&](const Event& e, const auto& kind) -> const Event& {
+            using Kind = std::decay_t<decltype(kind)>;
+            hide(kind, shown_.fill<Kind>(hide(e.flow), e.ts));
+            return shown_.of<Kind>();
+        });
+        const Annotation* shown_note = &note;
+        if (!note.diagnoses.empty()) {
+            note_ = note;
+            for (Diagnosis& d : note_.diagnoses) {
+                d.message = a_.text(d.message);
+                d.remedy = a_.text(d.remedy);
+            }
+            shown_note = &note_;
         }
-        if (ev.command) command_ = a_.verb(*ev.command);
-        ReplyEvent copy{ev.ts,
-                        reply_,
-                        ev.command ? std::optional<std::string_view>(command_) : std::nullopt,
-                        ev.latency_ms,
-                        ev.greeting,
-                        hide(ev.data_address),
-                        ev.abort_pending,
-                        ev.uncertain};
-        if (note.diagnoses.empty()) {
-            const FlowInfo& shown = hide(flow);
-            lock.unlock();
-            return inner_->reply(shown, copy, note);
-        }
-        Annotation hidden = note;
-        for (Diagnosis& d : hidden.diagnoses) {
-            d.message = a_.text(d.message);
-            d.remedy = a_.text(d.remedy);
-        }
-        const FlowInfo& shown = hide(flow);
         lock.unlock();
-        inner_->reply(shown, copy, hidden);
-    }
-    void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
-        Lock lock(shared_->mutex);
-        text_.clear();
-        // A USER line a gap cut still names a user, to be hidden from now on.
-        auto user = ev.dir == Direction::to_server ? parse_command(ev.line) : std::nullopt;
-        if (user && upper_verb(user->verb) == "USER" && !user->arg.empty()) {
-            text_ = std::string(user->verb) + " " + a_.user(user->arg);
-        } else {
-            a_.append_text(text_, ev.line);
-        }
-        UnparsedEvent copy = ev;
-        copy.line = text_;
-        if (ev.command) copy.command = command_ = a_.verb(*ev.command);
-        const FlowInfo& shown = hide(flow);
-        lock.unlock();
-        inner_->unparsed(shown, copy);
-    }
-    void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
-        Lock lock(shared_->mutex);
-        const FlowInfo& shown = hide(flow);
-        lock.unlock();
-        inner_->gap(shown, ts, dir, length);
-    }
-    void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
-        Lock lock(shared_->mutex);
-        const FlowInfo& shown = hide(flow);
-        lock.unlock();
-        inner_->anomaly(shown, ts, dir, what);
-    }
-    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
-        Lock lock(shared_->mutex);
-        const FlowInfo& shown = hide(flow);
-        lock.unlock();
-        inner_->tls(shown, ts, mode);
-    }
-    void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
-        Lock lock(shared_->mutex);
-        DataChannelEvent copy = ev;
-        copy.command = a_.verb(ev.command);
-        copy.listener = a_.endpoint(ev.listener);
-        if (ev.opener) copy.opener = a_.endpoint(*ev.opener);
-        const FlowInfo& shown = hide(flow);
-        lock.unlock();
-        inner_->data_channel(shown, copy);
-    }
-    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
-        Lock lock(shared_->mutex);
-        SessionState copy = state;
-        if (!copy.user.empty()) copy.user = a_.user(copy.user);
-        copy.type = a_.text(state.type);
-        if (copy.cwd) copy.cwd = a_.text(*copy.cwd);
-        if (copy.rename_from) copy.rename_from = a_.text(*copy.rename_from);
-        const FlowInfo& shown = hide(flow);
-        lock.unlock();
-        inner_->session_end(shown, ts, why, copy);
+        inner_->on(shown, *shown_note);
     }
     void summary(const RunSummary& run) override {
         Lock lock(shared_->mutex);
@@ -168,6 +81,78 @@ private:
         if (r && r->address && r->address->ip) r->address->ip = a_.address(*r->address->ip);
         return r;
     }
+    void hide_verb(const std::optional<std::string>& in, std::optional<std::string>& out) {
+        if (in) {
+            out = a_.verb(*in);
+        } else {
+            out.reset();
+        }
+    }
+
+    // Each kind's copy, with what could name someone hidden.
+    template <class Kind>
+    void hide(const Kind& in, Kind& out) {
+        static_assert(std::is_same_v<Kind, GapEvent> || std::is_same_v<Kind, AnomalyEvent> ||
+                          std::is_same_v<Kind, TlsEvent> || std::is_same_v<Kind, SessionStartEvent>,
+                      "an event kind that holds text or addresses needs its own hide()");
+        out = in;
+    }
+    void hide(const CommandEvent& in, CommandEvent& out) {
+        out.verb.assign(a_.verb(in.verb));
+        out.arg.clear();
+        if (in.verb == "USER") {
+            out.arg = a_.user(in.arg);
+        } else {
+            a_.append_text(out.arg, in.arg);
+        }
+        out.truncated = in.truncated;
+    }
+    void hide(const ReplyEvent& in, ReplyEvent& out) {
+        out.reply.code = in.reply.code;
+        out.reply.complete = in.reply.complete;
+        out.reply.truncated = in.reply.truncated;
+        out.reply.lines.clear(64 * 1024, 64);
+        for (std::string_view line : in.reply.lines) {
+            text_.clear();
+            a_.append_text(text_, line);
+            out.reply.lines.push_back(text_);
+        }
+        hide_verb(in.command, out.command);
+        out.latency_ms = in.latency_ms;
+        out.greeting = in.greeting;
+        out.data_address = hide(in.data_address);
+        out.abort_pending = in.abort_pending;
+        out.uncertain = in.uncertain;
+    }
+    void hide(const UnparsedEvent& in, UnparsedEvent& out) {
+        out.dir = in.dir;
+        out.reason = in.reason;
+        out.truncated = in.truncated;
+        out.line.clear();
+        // A USER line a gap cut still names a user, to be hidden from now on.
+        auto user = in.dir == Direction::to_server ? parse_command(in.line) : std::nullopt;
+        if (user && upper_verb(user->verb) == "USER" && !user->arg.empty()) {
+            out.line.append(user->verb).append(" ").append(a_.user(user->arg));
+        } else {
+            a_.append_text(out.line, in.line);
+        }
+        hide_verb(in.command, out.command);
+    }
+    void hide(const DataChannelEvent& in, DataChannelEvent& out) {
+        out = in;
+        out.command = a_.verb(in.command);
+        out.listener = a_.endpoint(in.listener);
+        if (in.opener) out.opener = a_.endpoint(*in.opener);
+    }
+    void hide(const SessionEndEvent& in, SessionEndEvent& out) {
+        out.why = in.why;
+        SessionState& s = out.state;
+        s = in.state;
+        if (!s.user.empty()) s.user = a_.user(s.user);
+        s.type = a_.text(in.state.type);
+        if (s.cwd) s.cwd = a_.text(*s.cwd);
+        if (s.rename_from) s.rename_from = a_.text(*s.rename_from);
+    }
 
     // Held while anonymizing, not while the inner renderer writes: -w asks
     // for pseudonyms from the packet loop meanwhile.
@@ -177,9 +162,9 @@ private:
     std::shared_ptr<SharedAnonymizer> shared_;  // -w uses it too, from the packet loop's thread
     Anonymizer& a_;
     std::array<Hidden, 1024> hidden_{};
-    Reply reply_;
+    EventSlots shown_;  // the hidden copies
+    Annotation note_;
     std::string text_;
-    std::string command_;
 };
 
 }  // namespace

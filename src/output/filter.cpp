@@ -35,46 +35,31 @@ public:
     FilteringRenderer(std::unique_ptr<Renderer> inner, OutputFilter filter)
         : inner_(std::move(inner)), filter_(std::move(filter)) {}
 
-    void session_start(const FlowInfo& flow, Timestamp ts) override {
-        if (everything(flow)) inner_->session_start(flow, ts);
-    }
-    void command(const FlowInfo& flow, const CommandEvent& ev) override {
-        if (everything(flow)) inner_->command(flow, ev);
-    }
-    void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
-        if (!in_session(flow)) return;
-        bool error = ev.reply.code / 100 == 4 || ev.reply.code / 100 == 5 || !note.diagnoses.empty();
-        if (filter_.errors_only && !error) return;
-        if (!filter_.codes.empty() && std::none_of(filter_.codes.begin(), filter_.codes.end(),
-                                                   [&](const CodePattern& p) { return p.matches(ev.reply.code); })) {
-            return;
-        }
-        inner_->reply(flow, ev, note);
-    }
-    void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
-        if (everything(flow)) inner_->unparsed(flow, ev);
-    }
-    void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
-        if (problems(flow)) inner_->gap(flow, ts, dir, length);
-    }
-    void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
-        if (problems(flow)) inner_->anomaly(flow, ts, dir, what);
-    }
-    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
-        if (everything(flow)) inner_->tls(flow, ts, mode);
-    }
-    void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
-        bool failed = ev.end == DataEnd::never_opened || ev.end == DataEnd::rst;
-        if (everything(flow) || (filter_.errors_only && failed && filter_.codes.empty() && in_session(flow))) {
-            inner_->data_channel(flow, ev);
-        }
-    }
-    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
-        if (everything(flow)) inner_->session_end(flow, ts, why, state);
+    void on(const Event& ev, const Annotation& note) override {
+        if (keeps(ev, note)) inner_->on(ev, note);
     }
     void summary(const RunSummary& run) override { inner_->summary(run); }
 
 private:
+    bool keeps(const Event& ev, const Annotation& note) const {
+        const FlowInfo& flow = ev.flow;
+        if (const auto* r = std::get_if<ReplyEvent>(&ev.what)) {
+            const int code = r->reply.code;
+            if (!in_session(flow)) return false;
+            bool error = code / 100 == 4 || code / 100 == 5 || !note.diagnoses.empty();
+            if (filter_.errors_only && !error) return false;
+            return filter_.codes.empty() || std::any_of(filter_.codes.begin(), filter_.codes.end(),
+                                                        [&](const CodePattern& p) { return p.matches(code); });
+        }
+        if (const auto* d = std::get_if<DataChannelEvent>(&ev.what)) {
+            bool failed = d->end == DataEnd::never_opened || d->end == DataEnd::rst;
+            return everything(flow) || (filter_.errors_only && failed && filter_.codes.empty() && in_session(flow));
+        }
+        if (std::holds_alternative<GapEvent>(ev.what) || std::holds_alternative<AnomalyEvent>(ev.what)) {
+            return problems(flow);
+        }
+        return everything(flow);
+    }
     bool in_session(const FlowInfo& flow) const { return !filter_.session || *filter_.session == flow.id; }
     // Events that are neither replies nor problems pass only a session filter.
     bool everything(const FlowInfo& flow) const {

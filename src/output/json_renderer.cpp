@@ -146,18 +146,18 @@ class JsonRenderer : public Renderer {
 public:
     JsonRenderer(std::FILE* out, bool flush_each) : out_(out, flush_each) {}
 
-    void session_start(const FlowInfo& flow, Timestamp ts) override {
-        head("session_start", flow, ts).boolean("handshake_seen", flow.handshake_seen).end();
+    void write(const Event& e, const SessionStartEvent& /*start*/) {
+        head("session_start", e.flow, e.ts).boolean("handshake_seen", e.flow.handshake_seen).end();
         out_.commit();
     }
 
-    void command(const FlowInfo& flow, const CommandEvent& ev) override {
-        head("command", flow, ev.ts).str("verb", ev.verb).str("arg", ev.arg).boolean("truncated", ev.truncated).end();
+    void write(const Event& e, const CommandEvent& ev) {
+        head("command", e.flow, e.ts).str("verb", ev.verb).str("arg", ev.arg).boolean("truncated", ev.truncated).end();
         out_.commit();
     }
 
-    void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
-        JsonLine j = head("reply", flow, ev.ts);
+    void write(const Event& e, const ReplyEvent& ev, const Annotation& note) {
+        JsonLine j = head("reply", e.flow, e.ts);
         j.num("code", static_cast<std::uint64_t>(ev.reply.code)).reply_lines(ev.reply, tails_);
         if (ev.command) {
             j.str("command", *ev.command);
@@ -179,8 +179,8 @@ public:
         out_.commit();
     }
 
-    void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
-        JsonLine j = head("unparsed", flow, ev.ts);
+    void write(const Event& e, const UnparsedEvent& ev) {
+        JsonLine j = head("unparsed", e.flow, e.ts);
         j
             .word("direction", direction_name(ev.dir))
             .str("line", ev.line)
@@ -197,23 +197,23 @@ public:
         out_.commit();
     }
 
-    void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
-        head("gap", flow, ts).word("direction", direction_name(dir)).num("bytes", length).end();
+    void write(const Event& e, const GapEvent& gap) {
+        head("gap", e.flow, e.ts).word("direction", direction_name(gap.dir)).num("bytes", gap.length).end();
         out_.commit();
     }
 
-    void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
-        head("anomaly", flow, ts).word("direction", direction_name(dir)).word("name", anomaly_name(what)).end();
+    void write(const Event& e, const AnomalyEvent& anomaly) {
+        head("anomaly", e.flow, e.ts).word("direction", direction_name(anomaly.dir)).word("name", anomaly_name(anomaly.what)).end();
         out_.commit();
     }
 
-    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
-        head("tls", flow, ts).word("mode", tls_mode_name(mode)).end();
+    void write(const Event& e, const TlsEvent& tls) {
+        head("tls", e.flow, e.ts).word("mode", tls_mode_name(tls.mode)).end();
         out_.commit();
     }
 
-    void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
-        JsonLine j = head("data_channel", flow, ev.ts);
+    void write(const Event& e, const DataChannelEvent& ev) {
+        JsonLine j = head("data_channel", e.flow, e.ts);
         j.word("mode", ev.passive ? "passive" : "active");
         if (ev.command.empty()) {
             j.raw("command", "null");
@@ -239,25 +239,27 @@ public:
         out_.commit();
     }
 
-    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
-        JsonLine j = head("session_end", flow, ts);
-        j.word("reason", close_reason_name(why));
-        if (state.user.empty()) {
+    void write(const Event& e, const SessionEndEvent& end) {
+        JsonLine j = head("session_end", e.flow, e.ts);
+        j.word("reason", close_reason_name(end.why));
+        if (end.state.user.empty()) {
             j.raw("user", "null");
         } else {
-            j.str("user", state.user);
+            j.str("user", end.state.user);
         }
-        j.word("login", login_state_name(state.login)).word("tls", tls_mode_name(state.tls));
-        j.str("transfer_type", state.type);
-        if (state.cwd) {
-            j.str("cwd", *state.cwd);
+        j.word("login", login_state_name(end.state.login)).word("tls", tls_mode_name(end.state.tls));
+        j.str("transfer_type", end.state.type);
+        if (end.state.cwd) {
+            j.str("cwd", *end.state.cwd);
         } else {
             j.raw("cwd", "null");
         }
-        j.num("commands", state.commands).num("replies", state.replies);
-        j.num("bytes_to_server", state.bytes_to_server).num("bytes_to_client", state.bytes_to_client).end();
+        j.num("commands", end.state.commands).num("replies", end.state.replies);
+        j.num("bytes_to_server", end.state.bytes_to_server).num("bytes_to_client", end.state.bytes_to_client).end();
         out_.commit();
     }
+
+    void on(const Event& ev, const Annotation& note) override { write_event(*this, ev, note); }
 
     void summary(const RunSummary& run) override {
         auto& b = out_.buffer();

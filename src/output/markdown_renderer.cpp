@@ -57,75 +57,77 @@ class MarkdownRenderer : public Renderer {
 public:
     explicit MarkdownRenderer(std::FILE* out) : out_(out) {}
 
-    void session_start(const FlowInfo& flow, Timestamp ts) override {
-        seen(ts);
-        session(flow.id).flow = flow;
+    void write(const Event& e, const SessionStartEvent& /*start*/) {
+        seen(e.ts);
+        session(e.flow.id).flow = e.flow;
     }
-    void command(const FlowInfo& flow, const CommandEvent& ev) override {
-        seen(ev.ts);
-        line(flow, ev.ts, '>', ev.verb + (ev.arg.empty() ? "" : " " + plain(ev.arg)));
+    void write(const Event& e, const CommandEvent& ev) {
+        seen(e.ts);
+        line(e.flow, e.ts, '>', ev.verb + (ev.arg.empty() ? "" : " " + plain(ev.arg)));
     }
-    void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
-        seen(ev.ts);
-        for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) line(flow, ev.ts, '<', plain(ev.reply.lines[i]));
+    void write(const Event& e, const ReplyEvent& ev, const Annotation& note) {
+        seen(e.ts);
+        for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) line(e.flow, e.ts, '<', plain(ev.reply.lines[i]));
         bool error = ev.reply.code / 100 == 4 || ev.reply.code / 100 == 5;
-        Session& s = session(flow.id);
+        Session& s = session(e.flow.id);
         if (error) ++s.errors;
         for (const Diagnosis& d : note.diagnoses) {
-            line(flow, ev.ts, '!', fmt::format("{}: {}", d.id, plain(d.message)));
+            line(e.flow, e.ts, '!', fmt::format("{}: {}", d.id, plain(d.message)));
         }
         if (!error && note.diagnoses.empty()) return;
-        if (s.findings++ == 0) found_in(flow.id);
+        if (s.findings++ == 0) found_in(e.flow.id);
         if (findings_.size() >= kMaxFindings) {
             ++findings_left_out_;
             return;
         }
-        std::string f = fmt::format("**{} {}** (session {}, {}{}): {} *Remedy:* {}", note.code, note.name, flow.id,
-                                    clock_time(ev.ts), ev.command ? ", after " + std::string(*ev.command) : "",
+        std::string f = fmt::format("**{} {}** (session {}, {}{}): {} *Remedy:* {}", note.code, note.name, e.flow.id,
+                                    clock_time(e.ts), ev.command ? ", after " + std::string(*ev.command) : "",
                                     note.meaning, note.remedy);
         for (const Diagnosis& d : note.diagnoses) {
             f += fmt::format("\n   - `{}`: {} *Remedy:* {}", d.id, md(d.message), d.remedy);
         }
         findings_.push_back(std::move(f));
     }
-    void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
-        seen(ev.ts);
-        line(flow, ev.ts, ev.dir == Direction::to_server ? '>' : '<',
+    void write(const Event& e, const UnparsedEvent& ev) {
+        seen(e.ts);
+        line(e.flow, e.ts, ev.dir == Direction::to_server ? '>' : '<',
              fmt::format("\"{}\" [{}]", plain(ev.line), unparsed_reason_name(ev.reason)));
     }
-    void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
-        seen(ts);
-        line(flow, ts, dir == Direction::to_server ? '>' : '<', fmt::format("[gap: {} bytes missing]", length));
+    void write(const Event& e, const GapEvent& gap) {
+        seen(e.ts);
+        line(e.flow, e.ts, gap.dir == Direction::to_server ? '>' : '<', fmt::format("[gap: {} bytes missing]", gap.length));
     }
-    void anomaly(const FlowInfo& flow, Timestamp ts, Direction, Anomaly what) override {
-        seen(ts);
-        line(flow, ts, '!', fmt::format("[{}: {}]", anomaly_name(what), anomaly_description(what)));
+    void write(const Event& e, const AnomalyEvent& anomaly) {
+        seen(e.ts);
+        line(e.flow, e.ts, '!', fmt::format("[{}: {}]", anomaly_name(anomaly.what), anomaly_description(anomaly.what)));
     }
-    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
-        seen(ts);
-        line(flow, ts, ' ', fmt::format("[TLS ({}) from here: not readable]", tls_mode_name(mode)));
+    void write(const Event& e, const TlsEvent& tls) {
+        seen(e.ts);
+        line(e.flow, e.ts, ' ', fmt::format("[TLS ({}) from here: not readable]", tls_mode_name(tls.mode)));
     }
-    void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
-        seen(ev.ts);
-        line(flow, ev.ts, '=',
+    void write(const Event& e, const DataChannelEvent& ev) {
+        seen(e.ts);
+        line(e.flow, e.ts, '=',
              fmt::format("[data connection ({}) to {} for {}: {} bytes to the client, {} to the server, {}]",
                          ev.passive ? "passive" : "active", to_string(ev.listener),
                          ev.command.empty() ? "no transfer" : ev.command, ev.bytes_to_client, ev.bytes_to_server,
                          data_end_name(ev.end)));
     }
-    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
-        seen(ts);
-        Session& s = session(flow.id);
-        s.state = state;
-        s.end = close_reason_name(why);
+    void write(const Event& e, const SessionEndEvent& end) {
+        seen(e.ts);
+        Session& s = session(e.flow.id);
+        s.state = end.state;
+        s.end = close_reason_name(end.why);
         // Without findings it ranks after every session with a lower id:
         // with kMaxTranscripts of those it will not be shown.
-        if (s.findings == 0 && first_ids_.size() == kMaxTranscripts && *first_ids_.rbegin() < flow.id) drop_lines(s);
+        if (s.findings == 0 && first_ids_.size() == kMaxTranscripts && *first_ids_.rbegin() < e.flow.id) drop_lines(s);
         if (s.out && s.order >= kMaxTableRows) {
             ++rows_left_out_;
-            sessions_.erase(flow.id);
+            sessions_.erase(e.flow.id);
         }
     }
+    void on(const Event& ev, const Annotation& note) override { write_event(*this, ev, note); }
+
     void summary(const RunSummary& run) override {
         std::string& b = out_.buffer();
         auto out = std::back_inserter(b);

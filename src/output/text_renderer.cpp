@@ -19,17 +19,17 @@ public:
     TextRenderer(std::FILE* out, std::FILE* notes, const RenderOptions& opts)
         : out_(out, opts.flush_each), notes_(notes), labels_(labels_for(opts.lang)), color_(opts.color) {}
 
-    void session_start(const FlowInfo& flow, Timestamp ts) override {
+    void write(const Event& e, const SessionStartEvent& /*start*/) {
         auto& b = out_.buffer();
-        fmt::format_to(std::back_inserter(b), "session #{} {} -> {} at {}{}\n", flow.id, to_string(flow.client),
-                       to_string(flow.server), date_time(ts),
-                       flow.handshake_seen ? "" : " (no handshake in the capture: picked up mid-connection)");
+        fmt::format_to(std::back_inserter(b), "session #{} {} -> {} at {}{}\n", e.flow.id, to_string(e.flow.client),
+                       to_string(e.flow.server), date_time(e.ts),
+                       e.flow.handshake_seen ? "" : " (no handshake in the capture: picked up mid-connection)");
         out_.commit();
     }
 
-    void command(const FlowInfo& flow, const CommandEvent& ev) override {
+    void write(const Event& e, const CommandEvent& ev) {
         auto& b = out_.buffer();
-        prefix(b, flow, ev.ts, '>');
+        prefix(b, e.flow, e.ts, '>');
         start(b, kBold);
         b += ev.verb;
         if (!ev.arg.empty()) {
@@ -42,15 +42,15 @@ public:
         out_.commit();
     }
 
-    void reply(const FlowInfo& flow, const ReplyEvent& ev, const Annotation& note) override {
+    void write(const Event& e, const ReplyEvent& ev, const Annotation& note) {
         auto& b = out_.buffer();
         std::string_view style = class_style(ev.reply.code);
         for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) {
             if (i == 0) {
-                prefix(b, flow, ev.ts, '<');
+                prefix(b, e.flow, e.ts, '<');
             } else {
                 b.append(kTimeWidth, ' ');
-                fmt::format_to(std::back_inserter(b), " #{} < ", flow.id);
+                fmt::format_to(std::back_inserter(b), " #{} < ", e.flow.id);
             }
             start(b, style);
             append_escaped(b, ev.reply.lines[i]);
@@ -83,9 +83,9 @@ public:
         out_.commit();
     }
 
-    void unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
+    void write(const Event& e, const UnparsedEvent& ev) {
         auto& b = out_.buffer();
-        prefix(b, flow, ev.ts, ev.dir == Direction::to_server ? '>' : '<');
+        prefix(b, e.flow, e.ts, ev.dir == Direction::to_server ? '>' : '<');
         b += '"';
         append_escaped(b, ev.line);
         fmt::format_to(std::back_inserter(b), "\" [{}", describe(ev.reason));
@@ -94,39 +94,39 @@ public:
         out_.commit();
     }
 
-    void gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) override {
+    void write(const Event& e, const GapEvent& gap) {
         auto& b = out_.buffer();
-        prefix(b, flow, ts, dir == Direction::to_server ? '>' : '<');
+        prefix(b, e.flow, e.ts, gap.dir == Direction::to_server ? '>' : '<');
         start(b, kRed);
-        fmt::format_to(std::back_inserter(b), "[gap: {} bytes from the {} are missing from the capture]", length,
-                       dir == Direction::to_server ? "client" : "server");
+        fmt::format_to(std::back_inserter(b), "[gap: {} bytes from the {} are missing from the capture]", gap.length,
+                       gap.dir == Direction::to_server ? "client" : "server");
         stop(b, kRed);
         b += '\n';
         out_.commit();
     }
 
-    void anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) override {
+    void write(const Event& e, const AnomalyEvent& anomaly) {
         auto& b = out_.buffer();
-        prefix(b, flow, ts, dir == Direction::to_server ? '>' : '<');
+        prefix(b, e.flow, e.ts, anomaly.dir == Direction::to_server ? '>' : '<');
         start(b, kRed);
-        fmt::format_to(std::back_inserter(b), "[{}: {}]", anomaly_name(what), anomaly_description(what));
+        fmt::format_to(std::back_inserter(b), "[{}: {}]", anomaly_name(anomaly.what), anomaly_description(anomaly.what));
         stop(b, kRed);
         b += '\n';
         out_.commit();
     }
 
-    void tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) override {
+    void write(const Event& e, const TlsEvent& tls) {
         auto& b = out_.buffer();
-        prefix(b, flow, ts, ' ');
-        b += mode == TlsMode::implicit
+        prefix(b, e.flow, e.ts, ' ');
+        b += tls.mode == TlsMode::implicit
                  ? "[implicit FTPS: the connection starts with TLS; nothing in it can be read]\n"
                  : "[the control connection is encrypted (TLS) from here on; nothing more can be read]\n";
         out_.commit();
     }
 
-    void data_channel(const FlowInfo& flow, const DataChannelEvent& ev) override {
+    void write(const Event& e, const DataChannelEvent& ev) {
         auto& b = out_.buffer();
-        prefix(b, flow, ev.ts, '=');
+        prefix(b, e.flow, e.ts, '=');
         std::string_view mode = ev.passive ? "passive" : "active";
         std::string_view command = ev.command.empty() ? std::string_view("no transfer seen") : std::string_view(ev.command);
         if (!ev.opener) {
@@ -148,20 +148,22 @@ public:
         out_.commit();
     }
 
-    void session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) override {
+    void write(const Event& e, const SessionEndEvent& end) {
         auto& b = out_.buffer();
-        fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}: ", flow.id, describe(why), date_time(ts));
-        if (!state.user.empty()) {
+        fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}: ", e.flow.id, describe(end.why), date_time(e.ts));
+        if (!end.state.user.empty()) {
             b += "user ";
-            append_escaped(b, state.user);
+            append_escaped(b, end.state.user);
             b += ", ";
         }
-        fmt::format_to(std::back_inserter(b), "login {}, {} commands, {} replies", login_state_name(state.login),
-                       state.commands, state.replies);
-        if (state.tls != TlsMode::none) fmt::format_to(std::back_inserter(b), ", TLS {}", tls_mode_name(state.tls));
+        fmt::format_to(std::back_inserter(b), "login {}, {} commands, {} replies", login_state_name(end.state.login),
+                       end.state.commands, end.state.replies);
+        if (end.state.tls != TlsMode::none) fmt::format_to(std::back_inserter(b), ", TLS {}", tls_mode_name(end.state.tls));
         b += "\n\n";
         out_.commit();
     }
+
+    void on(const Event& ev, const Annotation& note) override { write_event(*this, ev, note); }
 
     void summary(const RunSummary& run) override {
         out_.flush();

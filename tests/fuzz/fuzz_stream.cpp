@@ -69,24 +69,27 @@ FUZZ_UNTRACED void check_masked(std::string_view line, bool written) {
 }
 
 // Touches everything it is handed and checks what the API promises.
-class CheckingEvents : public FtpEvents {
+class CheckingEvents : public EventSink {
 public:
     // `written`: the events of a capture -w wrote, read with passwords shown.
     explicit CheckingEvents(std::size_t max_line, bool written = false) : max_line_(max_line), written_(written) {}
 
-    void on_session_start(const FlowInfo& flow, Timestamp) override {
+    void on(const Event& ev) override {
+        visit_event(ev, [this](const Event& e, const auto& kind) { check(e.flow, kind); });
+    }
+
+    void check(const FlowInfo& flow, const SessionStartEvent& /*start*/) {
         FUZZ_CHECK(!open_.contains(flow.id));  // ids are never reused
         open_[flow.id] = true;
     }
-    void on_command(const FlowInfo& flow, const CommandEvent& ev) override {
+    void check(const FlowInfo& flow, const CommandEvent& ev) {
         check_open(flow);
         FUZZ_CHECK(!ev.verb.empty());
         for (char c : ev.verb) FUZZ_CHECK(c >= 'A' && c <= 'Z');
         fuzz::touch(ev.arg);
-        if (ev.verb == "PASS") check_masked("PASS " + std::string(ev.arg), written_);
-        if (ev.data_address) fuzz::check(*ev.data_address);
+        if (ev.verb == "PASS") check_masked("PASS " + ev.arg, written_);
     }
-    void on_reply(const FlowInfo& flow, const ReplyEvent& ev) override {
+    void check(const FlowInfo& flow, const ReplyEvent& ev) {
         check_open(flow);
         const Reply& r = ev.reply;
         FUZZ_CHECK(!r.lines.empty());
@@ -101,28 +104,33 @@ public:
         FUZZ_CHECK(!(ev.greeting && ev.command));
         if (ev.command) fuzz::touch(*ev.command);
         if (ev.data_address) fuzz::check(*ev.data_address);
-        fuzz::touch(annotate(KnowledgeBase::builtin(), r.code, ev.command).meaning);
+        std::optional<std::string_view> command;
+        if (ev.command) command = *ev.command;
+        fuzz::touch(annotate(KnowledgeBase::builtin(), r.code, command).meaning);
     }
-    void on_unparsed(const FlowInfo& flow, const UnparsedEvent& ev) override {
+    void check(const FlowInfo& flow, const UnparsedEvent& ev) {
         check_open(flow);
         FUZZ_CHECK(ev.line.size() <= longest_shown());
         fuzz::touch(ev.line);
         if (ev.dir == Direction::to_server) check_masked(ev.line, written_);
         if (ev.command) fuzz::touch(*ev.command);
     }
-    void on_gap(const FlowInfo& flow, Timestamp, Direction, std::uint64_t length) override {
+    void check(const FlowInfo& flow, const GapEvent& gap) {
         check_open(flow);
-        FUZZ_CHECK(length > 0);  // "picked up mid-stream" stays inside the session
+        FUZZ_CHECK(gap.length > 0);  // "picked up mid-stream" stays inside the session
     }
-    void on_anomaly(const FlowInfo& flow, Timestamp, Direction, Anomaly what) override {
+    void check(const FlowInfo& flow, const AnomalyEvent& anomaly) {
         check_open(flow);
-        FUZZ_CHECK(static_cast<std::size_t>(what) < kAnomalyCount);
+        FUZZ_CHECK(static_cast<std::size_t>(anomaly.what) < kAnomalyCount);
     }
-    void on_tls(const FlowInfo& flow, Timestamp, TlsMode mode) override {
+    void check(const FlowInfo& flow, const TlsEvent& tls) {
         check_open(flow);
-        FUZZ_CHECK(mode != TlsMode::none);
+        FUZZ_CHECK(tls.mode != TlsMode::none);
     }
-    void on_session_end(const FlowInfo& flow, Timestamp, CloseReason, const SessionState& state) override {
+    // Only the data-channel tracker, which this does not run, makes these.
+    void check(const FlowInfo& /*flow*/, const DataChannelEvent& /*data*/) { FUZZ_CHECK(false); }
+    void check(const FlowInfo& flow, const SessionEndEvent& end) {
+        const SessionState& state = end.state;
         check_open(flow);
         open_[flow.id] = false;
         fuzz::touch(state.user);

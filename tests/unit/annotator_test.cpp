@@ -1,4 +1,5 @@
-#include "annotator.hpp"
+#include "ftpsniff/annotator.hpp"
+#include "ftpsniff/output.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,15 +12,7 @@ namespace {
 class SummaryKeeper : public Renderer {
 public:
     explicit SummaryKeeper(RunSummary& out) : out_(out) {}
-    void session_start(const FlowInfo&, Timestamp) override {}
-    void command(const FlowInfo&, const CommandEvent&) override {}
-    void reply(const FlowInfo&, const ReplyEvent&, const Annotation&) override {}
-    void unparsed(const FlowInfo&, const UnparsedEvent&) override {}
-    void gap(const FlowInfo&, Timestamp, Direction, std::uint64_t) override {}
-    void anomaly(const FlowInfo&, Timestamp, Direction, Anomaly) override {}
-    void tls(const FlowInfo&, Timestamp, TlsMode) override {}
-    void data_channel(const FlowInfo&, const DataChannelEvent&) override {}
-    void session_end(const FlowInfo&, Timestamp, CloseReason, const SessionState&) override {}
+    void on(const Event& /*ev*/, const Annotation& /*note*/) override {}
     void summary(const RunSummary& run) override {
         out_.errors = run.errors;
         out_.anomalies = run.anomalies;
@@ -32,13 +25,13 @@ private:
 TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
     RunSummary seen;
     Annotator annotator(KnowledgeBase::builtin(), std::make_unique<SummaryKeeper>(seen));
-    FlowInfo flow;
-    flow.id = 1;
-    Reply reply;
-    reply.code = 500;
+    Event ev{{}, {}, ReplyEvent{}};
+    ev.flow.id = 1;
+    auto& r = std::get<ReplyEvent>(ev.what);
     auto answer = [&](int code, const std::string& verb) {
-        reply.code = code;
-        annotator.reply(flow, ReplyEvent{{}, reply, verb, 0.1, false, {}, false, false}, nullptr);
+        r.reply.code = code;
+        r.command = verb;
+        annotator.on(ev);
     };
     for (int i = 0; i < 50; ++i) answer(550, "RETR");
     for (int i = 0; i < 100000; ++i) {
@@ -60,10 +53,13 @@ TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
 TEST(Annotator, FewErrorPairsAreAllCountedWithNoAnomaly) {
     RunSummary seen;
     Annotator annotator(KnowledgeBase::builtin(), std::make_unique<SummaryKeeper>(seen));
-    FlowInfo flow;
-    Reply reply;
-    reply.code = 550;
-    for (int i = 0; i < 1000; ++i) annotator.reply(flow, ReplyEvent{{}, reply, "V" + std::to_string(i), 0.1, false, {}, false, false}, nullptr);
+    Event ev{{}, {}, ReplyEvent{}};
+    auto& r = std::get<ReplyEvent>(ev.what);
+    r.reply.code = 550;
+    for (int i = 0; i < 1000; ++i) {
+        r.command = "V" + std::to_string(i);
+        annotator.on(ev);
+    }
     RunSummary run;
     annotator.summary(run);
     EXPECT_EQ(seen.errors.size(), 1000u);

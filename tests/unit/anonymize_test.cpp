@@ -125,7 +125,7 @@ TEST(Anonymizer, HostNamesInAnyCaseGetTheSamePseudonym) {
 
 // What the pseudonym of `original` is, as the parsers read it back.
 void expect_parses_to(const DataAddressResult& r, const IpAddress& fake, std::uint16_t port, std::string_view text) {
-    ASSERT_TRUE(r.address) << text << ": " << r.error;
+    ASSERT_TRUE(r.address) << text << ": " << address_error_text(r.error);
     ASSERT_TRUE(r.address->ip) << text;
     EXPECT_EQ(*r.address->ip, fake) << text;
     EXPECT_EQ(r.address->port, port) << text;

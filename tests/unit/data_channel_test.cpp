@@ -6,7 +6,7 @@ namespace ftpsniff {
 namespace {
 
 std::string shown(const DataAddressResult& r) {
-    if (!r.address) return "error: " + std::string(r.error);
+    if (!r.address) return "error: " + std::string(address_error_text(r.error));
     std::string ip = r.address->ip ? to_string(*r.address->ip) : "(control)";
     return ip + " " + std::to_string(r.address->port);
 }

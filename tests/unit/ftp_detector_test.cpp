@@ -45,11 +45,11 @@ protected:
 
 TEST_F(DetectorTest, GreetingAndOpeningCommandMakeASessionThatGetsEverything) {
     server("220-Welcome\r\n");
-    EXPECT_FALSE(detector.recognised());
+    EXPECT_FALSE(seen.made);
     server("220 ready\r\n");
     client("US");
     client("ER anna\r\n");
-    EXPECT_TRUE(detector.recognised());
+    EXPECT_TRUE(seen.made);
     server("331 pw\r\n");
     EXPECT_EQ(seen.bytes, "S:220-Welcome\r\nS:220 ready\r\nC:USC:ER anna\r\nS:331 pw\r\n");
 }

@@ -10,40 +10,41 @@ namespace {
 
 // Writes each event as one short string: "C VERB arg", "R code <- VERB",
 // "R code greeting", "R code <- ?", "U line", "G dir len", "TLS", "END".
-class Recorder : public FtpEvents {
+class Recorder : public EventSink {
 public:
     std::vector<std::string> events;
     std::vector<double> latencies;
 
-    void on_session_start(const FlowInfo&, Timestamp) override {}
-    void on_command(const FlowInfo&, const CommandEvent& ev) override {
-        events.push_back("C " + ev.verb + (ev.arg.empty() ? "" : " " + std::string(ev.arg)));
+    void on(const Event& ev) override {
+        std::visit([this](const auto& kind) { record(kind); }, ev.what);
     }
-    void on_reply(const FlowInfo&, const ReplyEvent& ev) override {
+
+private:
+    void record(const SessionStartEvent& /*start*/) {}
+    void record(const CommandEvent& ev) { events.push_back("C " + ev.verb + (ev.arg.empty() ? "" : " " + ev.arg)); }
+    void record(const ReplyEvent& ev) {
         std::string s = "R " + std::to_string(ev.reply.code);
         if (ev.greeting) {
             s += " greeting";
         } else {
-            s += " <- " + (ev.command ? std::string(*ev.command) : "?");
+            s += " <- " + ev.command.value_or("?");
         }
         if (!ev.reply.complete) s += " incomplete";
         events.push_back(s);
         if (ev.latency_ms) latencies.push_back(*ev.latency_ms);
     }
-    void on_unparsed(const FlowInfo&, const UnparsedEvent& ev) override {
-        events.push_back("U " + std::string(ev.line) + (ev.command ? " <- " + std::string(*ev.command) : ""));
+    void record(const UnparsedEvent& ev) {
+        events.push_back("U " + ev.line + (ev.command ? " <- " + *ev.command : ""));
     }
-    void on_gap(const FlowInfo&, Timestamp, Direction dir, std::uint64_t length) override {
-        events.push_back(std::string("G ") + (dir == Direction::to_server ? "c" : "s") + " " + std::to_string(length));
+    void record(const GapEvent& ev) {
+        events.push_back(std::string("G ") + (ev.dir == Direction::to_server ? "c" : "s") + " " +
+                         std::to_string(ev.length));
     }
-    void on_anomaly(const FlowInfo&, Timestamp, Direction, Anomaly what) override {
-        events.push_back("A " + std::string(anomaly_name(what)));
-    }
-    void on_tls(const FlowInfo&, Timestamp, TlsMode mode) override {
-        events.push_back("TLS " + std::string(tls_mode_name(mode)));
-    }
-    void on_session_end(const FlowInfo&, Timestamp, CloseReason, const SessionState& state) override {
-        events.push_back("END login " + std::string(login_state_name(state.login)));
+    void record(const AnomalyEvent& ev) { events.push_back("A " + std::string(anomaly_name(ev.what))); }
+    void record(const TlsEvent& ev) { events.push_back("TLS " + std::string(tls_mode_name(ev.mode))); }
+    void record(const DataChannelEvent& /*data*/) { events.emplace_back("DATA"); }
+    void record(const SessionEndEvent& ev) {
+        events.push_back("END login " + std::string(login_state_name(ev.state.login)));
     }
 };
 

@@ -125,12 +125,16 @@ Handle open_nano(const std::string& path) {
     return p;
 }
 
-// ReadAhead on the handle PcapReader::open_file would give it.
+// ReadAhead on the handle PcapReader::open_file would give it; `in_place`:
+// whether the file's header is one ReadAhead reads in place.
 Reading with_read_ahead(const std::string& path, bool& in_place) {
     Reading out;
     Handle p = open_nano(path);
+    std::array<std::uint8_t, kPcapFileHeaderBytes> header{};
+    std::FILE* file = pcap_file(p.get());
+    in_place = pread(fileno(file), header.data(), header.size(), 0) == static_cast<ssize_t>(header.size()) &&
+               in_place_format(header, pcap_datalink(p.get())).has_value();
     ReadAhead ahead(p.get());
-    in_place = ahead.in_place();
     RawFrame f;
     while (ahead.next(f)) {
         out.frames.push_back(Seen{f.ts.sec, f.ts.nsec, f.linktype, f.caplen, f.wirelen, Bytes(f.bytes.begin(), f.bytes.end())});

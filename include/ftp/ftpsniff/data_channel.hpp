@@ -22,9 +22,32 @@ struct DataAddress {
     std::uint16_t port = 0;
 };
 
+enum class AddressError : std::uint8_t {
+    none,
+    fewer_than_six_numbers,
+    number_above_255,
+    port_zero,
+    no_family_and_length,
+    family_not_4_or_6,
+    address_cut_short,
+    port_not_two_numbers,
+    no_numbers_in_reply,
+    no_numbers_in_argument,
+    no_parenthesis,
+    not_epsv_form,
+    epsv_fields_not_empty,
+    port_not_a_number,
+    not_eprt_form,
+    family_not_1_or_2,
+    address_not_of_family,
+};
+
+// Why an address cannot be used, in a few words ("port 0"); "" for none.
+std::string_view address_error_text(AddressError e);
+
 struct DataAddressResult {
     std::optional<DataAddress> address;
-    std::string_view error;  // why there is no address; empty when there is one
+    AddressError error = AddressError::none;  // why there is no address
 };
 
 // 227: the first six numbers after the code, wherever they start (RFC 1123

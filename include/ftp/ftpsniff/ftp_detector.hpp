@@ -31,8 +31,6 @@ public:
     void on_anomaly(Direction dir, Timestamp ts, Anomaly what) override;
     void on_close(Timestamp ts, CloseReason why) override;
 
-    [[nodiscard]] bool recognised() const { return session_ != nullptr; }
-
 private:
     enum class Verdict : std::uint8_t { undecided, ftp, other };
 

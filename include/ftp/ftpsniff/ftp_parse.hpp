@@ -151,6 +151,8 @@ public:
     [[nodiscard]] bool open() const { return open_; }
     // The finished reply, valid until release() or the next feed().
     const Reply& take();
+    // Swaps the finished reply into `to`, which gives its buffers in return.
+    void hand_over(Reply& to) { std::swap(current_, to); }
     // Empties the reply, keeping its buffers (up to about 1 KiB) for the
     // next one: most replies then allocate nothing.
     void release();

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "ftpsniff/anomaly.hpp"
-#include "ftpsniff/data_channel.hpp"
+#include "ftpsniff/events.hpp"
 #include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/line_positions.hpp"
 #include "ftpsniff/line_splitter.hpp"
@@ -23,65 +23,6 @@
 
 namespace ftpsniff {
 
-struct CommandEvent {
-    Timestamp ts;
-    std::string verb;      // upper case
-    std::string_view arg;  // as sent
-    bool truncated = false;
-    // For PORT, EPRT and LPRT: the address the server is to connect to. The
-    // server may connect before it replies, so it is known here already.
-    std::optional<DataAddressResult> data_address;
-};
-
-struct ReplyEvent {
-    Timestamp ts;  // when its first line arrived
-    const Reply& reply;
-    std::optional<std::string_view> command;  // verb answered; none for greeting or unsolicited
-    std::optional<double> latency_ms;         // from that command to the first line
-    bool greeting = false;
-    // For a reply to PASV, EPSV or LPSV, or to PORT, EPRT or LPRT: the data
-    // connection's address, from the reply or from the command's argument.
-    std::optional<DataAddressResult> data_address;
-    bool abort_pending = false;  // the client has sent ABOR and awaits its answer
-    // After a gap, until client and server are in step again (a reply leaves
-    // no command waiting), which command a reply answers is a guess.
-    bool uncertain = false;
-};
-
-enum class UnparsedReason : std::uint8_t {
-    not_a_command,      // client line that is no FTP command
-    not_a_reply,        // server line outside any reply that is no reply line
-    fragment_after_gap,  // the rest of a line whose start the capture lost
-    cut_by_gap           // the start of a line whose rest the capture lost
-};
-
-struct UnparsedEvent {
-    Timestamp ts;
-    Direction dir;
-    std::string_view line;
-    UnparsedReason reason;
-    bool truncated = false;
-    // A server line that is no reply still takes the place of the answer to
-    // the oldest pending command (it is what the server said instead).
-    std::optional<std::string_view> command;
-};
-
-class FtpEvents {
-public:
-    virtual ~FtpEvents() = default;
-    virtual void on_session_start(const FlowInfo& flow, Timestamp ts) = 0;
-    virtual void on_command(const FlowInfo& flow, const CommandEvent& ev) = 0;
-    virtual void on_reply(const FlowInfo& flow, const ReplyEvent& ev) = 0;
-    virtual void on_unparsed(const FlowInfo& flow, const UnparsedEvent& ev) = 0;
-    virtual void on_gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) = 0;
-    // A named problem in this session (already counted in the run's totals).
-    virtual void on_anomaly(const FlowInfo& flow, Timestamp ts, Direction dir, Anomaly what) = 0;
-    // The rest of the connection is TLS (after AUTH and 234, or from its
-    // first byte on the control port): nothing more is parsed.
-    virtual void on_tls(const FlowInfo& flow, Timestamp ts, TlsMode mode) = 0;
-    virtual void on_session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) = 0;
-};
-
 struct FtpLimits {
     std::size_t max_line = 8192;
     ReplyLimits reply;
@@ -96,7 +37,7 @@ struct FtpLimits {
 // positions, what it masked and how far it has decided, for -w.
 class FtpSession : public StreamHandler {
 public:
-    FtpSession(const FlowInfo& flow, FtpEvents& out, AnomalyCounts& anomalies, MemoryBudget& budget,
+    FtpSession(const FlowInfo& flow, EventSink& out, AnomalyCounts& anomalies, MemoryBudget& budget,
                FtpLimits limits = {}, std::shared_ptr<ConnectionMasks> masks = nullptr);
 
     void on_start(Direction dir, std::uint32_t seq) override;
@@ -106,6 +47,10 @@ public:
     void on_close(Timestamp ts, CloseReason why) override;
 
 private:
+    // Fills this thread's event of that kind with `fill` and hands it on.
+    template <class Kind, class Fill>
+    void emit(Timestamp ts, Fill&& fill);
+    void unparsed(Direction dir, Timestamp ts, std::string_view text, bool truncated, UnparsedReason reason);
     void report(Direction dir, Timestamp ts, Anomaly what);
     void check_budget(Direction dir, Timestamp ts);
     bool starts_with_tls(Direction dir, std::span<const std::uint8_t> bytes);
@@ -131,7 +76,7 @@ private:
                                          bool& greeting);
 
     FlowInfo flow_;
-    FtpEvents& out_;
+    EventSink& out_;
     AnomalyCounts& anomalies_;
     FtpLimits limits_;
     TelnetFilter client_telnet_;

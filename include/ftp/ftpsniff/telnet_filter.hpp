@@ -29,11 +29,9 @@ public:
                 if (!iac) return;
                 bytes = bytes.subspan(n + 1);
                 state_ = State::command;
-                ++commands_;
                 continue;
             }
             if (state_ == State::command && bytes.front() == kIac) {
-                --commands_;
                 sink(bytes.first(1));
                 state_ = State::data;
             } else if ((state_ == State::sub || state_ == State::sub_iac) && bytes.front() == '\n') {
@@ -50,8 +48,6 @@ public:
     // Bytes are missing: whatever command was open is forgotten.
     void reset() { state_ = State::data; }
 
-    // Telnet commands removed so far (IAC IAC, a data byte, not counted).
-    [[nodiscard]] std::uint64_t commands() const { return commands_; }
     // Whether a subnegotiation was ended by an LF since the last call.
     bool take_unterminated() { return std::exchange(unterminated_, false); }
 
@@ -85,7 +81,6 @@ private:
     }
 
     State state_ = State::data;
-    std::uint64_t commands_ = 0;
     bool unterminated_ = false;
 };
 

@@ -105,7 +105,8 @@ struct SharedAnonymizer {
     Anonymizer anonymizer;
 };
 
-class Renderer;
+class AnnotatedSink;
+using Renderer = AnnotatedSink;
 // Passes every event to `inner` with its addresses, user and host names replaced.
 std::unique_ptr<Renderer> make_anonymizer(std::unique_ptr<Renderer> inner, std::shared_ptr<SharedAnonymizer> shared);
 

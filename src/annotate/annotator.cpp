@@ -1,6 +1,5 @@
-#include "annotator.hpp"
+#include "ftpsniff/annotator.hpp"
 
-#include "ftpsniff/annotate.hpp"
 #include "ftpsniff/command_replies.hpp"
 
 #include <fmt/format.h>
@@ -10,43 +9,60 @@
 
 namespace ftpsniff {
 
-Annotator::Annotator(const KnowledgeBase& kb, std::unique_ptr<Renderer> renderer)
-    : kb_(kb), renderer_(std::move(renderer)) {}
+Annotator::Annotator(const KnowledgeBase& kb, std::unique_ptr<AnnotatedSink> next) : kb_(kb), next_(std::move(next)) {}
 
-void Annotator::session_start(const FlowInfo& flow, Timestamp ts) {
-    ++counted_.sessions;
-    renderer_->session_start(flow, ts);
+void Annotator::on(const Event& ev) {
+    visit_event(ev, [&](const Event& e, const auto& kind) {
+        using Kind = std::decay_t<decltype(kind)>;
+        if constexpr (std::is_same_v<Kind, ReplyEvent>) {
+            reply(e, kind);
+            return;
+        } else if constexpr (std::is_same_v<Kind, SessionStartEvent>) {
+            ++counted_.sessions;
+        } else if constexpr (std::is_same_v<Kind, CommandEvent>) {
+            ++counted_.commands;
+        } else if constexpr (std::is_same_v<Kind, GapEvent>) {
+            ++counted_.gaps;
+        } else if constexpr (std::is_same_v<Kind, DataChannelEvent>) {
+            data_channel(kind);
+        } else if constexpr (std::is_same_v<Kind, SessionEndEvent>) {
+            if (kind.state.login == LoginState::logged_in) ++counted_.logins_ok;
+            if (kind.state.login == LoginState::failed) ++counted_.logins_failed;
+        }
+        next_->on(e, none_);
+    });
 }
 
-void Annotator::command(const FlowInfo& flow, const CommandEvent& ev) {
-    ++counted_.commands;
-    renderer_->command(flow, ev);
+void Annotator::data_channel(const DataChannelEvent& d) {
+    if (d.end != DataEnd::never_opened) return;
+    missing_ = fmt::format("the server reports the {} done, but no data connection to {} appears in the capture",
+                           d.command, to_string(d.listener));
 }
 
-void Annotator::reply(const FlowInfo& flow, const ReplyEvent& ev, const DataChannelEvent* missing) {
-    int digit = ev.reply.code / 100;
+void Annotator::reply(const Event& ev, const ReplyEvent& r) {
+    int digit = r.reply.code / 100;
     ++counted_.replies_by_class[digit >= 1 && digit <= 6 ? digit : 0];
+    std::optional<std::string_view> command;
+    if (r.command) command = *r.command;
     // The greeting answers the opening of the connection: CONNECT in the knowledge base.
-    Annotation note = explanation(ev.reply.code, ev.greeting ? std::optional<std::string_view>("CONNECT") : ev.command);
+    Annotation note = explanation(r.reply.code, r.greeting ? std::optional<std::string_view>("CONNECT") : command);
     note.diagnoses = diagnose(
-        ReplyFacts{ev.reply.code, ev.command, ev.latency_ms, &flow, ev.data_address, ev.abort_pending, ev.uncertain},
+        ReplyFacts{r.reply.code, command, r.latency_ms, &ev.flow, r.data_address, r.abort_pending, r.uncertain},
         CommandReplies::builtin(), diagnose_options_);
     for (const Diagnosis& d : note.diagnoses) {
-        if (d.id == "login_failed") note_login_failure(flow, note);
+        if (d.id == "login_failed") note_login_failure(ev.flow, note);
     }
-    if (missing != nullptr) {
-        renderer_->data_channel(flow, *missing);
+    if (missing_) {
         note.diagnoses.push_back(
-            {"data_connection_missing",
-             fmt::format("the server reports the {} done, but no data connection to {} appears in the capture",
-                         missing->command, to_string(missing->listener)),
+            {"data_connection_missing", std::move(*missing_),
              "If the capture was filtered to the control port, capture the data ports too; otherwise the transfer "
              "went another way than announced (a NAT rewriting addresses, or a client using a different "
              "connection)."});
+        missing_.reset();
     }
-    if (digit == 4 || digit == 5) count_error(ev.reply.code, ev.command.value_or(""));
+    if (digit == 4 || digit == 5) count_error(r.reply.code, command.value_or(""));
     for (const Diagnosis& d : note.diagnoses) ++counted_.diagnoses[std::string(d.id)];
-    renderer_->reply(flow, ev, note);
+    next_->on(ev, note);
 }
 
 void Annotator::count_error(int code, std::string_view command) {
@@ -91,17 +107,6 @@ Annotation Annotator::explanation(int code, std::optional<std::string_view> comm
     return explanations_.try_emplace(std::pair{code, std::string(key.second)}, annotate(kb_, code, command)).first->second;
 }
 
-void Annotator::gap(const FlowInfo& flow, Timestamp ts, Direction dir, std::uint64_t length) {
-    ++counted_.gaps;
-    renderer_->gap(flow, ts, dir, length);
-}
-
-void Annotator::session_end(const FlowInfo& flow, Timestamp ts, CloseReason why, const SessionState& state) {
-    if (state.login == LoginState::logged_in) ++counted_.logins_ok;
-    if (state.login == LoginState::failed) ++counted_.logins_failed;
-    renderer_->session_end(flow, ts, why, state);
-}
-
 // Failed logins from one client address across sessions: at the threshold
 // the failure that reaches it says so, and the summary lists it.
 void Annotator::note_login_failure(const FlowInfo& flow, Annotation& note) {
@@ -129,7 +134,7 @@ void Annotator::summary(RunSummary& run) {
     run.errors = std::move(counted_.errors);
     run.anomalies.add(Anomaly::memory_cap_hit, error_pairs_forgotten_);
     run.diagnoses = std::move(counted_.diagnoses);
-    renderer_->summary(run);
+    next_->summary(run);
 }
 
 }  // namespace ftpsniff

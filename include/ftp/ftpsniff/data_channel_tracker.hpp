@@ -1,0 +1,54 @@
+// Which data connection each session announced, so the packet loop can
+// follow it: the next packets may open it. Every event goes on to `next`,
+// with a data-channel event when a followed connection ends, and one just
+// before a transfer's final reply when its announced connection never
+// appeared in the capture.
+#pragma once
+
+#include "ftpsniff/data_flows.hpp"
+#include "ftpsniff/events.hpp"
+
+#include <absl/container/flat_hash_map.h>
+
+namespace ftpsniff {
+
+class DataChannelTracker : public EventSink, public DataFlowEvents {
+public:
+    DataChannelTracker(EventSink& next, AnomalyCounts& anomalies) : next_(next), data_flows_(*this, anomalies) {}
+
+    // The data connections the sessions announced; the packet loop feeds it.
+    DataFlowTable& data_flows() { return data_flows_; }
+    // Replies seen so far (for -c).
+    [[nodiscard]] std::uint64_t replies() const { return replies_; }
+
+    void on(const Event& ev) override;
+
+    void on_data_flow_open(const DataFlowReport& report) override;
+    void on_data_flow_end(const DataFlowReport& report) override;
+
+private:
+    struct Track {
+        FlowInfo flow;
+        bool passive = true;
+        Endpoint listener;
+        bool announced = false;  // an address waits for its transfer
+        bool opened = false;     // a connection to it was seen
+        std::string transfer;    // the last transfer command
+        unsigned open_flows = 0;
+        bool ended = false;
+    };
+
+    void command(const FlowInfo& flow, const CommandEvent& ev);
+    void reply(const Event& ev, const ReplyEvent& reply);
+    void session_end(const FlowInfo& flow);
+    void announce(Track& t, bool passive, const Endpoint& listener);
+    void drop_if_done(std::uint64_t id);
+
+    EventSink& next_;
+    DataFlowTable data_flows_;
+    absl::flat_hash_map<std::uint64_t, Track> tracks_;  // a Track& is never held across an insertion
+    Event data_ = {{}, {}, DataChannelEvent{}};           // reused for every data-channel event
+    std::uint64_t replies_ = 0;
+};
+
+}  // namespace ftpsniff

@@ -1,0 +1,155 @@
+// What the FTP stage reports about each session, as one type: an Event is
+// the session it belongs to, when, and one of the kinds below. Each kind owns
+// its values, so an event can be kept, copied or handed to another thread
+// as it is. A sink that cares about one kind handles that kind alone.
+#pragma once
+
+#include "ftpsniff/anomaly.hpp"
+#include "ftpsniff/data_channel.hpp"
+#include "ftpsniff/ftp_parse.hpp"
+#include "ftpsniff/reassembly.hpp"
+#include "ftpsniff/session_state.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace ftpsniff {
+
+struct SessionStartEvent {};
+
+struct CommandEvent {
+    std::string verb;  // upper case
+    std::string arg;   // as sent
+    bool truncated = false;
+};
+
+struct ReplyEvent {
+    Reply reply;                         // the event's time is when its first line arrived
+    std::optional<std::string> command;  // verb answered; none for greeting or unsolicited
+    std::optional<double> latency_ms;    // from that command to the first line
+    bool greeting = false;
+    // For a reply to PASV, EPSV or LPSV, or to PORT, EPRT or LPRT: the data
+    // connection's address, from the reply or from the command's argument.
+    std::optional<DataAddressResult> data_address;
+    bool abort_pending = false;  // the client has sent ABOR and awaits its answer
+    // After a gap, until client and server are in step again (a reply leaves
+    // no command waiting), which command a reply answers is a guess.
+    bool uncertain = false;
+};
+
+enum class UnparsedReason : std::uint8_t {
+    not_a_command,       // client line that is no FTP command
+    not_a_reply,         // server line outside any reply that is no reply line
+    fragment_after_gap,  // the rest of a line whose start the capture lost
+    cut_by_gap           // the start of a line whose rest the capture lost
+};
+
+struct UnparsedEvent {
+    Direction dir = Direction::to_server;
+    std::string line;
+    UnparsedReason reason = UnparsedReason::not_a_command;
+    bool truncated = false;
+    // A server line that is no reply still takes the place of the answer to
+    // the oldest pending command (it is what the server said instead).
+    std::optional<std::string> command;
+};
+
+struct GapEvent {
+    Direction dir = Direction::to_server;
+    std::uint64_t length = 0;
+};
+
+// A named problem in this session (already counted in the run's totals).
+struct AnomalyEvent {
+    Direction dir = Direction::to_server;
+    Anomaly what{};
+};
+
+// The rest of the connection is TLS (after AUTH and 234, or from its first
+// byte on the control port): nothing more is parsed.
+struct TlsEvent {
+    TlsMode mode = TlsMode::none;
+};
+
+enum class DataEnd : std::uint8_t { fin, rst, end_of_capture, never_opened };
+
+// A data connection announced by a session (PASV, EPSV, PORT, ...), once it
+// has ended or once its transfer finished without it; the event's time is
+// when it ended.
+struct DataChannelEvent {
+    bool passive = true;  // the client connected to the server
+    std::string command;  // the transfer it served (RETR, LIST, ...), "" if none was seen
+    Endpoint listener;
+    std::optional<Endpoint> opener;  // none when it never opened
+    Timestamp first;
+    Timestamp last;
+    std::uint64_t bytes_to_server = 0;
+    std::uint64_t bytes_to_client = 0;
+    DataEnd end = DataEnd::never_opened;
+};
+
+struct SessionEndEvent {
+    CloseReason why = CloseReason::end_of_capture;
+    SessionState state;
+};
+
+using EventKind = std::variant<SessionStartEvent, CommandEvent, ReplyEvent, UnparsedEvent, GapEvent, AnomalyEvent,
+                               TlsEvent, DataChannelEvent, SessionEndEvent>;
+
+struct Event {
+    FlowInfo flow;
+    Timestamp ts;
+    EventKind what;
+};
+
+// Calls f(event, the event's kind) with the kind's own type.
+template <class F>
+decltype(auto) visit_event(const Event& ev, F&& f) {
+    return std::visit([&](const auto& kind) -> decltype(auto) { return f(ev, kind); }, ev.what);
+}
+
+class EventSink {
+public:
+    virtual ~EventSink() = default;
+    virtual void on(const Event& ev) = 0;
+};
+
+// One event of each kind, kept for reuse: filling one reuses the buffers
+// the last event of its kind grew, so making an event allocates nothing
+// once they have grown.
+class EventSlots {
+public:
+    template <class Kind>
+    Kind& fill(const FlowInfo& flow, Timestamp ts) {
+        Event& ev = of<Kind>();
+        ev.flow = flow;
+        ev.ts = ts;
+        return std::get<Kind>(ev.what);
+    }
+    template <class Kind>
+    Event& of() {
+        return slots_[index_of<Kind>()];
+    }
+
+    template <class Kind, std::size_t I = 0>
+    static constexpr std::size_t index_of() {
+        if constexpr (std::is_same_v<std::variant_alternative_t<I, EventKind>, Kind>) {
+            return I;
+        } else {
+            return index_of<Kind, I + 1>();
+        }
+    }
+
+private:
+    template <std::size_t... I>
+    static std::array<Event, sizeof...(I)> one_of_each(std::index_sequence<I...> /*kinds*/) {
+        return {Event{{}, {}, EventKind(std::in_place_index<I>)}...};
+    }
+    std::array<Event, std::variant_size_v<EventKind>> slots_ =
+        one_of_each(std::make_index_sequence<std::variant_size_v<EventKind>>());
+};
+
+}  // namespace ftpsniff
