@@ -36,10 +36,9 @@ public:
     void add(const Packet& p) {
         test::Bytes frame = test::frame(1, test::ip_packet(p));
         usec_ += 20;
-        const std::uint32_t record[] = {static_cast<std::uint32_t>(usec_ / 1'000'000),
-                                        static_cast<std::uint32_t>(usec_ % 1'000'000),
-                                        static_cast<std::uint32_t>(frame.size()),
-                                        static_cast<std::uint32_t>(frame.size())};
+        const std::uint32_t record[] = {
+            static_cast<std::uint32_t>(usec_ / 1'000'000), static_cast<std::uint32_t>(usec_ % 1'000'000),
+            static_cast<std::uint32_t>(frame.size()), static_cast<std::uint32_t>(frame.size())};
         put(record, sizeof record);
         put(frame.data(), frame.size());
         ++packets_;
@@ -128,8 +127,12 @@ Expected heavy(PcapFile& out, Rng& rng, double scale) {
     Mixer mixer(out, rng);
     do {
         while (expected.sessions < sessions && mixer.live() < 1000) {
-            SessionShape shape{.id = expected.sessions + 1, .ipv6 = rng.chance(0.2), .data_bytes = 200 + rng.below(1000),
-                               .split = 0.1, .reorder = 0.3, .retransmit = 0.02};
+            SessionShape shape{.id = expected.sessions + 1,
+                               .ipv6 = rng.chance(0.2),
+                               .data_bytes = 200 + rng.below(1000),
+                               .split = 0.1,
+                               .reorder = 0.3,
+                               .retransmit = 0.02};
             mixer.start(ftp_session(shape, rng, expected));
         }
     } while (mixer.step());
@@ -147,16 +150,19 @@ int main(int argc, char** argv) {
     double scale = 1;
     std::uint64_t seed = 1;
     for (std::size_t i = 2; i + 1 < args.size(); i += 2) {
-        if (args[i] == "--scale") scale = std::stod(args[i + 1]);
-        else if (args[i] == "--seed") seed = std::stoull(args[i + 1]);
+        if (args[i] == "--scale")
+            scale = std::stod(args[i + 1]);
+        else if (args[i] == "--seed")
+            seed = std::stoull(args[i + 1]);
     }
     try {
         PcapFile out(args[1]);
         Rng rng(seed);
         Expected e = args[0] == "mixed" ? mixed(out, rng, scale) : heavy(out, rng, scale);
         out.close();
-        fmt::print("{{\"capture\":\"{}\",\"bytes\":{},\"packets\":{},\"sessions\":{},\"commands\":{},\"replies\":{}}}\n",
-                   args[0], out.bytes(), out.packets(), e.sessions, e.commands, e.replies);
+        fmt::print(
+            "{{\"capture\":\"{}\",\"bytes\":{},\"packets\":{},\"sessions\":{},\"commands\":{},\"replies\":{}}}\n",
+            args[0], out.bytes(), out.packets(), e.sessions, e.commands, e.replies);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_generate: %s\n", e.what());
         return 1;

@@ -126,8 +126,9 @@ Stream ftp_session(const SessionShape& shape, Rng& rng, Expected& expected) {
     } else {
         command("PASS secret-" + user, "230 Login successful.\r\n");
         command("SYST", "215 UNIX Type: L8\r\n");
-        command("FEAT", "211-Features:\r\n EPRT\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n"
-                        " UTF8\r\n211 End\r\n");
+        command("FEAT",
+                "211-Features:\r\n EPRT\r\n EPSV\r\n MDTM\r\n PASV\r\n REST STREAM\r\n SIZE\r\n TVFS\r\n"
+                " UTF8\r\n211 End\r\n");
         command("PWD", fmt::format("257 \"/home/{}\" is the current directory\r\n", user));
         command("TYPE I", "200 Switching to Binary mode.\r\n");
         if (rng.chance(0.1)) command("CWD /missing", "550 Failed to change directory.\r\n");

@@ -69,7 +69,7 @@ struct Expected {
 };
 
 struct SessionShape {
-    std::uint64_t id = 0;          // makes the addresses and ports unique
+    std::uint64_t id = 0;  // makes the addresses and ports unique
     bool ipv6 = false;
     std::uint64_t data_bytes = 0;  // size of the one file listed or fetched
     double split = 0;              // chance a control segment arrives in pieces

@@ -104,7 +104,8 @@ Annotation Annotator::explanation(int code, std::optional<std::string_view> comm
     if (key.second.size() > kCachedVerbMax) return annotate(kb_, code, command);
     if (auto it = explanations_.find(key); it != explanations_.end()) return it->second;
     if (explanations_.size() >= kExplanationsKept) explanations_.clear();
-    return explanations_.try_emplace(std::pair{code, std::string(key.second)}, annotate(kb_, code, command)).first->second;
+    return explanations_.try_emplace(std::pair{code, std::string(key.second)}, annotate(kb_, code, command))
+        .first->second;
 }
 
 // Failed logins from one client address across sessions: at the threshold

@@ -30,8 +30,10 @@ void check_passive_address(const ReplyFacts& f, std::vector<Diagnosis>& out) {
     if (!f.command || !is_passive_verb(*f.command) || !f.data_address || f.code / 100 != 2 || f.flow == nullptr) return;
     const DataAddressResult& r = *f.data_address;
     if (!r.address) {
-        out.push_back({"bad_data_address", fmt::format("the {} reply's address cannot be used: {}", *f.command, address_error_text(r.error)),
-                       "Clients cannot connect to it; fix the server's passive-mode settings or use EPSV."});
+        out.push_back(
+            {"bad_data_address",
+             fmt::format("the {} reply's address cannot be used: {}", *f.command, address_error_text(r.error)),
+             "Clients cannot connect to it; fix the server's passive-mode settings or use EPSV."});
         return;
     }
     if (!r.address->ip || *r.address->ip == f.flow->server.ip) return;
@@ -50,7 +52,8 @@ void check_active_address(const ReplyFacts& f, std::vector<Diagnosis>& out) {
     if (!f.command || !is_active_verb(*f.command) || !f.data_address || f.flow == nullptr) return;
     const DataAddressResult& r = *f.data_address;
     if (!r.address) {
-        out.push_back({"bad_data_address", fmt::format("the {} argument cannot be used: {}", *f.command, address_error_text(r.error)),
+        out.push_back({"bad_data_address",
+                       fmt::format("the {} argument cannot be used: {}", *f.command, address_error_text(r.error)),
                        "The client sent an address the server cannot connect to; check the client's active-mode "
                        "settings, or use passive mode."});
         return;

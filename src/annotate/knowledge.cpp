@@ -32,7 +32,8 @@ KnowledgeBase KnowledgeBase::parse(std::string_view tsv, std::string_view origin
             if (fields[i].empty()) reader.fail(fmt::format("field '{}' is empty", kColumns[i]));
         }
         CodeEntry e{std::stoi(std::string(code)), std::string(fields[1]), std::string(fields[2]),
-                    std::string(fields[3]), std::string(fields[4]), std::string(fields[5]), std::string(fields[6])};
+                    std::string(fields[3]),       std::string(fields[4]), std::string(fields[5]),
+                    std::string(fields[6])};
         auto key = std::pair{e.code, e.after};
         if (!kb.entries_.emplace(key, std::move(e)).second) {
             reader.fail(fmt::format("code {} {}is listed twice", code,
@@ -89,7 +90,8 @@ std::string_view class_remedy(int code) {
     case 2: return "Nothing to fix: the command succeeded.";
     case 3: return "Send the command the server is waiting for (for example PASS, ACCT or RNTO).";
     case 4: return "A temporary failure: retry the same command later; if it persists, check the server's log.";
-    case 5: return "A permanent failure: do not repeat the command unchanged; read the reply text and the server's log.";
+    case 5:
+        return "A permanent failure: do not repeat the command unchanged; read the reply text and the server's log.";
     default: return "This code is outside RFC 959's classes; read the reply text and the server's documentation.";
     }
 }
@@ -102,9 +104,10 @@ const CodeEntry& KnowledgeBase::unlisted(int code) const {
         CodeEntry& e = it->second;
         e.code = code;
         e.name = fmt::format("Unlisted code {}", code);
-        e.meaning = fmt::format("A code the knowledge base does not list. Its first digit makes it {}; its second "
-                                "digit, {}.",
-                                reply_class(code), reply_function(code));
+        e.meaning = fmt::format(
+            "A code the knowledge base does not list. Its first digit makes it {}; its second "
+            "digit, {}.",
+            reply_class(code), reply_function(code));
         e.remedy = std::string(class_remedy(code));
         e.source = "RFC 959 §4.2.1 (digit meanings)";
     }
@@ -119,11 +122,16 @@ std::vector<const CodeEntry*> KnowledgeBase::entries() const {
 }
 
 std::string_view reply_class(int code) {
-    static constexpr std::array<std::string_view, 10> kClasses = {
-        "0xx (no such class)",       "1xx positive preliminary",          "2xx positive completion",
-        "3xx positive intermediate", "4xx transient negative completion", "5xx permanent negative completion",
-        "6xx protected",             "7xx (no such class)",               "8xx (no such class)",
-        "9xx (no such class)"};
+    static constexpr std::array<std::string_view, 10> kClasses = {"0xx (no such class)",
+                                                                  "1xx positive preliminary",
+                                                                  "2xx positive completion",
+                                                                  "3xx positive intermediate",
+                                                                  "4xx transient negative completion",
+                                                                  "5xx permanent negative completion",
+                                                                  "6xx protected",
+                                                                  "7xx (no such class)",
+                                                                  "8xx (no such class)",
+                                                                  "9xx (no such class)"};
     return kClasses[static_cast<std::size_t>(code / 100 % 10)];
 }
 

@@ -4,12 +4,28 @@ namespace ftpsniff {
 
 namespace {
 
-constexpr Labels kEnglish{"Meaning", "When you see it", "Remedy", "Key differences", "What to do",
-                          "Class", "Source", "In context", "after", "not in the knowledge base"};
-constexpr Labels kJapanese{"説明", "このコードが表示される場合", "解決方法", "主な違い", "どちらをいつ使うか",
-                           "分類", "出典", "状況別", "直前のコマンド", "ナレッジベースに未登録"};
-constexpr Labels kKorean{"설명", "이 코드를 보게 되는 경우", "해결 방법", "주요 차이점", "언제 어떤 것을 사용할지",
-                         "분류", "출처", "상황별", "직전 명령", "지식 베이스에 없음"};
+constexpr Labels kEnglish{"Meaning", "When you see it", "Remedy",     "Key differences", "What to do",
+                          "Class",   "Source",          "In context", "after",           "not in the knowledge base"};
+constexpr Labels kJapanese{"説明",
+                           "このコードが表示される場合",
+                           "解決方法",
+                           "主な違い",
+                           "どちらをいつ使うか",
+                           "分類",
+                           "出典",
+                           "状況別",
+                           "直前のコマンド",
+                           "ナレッジベースに未登録"};
+constexpr Labels kKorean{"설명",
+                         "이 코드를 보게 되는 경우",
+                         "해결 방법",
+                         "주요 차이점",
+                         "언제 어떤 것을 사용할지",
+                         "분류",
+                         "출처",
+                         "상황별",
+                         "직전 명령",
+                         "지식 베이스에 없음"};
 
 }  // namespace
 

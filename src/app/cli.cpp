@@ -1,14 +1,14 @@
 #include "cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
+#include <unistd.h>
 #include <charconv>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
-#include <unistd.h>
 
 namespace ftpsniff {
 
@@ -41,7 +41,11 @@ bool parse_size(const std::string& text, std::size_t& out) {
     std::size_t value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     std::string_view unit(end, text.data() + text.size() - end);
-    int shift = unit.empty() ? 0 : unit == "K" || unit == "k" ? 10 : unit == "M" || unit == "m" ? 20 : unit == "G" || unit == "g" ? 30 : -1;
+    int shift = unit.empty()                 ? 0
+                : unit == "K" || unit == "k" ? 10
+                : unit == "M" || unit == "m" ? 20
+                : unit == "G" || unit == "g" ? 30
+                                             : -1;
     if (ec != std::errc() || end == text.data() || shift < 0 || value == 0 || value > (SIZE_MAX >> shift)) return false;
     out = value << shift;
     return true;
@@ -73,8 +77,7 @@ CLI::Validator seconds(double most) {
         [most](std::string& text) -> std::string {
             double value = 0;
             auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-            if (!text.empty() && ec == std::errc() && end == text.data() + text.size() && value > 0 &&
-                value <= most) {
+            if (!text.empty() && ec == std::errc() && end == text.data() + text.size() && value > 0 && value <= most) {
                 return "";
             }
             return fmt::format("{} is not allowed; give a number of seconds above 0 and at most {}", text, most);
@@ -100,8 +103,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     std::string ports = "21";
     std::string format = "text";
     std::string lang;
-    app.add_option("-r,--read", cl.read_file, "Capture to read: pcap, pcapng, - for stdin")
-        ->type_name("FILE");
+    app.add_option("-r,--read", cl.read_file, "Capture to read: pcap, pcapng, - for stdin")->type_name("FILE");
     LiveOptions& live = cl.live_options;
     std::vector<std::string> filter;
     app.add_option("-i,--interface", live.device, "Capture live on IFACE (any: all)")->type_name("IFACE");
@@ -114,8 +116,9 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.add_option("-B,--buffer-size", live.buffer_kib, "Kernel buffer in KiB (default 32768)")
         ->type_name("KIB")
         ->check(whole_number(1, INT_MAX / 1024));
-    app.add_flag("-p,--no-promiscuous-mode", [&live](std::int64_t) { live.promiscuous = false; },
-                 "Do not put the interface in promiscuous mode");
+    app.add_flag(
+        "-p,--no-promiscuous-mode", [&live](std::int64_t) { live.promiscuous = false; },
+        "Do not put the interface in promiscuous mode");
     const std::uint64_t any = std::numeric_limits<std::uint64_t>::max();
     app.add_option("-c,--count", cl.stop.replies, "Stop after N replies")->type_name("N")->check(whole_number(1, any));
     app.add_option("--duration", cl.stop.seconds, "Stop after SECONDS of live capture")
@@ -125,22 +128,18 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         ->type_name("USER");
     app.add_option("filter", filter, "BPF filter for a live capture (default: tcp)")->type_name("EXPRESSION");
     app.add_option("--port", ports, "FTP control ports (default 21)")->type_name("N[,M...]");
-    app.add_option("--format", format,
-                   "text (default), json (JSON Lines), markdown")
+    app.add_option("--format", format, "text (default), json (JSON Lines), markdown")
         ->check(CLI::IsMember({"text", "json", "markdown"}).description(""))
         ->type_name("text|json|markdown");
     app.add_option("--report", cl.report_file, "Also write a Markdown bug report to FILE")->type_name("FILE");
-    app.add_option("-w,--write", cl.pipeline.write_path,
-                   "Write the control packets, passwords starred")
+    app.add_option("-w,--write", cl.pipeline.write_path, "Write the control packets, passwords starred")
         ->type_name("FILE");
     app.add_flag("--with-data", cl.pipeline.with_data, "With -w: their data connections too");
-    app.add_flag("--anonymize", cl.pipeline.anonymize,
-                 "Pseudonyms for addresses, users and hosts");
+    app.add_flag("--anonymize", cl.pipeline.anonymize, "Pseudonyms for addresses, users and hosts");
     app.add_option("--lang", lang, "Headings and labels (default: the locale)")
         ->check(CLI::IsMember({"en", "ja", "ko"}).description(""))
         ->type_name("en|ja|ko");
-    app.add_option("--codes", cl.codes_file, "Reply-code entries to add or replace")
-        ->type_name("FILE");
+    app.add_option("--codes", cl.codes_file, "Reply-code entries to add or replace")->type_name("FILE");
     app.add_flag("--show-passwords", cl.pipeline.show_passwords, "Show PASS arguments instead of ****");
     std::string color = "auto";
     std::vector<std::string> codes;
@@ -151,36 +150,30 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.add_option("--session", cl.pipeline.filter.session, "Only session N")
         ->type_name("N")
         ->check(whole_number(1, any));
-    app.add_option("--code", codes, "Only replies like 530, 55x, 5xx")
-        ->delimiter(',')
-        ->type_name("CODE[,CODE...]");
-    app.add_flag("--detect", cl.pipeline.detect,
-                 "Also find FTP on other ports, by its greeting");
+    app.add_option("--code", codes, "Only replies like 530, 55x, 5xx")->delimiter(',')->type_name("CODE[,CODE...]");
+    app.add_flag("--detect", cl.pipeline.detect, "Also find FTP on other ports, by its greeting");
     std::string max_memory = "1G";
     auto& limits = cl.pipeline;
-    app.add_option("--max-memory", max_memory, "Memory for buffers (default 1G)")
-        ->type_name("SIZE[K|M|G]");
+    app.add_option("--max-memory", max_memory, "Memory for buffers (default 1G)")->type_name("SIZE[K|M|G]");
     app.add_option("--max-flows", limits.reassembly.max_flows, "Connections followed at once (100000)")
         ->type_name("N")
         ->check(whole_number(1, 10'000'000));
-    app.add_option("--idle-timeout", limits.reassembly.idle_timeout_sec,
-                   "Close idle connections (default 3600)")
+    app.add_option("--idle-timeout", limits.reassembly.idle_timeout_sec, "Close idle connections (default 3600)")
         ->type_name("SECONDS")
         ->check(whole_number(1, kMostSeconds));
     app.add_option("--max-line", limits.ftp.max_line, "Longest line kept (default 8192)")
         ->type_name("BYTES")
         ->check(whole_number(16, 1 << 20));
-    app.add_option("--max-out-of-order", limits.reassembly.out_of_order_bytes,
-                   "Bytes held ahead of a hole (1048576)")
+    app.add_option("--max-out-of-order", limits.reassembly.out_of_order_bytes, "Bytes held ahead of a hole (1048576)")
         ->type_name("BYTES")
         ->check(whole_number(1, std::uint64_t{1} << 30));
     CLI::App* explain = app.add_subcommand("explain", "Explain one reply code, or compare two");
     explain->add_option("codes", cl.explain_codes, "One or two three-digit reply codes")->required()->expected(1, 2);
-    explain->add_option("--after", cl.explain_after, "As the reply to this command")
-        ->type_name("VERB");
+    explain->add_option("--after", cl.explain_after, "As the reply to this command")->type_name("VERB");
     explain->fallthrough();  // --format, --lang and --codes may follow the codes
-    app.footer("Exit status: 0 done, 1 unreadable input, 2 bad usage, 3 capture cut short.\n"
-               "See ftpsniff(1) and the README for the output formats and diagnoses.");
+    app.footer(
+        "Exit status: 0 done, 1 unreadable input, 2 bad usage, 3 capture cut short.\n"
+        "See ftpsniff(1) and the README for the output formats and diagnoses.");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -207,7 +200,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     cl.pipeline.render.lang = lang.empty() ? lang_from_environment() : *parse_lang(lang);
     const char* no_color = std::getenv("NO_COLOR");
     cl.pipeline.render.color = color == "always" || (color == "auto" && isatty(STDOUT_FILENO) == 1 &&
-                                                      (no_color == nullptr || *no_color == '\0'));
+                                                     (no_color == nullptr || *no_color == '\0'));
     for (const std::string& pattern : codes) {
         auto p = parse_code_pattern(pattern);
         if (!p) {

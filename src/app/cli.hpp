@@ -15,17 +15,17 @@ inline constexpr int kExitCaptureCut = 3;
 
 struct CommandLine {
     std::string read_file;
-    bool live = false;                  // no -r: capture from an interface
-    LiveOptions live_options;           // -i, -s, -B, -p and the filter expression
-    bool list_interfaces = false;       // -D
-    std::string drop_to_user;           // -Z
-    StopWhen stop;                      // -c, --duration
+    bool live = false;             // no -r: capture from an interface
+    LiveOptions live_options;      // -i, -s, -B, -p and the filter expression
+    bool list_interfaces = false;  // -D
+    std::string drop_to_user;      // -Z
+    StopWhen stop;                 // -c, --duration
     PipelineOptions pipeline;
-    std::string codes_file;             // --codes: entries that add to or replace the built-in ones
-    std::string report_file;            // --report: a Markdown bug report besides the output
-    bool explain = false;               // `ftpsniff explain CODE [CODE]`
+    std::string codes_file;   // --codes: entries that add to or replace the built-in ones
+    std::string report_file;  // --report: a Markdown bug report besides the output
+    bool explain = false;     // `ftpsniff explain CODE [CODE]`
     std::vector<std::string> explain_codes;
-    std::string explain_after;          // --after VERB
+    std::string explain_after;  // --after VERB
 };
 
 // Fills `cl`. Returns -1 to go on, or the exit status when the program should

@@ -20,8 +20,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 namespace {
@@ -54,8 +54,9 @@ int run_explain(const CommandLine& cl, const KnowledgeBase& kb) {
     }
     const Labels& labels = labels_for(cl.pipeline.render.lang);
     bool json = cl.pipeline.format == Format::json;
-    std::string out = found.size() == 1 ? (json ? explain_json(found[0]) : explain_text(found[0], labels))
-                                        : (json ? compare_json(found[0], found[1]) : compare_text(found[0], found[1], labels));
+    std::string out = found.size() == 1
+                          ? (json ? explain_json(found[0]) : explain_text(found[0], labels))
+                          : (json ? compare_json(found[0], found[1]) : compare_text(found[0], found[1], labels));
     std::fwrite(out.data(), 1, out.size(), stdout);
     return kExitOk;
 }

@@ -66,7 +66,8 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     for (std::uint16_t p : opts.ports) ftp_ports.set(p);
 
     auto renderer = make_renderer(opts.format, out, notes, opts.render);
-    if (opts.report != nullptr) renderer = make_tee(std::move(renderer), make_renderer(Format::markdown, opts.report, notes, opts.render));
+    if (opts.report != nullptr)
+        renderer = make_tee(std::move(renderer), make_renderer(Format::markdown, opts.report, notes, opts.render));
     if (opts.filter.active()) renderer = make_filter(std::move(renderer), opts.filter);
     std::shared_ptr<SharedAnonymizer> anonymizer;
     if (opts.anonymize) {
@@ -162,8 +163,10 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     tracker.data_flows().finish(last);
     if (writer) {
         if (std::uint64_t left_out = writer->finish(); left_out > 0) {
-            fmt::print(notes, "ftpsniff: {}: {} control-connection packets left out: no session read their bytes, so whether "
-                              "they held a password is unknown\n", opts.write_path, left_out);
+            fmt::print(notes,
+                       "ftpsniff: {}: {} control-connection packets left out: no session read their bytes, so whether "
+                       "they held a password is unknown\n",
+                       opts.write_path, left_out);
         }
     }
     // A read a signal interrupted is no damage to the capture.

@@ -100,7 +100,8 @@ bool RedactedWriter::attach(const FlowInfo& flow, std::shared_ptr<ConnectionMask
     ++attaches_since_scan_;
     Connection& c = connections_.emplace(key, Connection{flow.id, std::move(masks), {}}).first->second;
     // Asked once: the output's thread holds the anonymizer's lock while it works.
-    if (pseudonym_) c.pseudonyms = {{{flow.client.ip, pseudonym_(flow.client.ip)}, {flow.server.ip, pseudonym_(flow.server.ip)}}};
+    if (pseudonym_)
+        c.pseudonyms = {{{flow.client.ip, pseudonym_(flow.client.ip)}, {flow.server.ip, pseudonym_(flow.server.ip)}}};
     return true;
 }
 
@@ -197,7 +198,8 @@ void RedactedWriter::emit(const Connection& c, const Packet& p, bool doubtful) {
         ++withheld_;
         return;
     }
-    std::uint32_t uncaptured = p.wirelen - std::min<std::uint32_t>(p.wirelen, static_cast<std::uint32_t>(p.frame.size()));
+    std::uint32_t uncaptured =
+        p.wirelen - std::min<std::uint32_t>(p.wirelen, static_cast<std::uint32_t>(p.frame.size()));
     dumper_.write(p.ts, out_, static_cast<std::uint32_t>(out_.size()) + uncaptured);
 }
 
@@ -260,7 +262,8 @@ bool RedactedWriter::rewrite(const Connection& c, const Packet& p, bool doubtful
     // The link layer's padding after the datagram stays only where the
     // datagram kept its length.
     std::size_t after = p.tcp_at + p.tcp_len + p.payload_len;
-    if (grown == 0 && p.missing == 0) out_.insert(out_.end(), p.frame.begin() + static_cast<std::ptrdiff_t>(after), p.frame.end());
+    if (grown == 0 && p.missing == 0)
+        out_.insert(out_.end(), p.frame.begin() + static_cast<std::ptrdiff_t>(after), p.frame.end());
     if (p.missing == 0) {
         // Recomputed over the segment as written; a cut segment's checksum
         // could not be checked before either, and stays as it was.
@@ -288,7 +291,8 @@ void RedactedWriter::hide_addresses(const Connection& c, const Packet& p) {
         IpAddress real;
         real.version = v4 ? 4 : 6;
         std::copy_n(field, size, real.bytes.begin());
-        auto known = std::find_if(c.pseudonyms.begin(), c.pseudonyms.end(), [&](const auto& e) { return e.first == real; });
+        auto known =
+            std::find_if(c.pseudonyms.begin(), c.pseudonyms.end(), [&](const auto& e) { return e.first == real; });
         IpAddress fake = known != c.pseudonyms.end() ? known->second : pseudonym_(real);
         std::copy_n(fake.bytes.begin(), size, field);
     }

@@ -93,7 +93,7 @@ private:
     MemoryBudget& budget_;
     bool masking_;
     Pseudonym pseudonym_;
-    Connection unfollowed_;  // for the bare packets of connections no session follows
+    Connection unfollowed_;                    // for the bare packets of connections no session follows
     EndpointPairMap<Connection> connections_;  // (client, server)
     std::uint64_t withheld_ = 0;
     std::int64_t last_sweep_sec_ = 0;

@@ -101,7 +101,8 @@ PcapReader PcapReader::open_live(const LiveOptions& opts) {
     if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
         throw CaptureError(dev + ": no permission to capture (" + pcap_geterr(impl->handle) +
                            "): run ftpsniff as root, or give it the capabilities once with "
-                           "'setcap cap_net_raw,cap_net_admin=eip " "$(command -v ftpsniff)'");
+                           "'setcap cap_net_raw,cap_net_admin=eip "
+                           "$(command -v ftpsniff)'");
     }
     if (rc < 0) throw CaptureError(dev + ": " + pcap_geterr(impl->handle));
     bpf_program program{};
@@ -172,8 +173,7 @@ struct PcapDumper::Impl {
     }
 };
 
-PcapDumper::PcapDumper(const std::string& path, int linktype, std::uint32_t snaplen)
-    : impl_(std::make_unique<Impl>()) {
+PcapDumper::PcapDumper(const std::string& path, int linktype, std::uint32_t snaplen) : impl_(std::make_unique<Impl>()) {
     impl_->dead = pcap_open_dead_with_tstamp_precision(linktype, static_cast<int>(snaplen), PCAP_TSTAMP_PRECISION_NANO);
     if (impl_->dead == nullptr) throw CaptureError(path + ": cannot prepare a capture file");
     impl_->dumper = pcap_dump_open(impl_->dead, path.c_str());

@@ -30,7 +30,9 @@ std::optional<PcapRecordFormat> format_of(pcap_t* handle) {
 }  // namespace
 
 ReadAhead::ReadAhead(pcap_t* handle)
-    : handle_(handle), linktype_(pcap_datalink(handle)), format_(format_of(handle)),
+    : handle_(handle),
+      linktype_(pcap_datalink(handle)),
+      format_(format_of(handle)),
       max_caplen_(std::min(static_cast<std::uint32_t>(pcap_snapshot(handle)), kLibpcapMaxCaplen)) {
     static_assert(kChunkBytes >= kPcapRecordHeaderBytes + kLibpcapMaxCaplen);
     for (Chunk& c : chunks_.slots()) {

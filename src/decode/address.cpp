@@ -23,10 +23,16 @@ void append_ipv6(std::string& out, const std::array<std::uint8_t, 16>& b) {
     for (int i = 0; i < 8; ++i) g[i] = static_cast<unsigned>(b[2 * i] << 8 | b[2 * i + 1]);
     int best = -1, best_len = 0;
     for (int i = 0; i < 8;) {
-        if (g[i] != 0) { ++i; continue; }
+        if (g[i] != 0) {
+            ++i;
+            continue;
+        }
         int j = i;
         while (j < 8 && g[j] == 0) ++j;
-        if (j - i > best_len) { best = i; best_len = j - i; }
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
         i = j;
     }
     if (best_len < 2) best = -1;

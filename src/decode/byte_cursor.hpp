@@ -44,10 +44,8 @@ public:
 
     [[nodiscard]] bool be32(std::uint32_t& out) {
         if (remaining() < 4) return false;
-        out = static_cast<std::uint32_t>(bytes_[pos_]) << 24 |
-              static_cast<std::uint32_t>(bytes_[pos_ + 1]) << 16 |
-              static_cast<std::uint32_t>(bytes_[pos_ + 2]) << 8 |
-              static_cast<std::uint32_t>(bytes_[pos_ + 3]);
+        out = static_cast<std::uint32_t>(bytes_[pos_]) << 24 | static_cast<std::uint32_t>(bytes_[pos_ + 1]) << 16 |
+              static_cast<std::uint32_t>(bytes_[pos_ + 2]) << 8 | static_cast<std::uint32_t>(bytes_[pos_ + 3]);
         pos_ += 4;
         return true;
     }

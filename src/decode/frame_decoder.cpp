@@ -88,17 +88,10 @@ bool skip_link(int linktype, ByteCursor& cur, Network& net) {
         return true;
     }
     case kDltRaw:
-    case kDltRawBsd:
-        net = from_version_nibble(cur);
-        return true;
-    case kDltIpv4:
-        net = Network::ipv4;
-        return true;
-    case kDltIpv6:
-        net = Network::ipv6;
-        return true;
-    default:
-        return false;
+    case kDltRawBsd: net = from_version_nibble(cur); return true;
+    case kDltIpv4: net = Network::ipv4; return true;
+    case kDltIpv6: net = Network::ipv6; return true;
+    default: return false;
     }
 }
 
@@ -148,10 +141,19 @@ IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
         r.why = Anomaly::truncated_ip_header;
         return r;
     }
-    if (vihl >> 4 != 4) { r.why = Anomaly::bad_ip_version; return r; }
+    if (vihl >> 4 != 4) {
+        r.why = Anomaly::bad_ip_version;
+        return r;
+    }
     std::size_t ihl = (vihl & 0x0f) * 4u;
-    if (ihl < 20 || total < ihl) { r.why = Anomaly::bad_ip_header_length; return r; }
-    if (!cur.skip(ihl - 20)) { r.why = Anomaly::truncated_ip_header; return r; }
+    if (ihl < 20 || total < ihl) {
+        r.why = Anomaly::bad_ip_header_length;
+        return r;
+    }
+    if (!cur.skip(ihl - 20)) {
+        r.why = Anomaly::truncated_ip_header;
+        return r;
+    }
     seg.ip = start.first(ihl);
     set_address<4>(seg.src.ip, src.data());
     set_address<4>(seg.dst.ip, dst.data());
@@ -183,7 +185,10 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
         r.why = Anomaly::truncated_ip_header;
         return r;
     }
-    if (first >> 4 != 6) { r.why = Anomaly::bad_ip_version; return r; }
+    if (first >> 4 != 6) {
+        r.why = Anomaly::bad_ip_version;
+        return r;
+    }
     seg.ip = start.first(40);
     set_address<16>(seg.src.ip, src.data());
     set_address<16>(seg.dst.ip, dst.data());
@@ -197,16 +202,25 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
         case 0:   // hop-by-hop options
         case 43:  // routing
         case 60:  // destination options
-            if (!ext.u8(nh) || !ext.u8(len) || !ext.skip(len * 8u + 6)) { r.why = Anomaly::truncated_ipv6_extension; return r; }
+            if (!ext.u8(nh) || !ext.u8(len) || !ext.skip(len * 8u + 6)) {
+                r.why = Anomaly::truncated_ipv6_extension;
+                return r;
+            }
             next = nh;
             continue;
         case 51:  // authentication header counts 4-byte words, less two
-            if (!ext.u8(nh) || !ext.u8(len) || !ext.skip(len * 4u + 6)) { r.why = Anomaly::truncated_ipv6_extension; return r; }
+            if (!ext.u8(nh) || !ext.u8(len) || !ext.skip(len * 4u + 6)) {
+                r.why = Anomaly::truncated_ipv6_extension;
+                return r;
+            }
             next = nh;
             continue;
         case 44: {  // fragment: an atomic fragment (offset 0, no more) is whole
             std::uint32_t id = 0;
-            if (!ext.u8(nh) || !ext.skip(1) || !ext.be16(frag) || !ext.be32(id)) { r.why = Anomaly::truncated_ipv6_extension; return r; }
+            if (!ext.u8(nh) || !ext.skip(1) || !ext.be16(frag) || !ext.be32(id)) {
+                r.why = Anomaly::truncated_ipv6_extension;
+                return r;
+            }
             next = nh;
             if ((frag & 0xfff9) == 0) continue;
             if (fragment_cut(r)) return r;
@@ -221,8 +235,7 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
             ext = ByteCursor(whole->payload);
             continue;
         }
-        default:
-            break;
+        default: break;
         }
         break;
     }
@@ -287,11 +300,16 @@ void decode_headers(const RawFrame& frame, IpDefragmenter& defrag, Decoded& out)
 
 bool linktype_supported(int linktype) {
     switch (linktype) {
-    case kDltNull: case kDltEthernet: case kDltRaw: case kDltRawBsd: case kDltLoop:
-    case kDltLinuxSll: case kDltIpv4: case kDltIpv6: case kDltLinuxSll2:
-        return true;
-    default:
-        return false;
+    case kDltNull:
+    case kDltEthernet:
+    case kDltRaw:
+    case kDltRawBsd:
+    case kDltLoop:
+    case kDltLinuxSll:
+    case kDltIpv4:
+    case kDltIpv6:
+    case kDltLinuxSll2: return true;
+    default: return false;
     }
 }
 

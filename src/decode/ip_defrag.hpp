@@ -53,7 +53,7 @@ private:
     struct Datagram {
         Timestamp first_seen;
         std::vector<std::uint8_t> data;
-        std::vector<std::uint64_t> present;  // bit i: data[i] arrived
+        std::vector<std::uint64_t> present;   // bit i: data[i] arrived
         std::uint32_t present_below_end = 0;  // bits set before `end` (all of them until it is known)
         std::optional<std::uint32_t> end;     // set by the last fragment
     };

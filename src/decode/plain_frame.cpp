@@ -8,7 +8,7 @@ constexpr int kDltEthernet = 1;
 constexpr std::size_t kEthernetBytes = 14;
 constexpr std::size_t kIpv4Bytes = 20;  // without options
 constexpr std::size_t kIpv6Bytes = 40;
-constexpr std::size_t kTcpBytes = 20;   // without options
+constexpr std::size_t kTcpBytes = 20;  // without options
 constexpr std::uint8_t kProtoTcp = 6;
 
 std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
@@ -37,7 +37,8 @@ bool decode_plain_frame(const RawFrame& frame, Decoded& out) {
         set_address<4>(seg.src.ip, ip + 12);
         set_address<4>(seg.dst.ip, ip + 16);
     } else if (ethertype == 0x86dd) {
-        if (bytes.size() < kEthernetBytes + kIpv6Bytes + kTcpBytes || ip[0] >> 4 != 6 || ip[6] != kProtoTcp) return false;
+        if (bytes.size() < kEthernetBytes + kIpv6Bytes + kTcpBytes || ip[0] >> 4 != 6 || ip[6] != kProtoTcp)
+            return false;
         ip_header = kIpv6Bytes;
         claimed = be16(ip + 4);
         set_address<16>(seg.src.ip, ip + 8);

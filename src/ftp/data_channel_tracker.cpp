@@ -34,7 +34,8 @@ void DataChannelTracker::command(const FlowInfo& flow, const CommandEvent& ev) {
     if (is_transfer_verb(ev.verb)) tracks_[flow.id].transfer = ev.verb;
     if (!is_active_verb(ev.verb)) return;
     std::optional<DataAddressResult> a = active_address(ev.verb, ev.arg);
-    if (a && a->address && a->address->ip) announce(tracks_[flow.id], false, Endpoint{*a->address->ip, a->address->port});
+    if (a && a->address && a->address->ip)
+        announce(tracks_[flow.id], false, Endpoint{*a->address->ip, a->address->port});
 }
 
 // An accepted PASV/EPSV/LPSV announces where the next data connection goes;
@@ -93,7 +94,7 @@ void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
     // In passive mode the client opens the connection; in active mode the server.
     ev.bytes_to_server = t.passive ? report.bytes_to_listener : report.bytes_to_opener;
     ev.bytes_to_client = t.passive ? report.bytes_to_opener : report.bytes_to_listener;
-    ev.end = report.end == CloseReason::fin ? DataEnd::fin
+    ev.end = report.end == CloseReason::fin   ? DataEnd::fin
              : report.end == CloseReason::rst ? DataEnd::rst
                                               : DataEnd::end_of_capture;
     next_.on(data_);

@@ -61,14 +61,12 @@ void FtpDetector::on_data(Direction dir, Timestamp ts, std::span<const std::uint
     held_.push_back(Chunk{dir, ts, std::vector<std::uint8_t>(kept.begin(), kept.end())});
     held_bytes_[static_cast<std::size_t>(dir)] += bytes.size();
     switch (judge()) {
-    case Verdict::undecided:
-        return;
+    case Verdict::undecided: return;
     case Verdict::other:
         rejected_ = true;
         held_.clear();
         return;
-    case Verdict::ftp:
-        break;
+    case Verdict::ftp: break;
     }
     if (kept.size() < bytes.size()) {  // never for a real FTP opening, but keep the stream whole
         held_.back().bytes.assign(bytes.begin(), bytes.end());

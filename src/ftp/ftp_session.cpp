@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-
 namespace ftpsniff {
 
 namespace {
@@ -252,7 +251,7 @@ void FtpSession::mask_in_stream(Direction dir, const Line& line, std::uint64_t e
     // A range reaching the end of a complete line's text runs to its CR LF;
     // one reaching the end of a cut line's text, to its LF.
     const std::uint64_t line_end = line.complete ? end - 1 : end;
-    std::uint64_t to = cols.second < line.text.size() ? at.boundary(cols.second)
+    std::uint64_t to = cols.second < line.text.size()     ? at.boundary(cols.second)
                        : line.truncated || !line.complete ? line_end
                                                           : at.boundary(line.text.size());
     masks_->of(dir == Direction::to_server).replace(at.boundary(cols.first), to, std::move(with));
@@ -307,9 +306,7 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
         }
     }
     switch (replies_.feed(line.text, line.truncated)) {
-    case ReplyAssembler::Result::reply:
-        finish_reply();
-        break;
+    case ReplyAssembler::Result::reply: finish_reply(); break;
     case ReplyAssembler::Result::not_a_reply: {
         replied_ = true;
         const bool answers = !pending_.empty();
@@ -327,8 +324,7 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
         });
         break;
     }
-    case ReplyAssembler::Result::pending:
-        break;
+    case ReplyAssembler::Result::pending: break;
     }
 }
 

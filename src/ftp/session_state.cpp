@@ -143,8 +143,7 @@ void SessionState::on_final_reply(std::string_view verb, std::string_view arg, c
             cwd.reset();
         }
         break;
-    default:
-        break;
+    default: break;
     }
 }
 

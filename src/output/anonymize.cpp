@@ -14,9 +14,9 @@ namespace ftpsniff {
 namespace {
 
 // Top-level domains that mark a word as a host name.
-constexpr std::array<std::string_view, 24> kTlds = {"com", "net", "org", "edu", "gov", "mil", "int", "io",
-                                                    "info", "biz", "local", "lan", "internal", "example", "de",
-                                                    "uk", "fr", "jp", "kr", "cn", "be", "nl", "ru", "us"};
+constexpr std::array<std::string_view, 24> kTlds = {"com",  "net", "org",   "edu", "gov",      "mil",     "int", "io",
+                                                    "info", "biz", "local", "lan", "internal", "example", "de",  "uk",
+                                                    "fr",   "jp",  "kr",    "cn",  "be",       "nl",      "ru",  "us"};
 
 // 198.18.0.0/15 is set aside for benchmarks: no real peer lives there.
 constexpr std::uint32_t kV4Pseudonyms = (1u << 17) - 2;
@@ -262,7 +262,8 @@ std::string Anonymizer::user(std::string_view name) {
         std::size_t j = i;
         while (j < key.size() && !is_blank(key[j])) ++j;
         std::string_view part = std::string_view(key).substr(i, j - i);
-        if (!part.empty() && part.size() < key.size() && !users_.contains(absl::string_view(part.data(), part.size())) && !store_user(part, fake)) {
+        if (!part.empty() && part.size() < key.size() &&
+            !users_.contains(absl::string_view(part.data(), part.size())) && !store_user(part, fake)) {
             filter(part, true);
         }
         i = j + 1;
@@ -401,7 +402,8 @@ std::size_t Anonymizer::ipv6_at(std::string_view in, std::size_t i, std::string&
         std::string_view s = run.substr(left);
         for (int attempt = 0; attempt < 3 && !s.empty(); ++attempt) {
             if (attempt == 1) {
-                while (s.size() > 2 && (s.back() == '.' || (s.back() == ':' && s[s.size() - 2] != ':'))) s.remove_suffix(1);
+                while (s.size() > 2 && (s.back() == '.' || (s.back() == ':' && s[s.size() - 2] != ':')))
+                    s.remove_suffix(1);
             } else if (attempt == 2) {
                 std::size_t dot = s.rfind('.');
                 if (dot == std::string_view::npos || dot + 1 == s.size() || s.size() - dot > 6) break;
@@ -416,8 +418,10 @@ std::size_t Anonymizer::ipv6_at(std::string_view in, std::size_t i, std::string&
             if (inet_pton(AF_INET6, buf, ip.bytes.data()) != 1) continue;
             out.append(run.substr(0, left));
             IpAddress fake = address(ip);
-            if (fake == ip) out.append(s);  // one that identifies no one, as written
-            else append_address(out, fake);
+            if (fake == ip)
+                out.append(s);  // one that identifies no one, as written
+            else
+                append_address(out, fake);
             return left + s.size();
         }
     }
@@ -444,8 +448,10 @@ std::size_t Anonymizer::ipv4_at(std::string_view in, std::size_t i, std::string&
     }
     if (at < in.size() && is_digit(in[at])) return 0;
     IpAddress fake = address(ip);
-    if (fake == ip) out.append(in.substr(i, at - i));
-    else append_address(out, fake);
+    if (fake == ip)
+        out.append(in.substr(i, at - i));
+    else
+        append_address(out, fake);
     return at - i;
 }
 
@@ -464,8 +470,10 @@ std::size_t Anonymizer::numbers_at(std::string_view in, std::size_t i, std::stri
             if (digits < 4) value = value * 10 + static_cast<unsigned>(in[at] - '0');
         }
         v[count++] = value;
-        if (at + 1 < in.size() && in[at] == ',' && is_digit(in[at + 1]) && count < kMost) ++at;
-        else break;
+        if (at + 1 < in.size() && in[at] == ',' && is_digit(in[at + 1]) && count < kMost)
+            ++at;
+        else
+            break;
     }
     start[count] = at + 1;  // where a number after the last would start
     // Six numbers are PORT's or 227's, whatever the first two are; a long
@@ -488,8 +496,10 @@ std::size_t Anonymizer::numbers_at(std::string_view in, std::size_t i, std::stri
     out.append(in.substr(i, start[first] - i));
     for (std::size_t k = 0; k < octets; ++k) {
         if (k > 0) out += ',';
-        if (fake == ip) out.append(in.substr(start[first + k], start[first + k + 1] - 1 - start[first + k]));
-        else out += std::to_string(fake.bytes[k]);
+        if (fake == ip)
+            out.append(in.substr(start[first + k], start[first + k + 1] - 1 - start[first + k]));
+        else
+            out += std::to_string(fake.bytes[k]);
     }
     out.append(in.substr(start[first + octets] - 1, at - (start[first + octets] - 1)));
     return at - i;

@@ -13,8 +13,7 @@ template <class Buffer>
 class BasicBufferedFile {
 public:
     // `each_record`: write at every commit, for a live capture read through a pipe.
-    explicit BasicBufferedFile(std::FILE* f, bool each_record = false)
-        : f_(f), flush_at_(each_record ? 0 : kFlushAt) {
+    explicit BasicBufferedFile(std::FILE* f, bool each_record = false) : f_(f), flush_at_(each_record ? 0 : kFlushAt) {
         buf_.reserve(kFlushAt * 2);
     }
     BasicBufferedFile(const BasicBufferedFile&) = delete;

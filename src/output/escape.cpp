@@ -157,9 +157,7 @@ void append_with(std::string& out, std::string_view in, Escape&& escape) {
     out.resize(static_cast<std::size_t>(escape(out.data() + old, in) - out.data()));
 }
 
-char* escape_to(char* out, std::string_view in) {
-    return escape_with(out, in, 0, terminal_control, terminal_hidden);
-}
+char* escape_to(char* out, std::string_view in) { return escape_with(out, in, 0, terminal_control, terminal_hidden); }
 
 // Backslash-escaped: CommonMark's inline syntax (code, emphasis, links and
 // images, a heading's closing '#'), GFM's table cells and strikethrough,
@@ -170,9 +168,7 @@ constexpr std::string_view kMarkdownPunctuation = "\\`*_{}[]()#!|~$:.";
 
 }  // namespace
 
-char* json_escape_to(char* out, std::string_view in) {
-    return escape_with(out, in, '"', json_control, json_hidden);
-}
+char* json_escape_to(char* out, std::string_view in) { return escape_with(out, in, '"', json_control, json_hidden); }
 
 void append_escaped(std::string& out, std::string_view in) { append_with(out, in, escape_to); }
 

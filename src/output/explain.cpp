@@ -86,8 +86,9 @@ Explanation explain(const KnowledgeBase& kb, int code, std::optional<std::string
     e.known = false;
     e.name = a.name;
     e.meaning = a.meaning;
-    e.when = "No standard lists it; a server or a middlebox chose it for a situation of its own, which the reply's "
-             "text usually names.";
+    e.when =
+        "No standard lists it; a server or a middlebox chose it for a situation of its own, which the reply's "
+        "text usually names.";
     e.remedy = a.remedy;
     e.source = a.source;
     return e;
@@ -98,8 +99,8 @@ std::vector<std::string> differences(const Explanation& a, const Explanation& b)
     if (a.code / 100 == b.code / 100) {
         out.push_back(fmt::format("Both {} and {} are {} replies.", a.code, b.code, a.reply_class));
     } else {
-        out.push_back(fmt::format("{} is a {} reply, while {} is a {} reply.", a.code, a.reply_class, b.code,
-                                  b.reply_class));
+        out.push_back(
+            fmt::format("{} is a {} reply, while {} is a {} reply.", a.code, a.reply_class, b.code, b.reply_class));
     }
     std::string_view fa = reply_function(a.code), fb = reply_function(b.code);
     if (fa == fb) {
@@ -148,7 +149,8 @@ std::string compare_text(const Explanation& a, const Explanation& b, const Label
     }
     out += fmt::format("{}\n", l.differences);
     auto diffs = differences(a, b);
-    for (std::size_t i = 0; i < diffs.size(); ++i) fmt::format_to(std::back_inserter(out), "  {}. {}\n", i + 1, diffs[i]);
+    for (std::size_t i = 0; i < diffs.size(); ++i)
+        fmt::format_to(std::back_inserter(out), "  {}. {}\n", i + 1, diffs[i]);
     fmt::format_to(std::back_inserter(out), "\n{}\n  {}: {}\n  {}: {}\n", l.which_when, a.code, a.remedy, b.code,
                    b.remedy);
     return out;

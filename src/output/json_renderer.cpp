@@ -181,8 +181,7 @@ public:
 
     void write(const Event& e, const UnparsedEvent& ev) {
         JsonLine j = head("unparsed", e.flow, e.ts);
-        j
-            .word("direction", direction_name(ev.dir))
+        j.word("direction", direction_name(ev.dir))
             .str("line", ev.line)
             .word("reason", unparsed_reason_name(ev.reason))
             .boolean("truncated", ev.truncated);
@@ -203,7 +202,10 @@ public:
     }
 
     void write(const Event& e, const AnomalyEvent& anomaly) {
-        head("anomaly", e.flow, e.ts).word("direction", direction_name(anomaly.dir)).word("name", anomaly_name(anomaly.what)).end();
+        head("anomaly", e.flow, e.ts)
+            .word("direction", direction_name(anomaly.dir))
+            .word("name", anomaly_name(anomaly.what))
+            .end();
         out_.commit();
     }
 
@@ -269,8 +271,10 @@ public:
         j.num("data_packets", run.data_packets);
         j.num("sessions", run.sessions).num("commands", run.commands);
         std::string classes = "{";
-        for (int c = 1; c <= 5; ++c) fmt::format_to(std::back_inserter(classes), "\"{}xx\":{},", c, run.replies_by_class[c]);
-        fmt::format_to(std::back_inserter(classes), "\"other\":{}}}", run.replies_by_class[0] + run.replies_by_class[6]);
+        for (int c = 1; c <= 5; ++c)
+            fmt::format_to(std::back_inserter(classes), "\"{}xx\":{},", c, run.replies_by_class[c]);
+        fmt::format_to(std::back_inserter(classes), "\"other\":{}}}",
+                       run.replies_by_class[0] + run.replies_by_class[6]);
         j.raw("replies", classes).num("gaps", run.gaps);
         std::string anomalies = "{";
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {

@@ -95,7 +95,8 @@ public:
     }
     void write(const Event& e, const GapEvent& gap) {
         seen(e.ts);
-        line(e.flow, e.ts, gap.dir == Direction::to_server ? '>' : '<', fmt::format("[gap: {} bytes missing]", gap.length));
+        line(e.flow, e.ts, gap.dir == Direction::to_server ? '>' : '<',
+             fmt::format("[gap: {} bytes missing]", gap.length));
     }
     void write(const Event& e, const AnomalyEvent& anomaly) {
         seen(e.ts);
@@ -183,7 +184,8 @@ public:
         std::stable_sort(order.begin(), order.end(),
                          [](const Session* x, const Session* y) { return (x->findings > 0) > (y->findings > 0); });
         if (order.size() > kMaxTranscripts) order.resize(kMaxTranscripts);
-        std::sort(order.begin(), order.end(), [](const Session* x, const Session* y) { return x->flow.id < y->flow.id; });
+        std::sort(order.begin(), order.end(),
+                  [](const Session* x, const Session* y) { return x->flow.id < y->flow.id; });
         for (const Session* s : order) {
             const std::string fence = code_fence(s->lines);
             fmt::format_to(out, "\n### Session {}: {} to {}\n\n{}text\n", s->flow.id, to_string(s->flow.client),
@@ -262,7 +264,7 @@ private:
     BufferedFile out_;
     std::map<std::uint64_t, Session> sessions_;
     std::uint64_t started_ = 0;
-    std::size_t rows_left_out_ = 0;  // sessions past kMaxTableRows that ended without a transcript
+    std::size_t rows_left_out_ = 0;        // sessions past kMaxTableRows that ended without a transcript
     std::set<std::uint64_t> first_found_;  // the lowest ids of sessions with findings, at most kMaxTranscripts
     std::set<std::uint64_t> first_ids_;    // the lowest ids of all sessions, at most kMaxTranscripts
     std::vector<std::string> findings_;

@@ -34,7 +34,8 @@ std::string_view unparsed_reason_name(UnparsedReason why) {
 std::vector<ErrorCount> top_errors(const RunSummary& run, std::size_t most) {
     std::vector<ErrorCount> out;
     for (const auto& [key, count] : run.errors) out.push_back({key.first, key.second, count});
-    std::stable_sort(out.begin(), out.end(), [](const ErrorCount& a, const ErrorCount& b) { return a.count > b.count; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const ErrorCount& a, const ErrorCount& b) { return a.count > b.count; });
     if (out.size() > most) out.resize(most);
     return out;
 }
@@ -49,8 +50,6 @@ std::string_view data_end_name(DataEnd end) {
     return "";
 }
 
-std::string_view direction_name(Direction dir) {
-    return dir == Direction::to_server ? "to_server" : "to_client";
-}
+std::string_view direction_name(Direction dir) { return dir == Direction::to_server ? "to_server" : "to_client"; }
 
 }  // namespace ftpsniff

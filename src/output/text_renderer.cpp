@@ -109,7 +109,8 @@ public:
         auto& b = out_.buffer();
         prefix(b, e.flow, e.ts, anomaly.dir == Direction::to_server ? '>' : '<');
         start(b, kRed);
-        fmt::format_to(std::back_inserter(b), "[{}: {}]", anomaly_name(anomaly.what), anomaly_description(anomaly.what));
+        fmt::format_to(std::back_inserter(b), "[{}: {}]", anomaly_name(anomaly.what),
+                       anomaly_description(anomaly.what));
         stop(b, kRed);
         b += '\n';
         out_.commit();
@@ -128,7 +129,8 @@ public:
         auto& b = out_.buffer();
         prefix(b, e.flow, e.ts, '=');
         std::string_view mode = ev.passive ? "passive" : "active";
-        std::string_view command = ev.command.empty() ? std::string_view("no transfer seen") : std::string_view(ev.command);
+        std::string_view command =
+            ev.command.empty() ? std::string_view("no transfer seen") : std::string_view(ev.command);
         if (!ev.opener) {
             fmt::format_to(std::back_inserter(b), "[data connection ({}) to {} for {}: never opened in the capture]\n",
                            mode, to_string(ev.listener), command);
@@ -150,7 +152,8 @@ public:
 
     void write(const Event& e, const SessionEndEvent& end) {
         auto& b = out_.buffer();
-        fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}: ", e.flow.id, describe(end.why), date_time(e.ts));
+        fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}: ", e.flow.id, describe(end.why),
+                       date_time(e.ts));
         if (!end.state.user.empty()) {
             b += "user ";
             append_escaped(b, end.state.user);
@@ -158,7 +161,8 @@ public:
         }
         fmt::format_to(std::back_inserter(b), "login {}, {} commands, {} replies", login_state_name(end.state.login),
                        end.state.commands, end.state.replies);
-        if (end.state.tls != TlsMode::none) fmt::format_to(std::back_inserter(b), ", TLS {}", tls_mode_name(end.state.tls));
+        if (end.state.tls != TlsMode::none)
+            fmt::format_to(std::back_inserter(b), ", TLS {}", tls_mode_name(end.state.tls));
         b += "\n\n";
         out_.commit();
     }
@@ -169,8 +173,9 @@ public:
         out_.flush();
         std::string b;
         auto out = std::back_inserter(b);
-        fmt::format_to(out, "summary of {} ({}): {} packets, {} TCP, {} on FTP control connections, {} on their data "
-                            "connections\n",
+        fmt::format_to(out,
+                       "summary of {} ({}): {} packets, {} TCP, {} on FTP control connections, {} on their data "
+                       "connections\n",
                        run.source, run.linktype, run.packets, run.tcp_packets, run.ftp_packets, run.data_packets);
         fmt::format_to(out, "  {} sessions, {} commands; logins: {} ok, {} failed\n", run.sessions, run.commands,
                        run.logins_ok, run.logins_failed);

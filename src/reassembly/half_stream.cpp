@@ -51,8 +51,7 @@ bool HalfStream::conflicts_with_recent(std::uint64_t at, std::span<const std::ui
     return false;
 }
 
-void HalfStream::deliver(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes,
-                         std::uint32_t missing) {
+void HalfStream::deliver(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes, std::uint32_t missing) {
     std::uint64_t end = at + bytes.size() + missing;
     // A keep-alive repeats the last byte (often as garbage): no conflict.
     bool keep_alive = bytes.size() == 1 && missing == 0 && end == next_;
@@ -99,8 +98,7 @@ void HalfStream::skip_to(const Out& out, std::uint64_t target) {
     drain(out);
 }
 
-void HalfStream::buffer(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes,
-                        std::uint32_t missing) {
+void HalfStream::buffer(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes, std::uint32_t missing) {
     // Keep only the parts no earlier buffered segment covers; where they
     // overlap, compare what both captured.
     std::uint64_t end = at + bytes.size() + missing;

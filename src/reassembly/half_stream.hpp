@@ -77,7 +77,6 @@ public:
     }
 
 private:
-
     [[nodiscard]] std::uint64_t position_of(std::uint32_t seq) const;
     void deliver(const Out& out, std::uint64_t at, std::span<const std::uint8_t> bytes, std::uint32_t missing);
     void drain(const Out& out);
@@ -97,13 +96,13 @@ private:
 
     bool synced_ = false;
     bool doubt_ = false;
-    bool holding_ = false;  // picked up: the first bytes wait for the packet after them
+    bool holding_ = false;        // picked up: the first bytes wait for the packet after them
     std::uint32_t base_seq_ = 0;  // sequence number of position 0
     std::uint64_t next_ = 0;      // next position expected
     std::optional<std::uint64_t> fin_at_;
     std::map<std::uint64_t, Pending> ooo_;
-    std::size_t ooo_bytes_ = 0;    // payload held, for the per-direction cap
-    std::size_t ooo_charged_ = 0;  // what it costs, as charged to the budget
+    std::size_t ooo_bytes_ = 0;      // payload held, for the per-direction cap
+    std::size_t ooo_charged_ = 0;    // what it costs, as charged to the budget
     std::uint64_t recent_from_ = 0;  // `recent_` holds delivered bytes from here to next_
     // Only what remember() wrote is read, so it starts unset: zeroing it
     // would touch 16 cache lines for every new connection.

@@ -12,7 +12,7 @@ struct Reassembler::Flow {
 
     FlowInfo info;
     std::unique_ptr<StreamHandler> handler;
-    Timestamp last_seen;  // beside the handler: every packet touches both
+    Timestamp last_seen;     // beside the handler: every packet touches both
     bool half_open = false;  // opened by a SYN; nothing since but its retransmissions
     // One side reset it: it stays open briefly for what the other side
     // still sends (a server's last words often come after the client's RST).
@@ -46,9 +46,7 @@ Reassembler::Reassembler(HandlerFactory factory, AnomalyCounts& anomalies, Memor
                          ReassemblyLimits limits)
     : factory_(std::move(factory)), anomalies_(anomalies), budget_(budget), limits_(limits) {}
 
-Reassembler::~Reassembler() {
-    budget_.refund(flows_.size() * kFlowCost + closings_.size() * kTombstoneCost);
-}
+Reassembler::~Reassembler() { budget_.refund(flows_.size() * kFlowCost + closings_.size() * kTombstoneCost); }
 
 void Reassembler::forget_tombstones() {
     budget_.refund(closings_.size() * kTombstoneCost);
@@ -142,7 +140,7 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
                 doubtful_ = has_bytes;  // a late packet of a closed connection: nobody compares its bytes
                 return;
             }
-            closed_.erase(dead);   // port reuse: a new connection on a closed tuple
+            closed_.erase(dead);  // port reuse: a new connection on a closed tuple
         }
     }
     if (it == flows_.end()) {
@@ -171,7 +169,8 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
     }
     // A SYN's data (TCP Fast Open) starts after the SYN's own sequence number.
     const std::uint32_t data_seq = syn ? seg.seq + 1 : seg.seq;
-    if (flow.reset && !flow.after_reset_reported && has_bytes && mine.extends(data_seq, seg.payload.size() + seg.missing)) {
+    if (flow.reset && !flow.after_reset_reported && has_bytes &&
+        mine.extends(data_seq, seg.payload.size() + seg.missing)) {
         flow.after_reset_reported = true;
         anomalies_.add(Anomaly::data_after_reset);
         flow.handler->on_anomaly(dir, seg.ts, Anomaly::data_after_reset);

@@ -30,12 +30,12 @@
 
 // A broken invariant aborts: libFuzzer saves the input as a crash, and the
 // regression test dies on it, in any build type (unlike assert).
-#define FUZZ_CHECK(cond)                                                                      \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
+#define FUZZ_CHECK(cond)                                                                       \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
             std::fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, #cond); \
-            std::abort();                                                                     \
-        }                                                                                     \
+            std::abort();                                                                      \
+        }                                                                                      \
     } while (0)
 
 namespace ftpsniff::fuzz {

@@ -40,7 +40,8 @@ void check(const ftpsniff::Decoded& d, const ftpsniff::RawFrame& frame, bool cut
         FUZZ_CHECK(seg.ip.size() == 40 || (seg.ip.size() >= 20 && seg.ip.size() == (seg.ip[0] & 0x0fu) * 4u));
         bool in_frame = seg.header.data() >= frame.bytes.data() &&
                         seg.header.data() + seg.header.size() <= frame.bytes.data() + frame.bytes.size();
-        FUZZ_CHECK(!in_frame || (seg.ip.data() >= frame.bytes.data() && seg.ip.data() + seg.ip.size() <= seg.header.data()));
+        FUZZ_CHECK(!in_frame ||
+                   (seg.ip.data() >= frame.bytes.data() && seg.ip.data() + seg.ip.size() <= seg.header.data()));
         fuzz::touch(to_string(seg.src));
         fuzz::touch(to_string(seg.dst));
         break;
@@ -50,8 +51,7 @@ void check(const ftpsniff::Decoded& d, const ftpsniff::RawFrame& frame, bool cut
         FUZZ_CHECK(!anomaly_name(d.anomaly).empty());
         break;
     case DecodeStatus::not_tcp:
-    case DecodeStatus::fragment_held:
-        break;
+    case DecodeStatus::fragment_held: break;
     }
 }
 

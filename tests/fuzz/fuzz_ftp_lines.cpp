@@ -34,9 +34,7 @@ bool inside(std::string_view part, std::string_view whole) {
     return part.empty() || (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
 }
 
-FUZZ_UNTRACED bool is_hex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+FUZZ_UNTRACED bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF), and no
 // C0/C1 control, DEL, bidirectional control, zero-width character or line or
@@ -114,9 +112,8 @@ void check_escapes(std::string_view text) {
     append_escaped(out, text);
     FUZZ_CHECK(out.starts_with(prefix));
     std::string_view esc = std::string_view(out).substr(prefix.size());
-    FUZZ_CHECK(std::none_of(esc.begin(), esc.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-    }));
+    FUZZ_CHECK(
+        std::none_of(esc.begin(), esc.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }));
     FUZZ_CHECK(printable_utf8(esc));
     FUZZ_CHECK(unescapes_to(esc, text));
 
@@ -144,8 +141,8 @@ void check_line(std::string_view line) {
         FUZZ_CHECK(inside(reply->text, line));
         fuzz::touch(reply->text);
     }
-    for (auto parse : {parse_pasv_reply, parse_epsv_reply, parse_lpsv_reply, parse_port_arg, parse_eprt_arg,
-                       parse_lprt_arg}) {
+    for (auto parse :
+         {parse_pasv_reply, parse_epsv_reply, parse_lpsv_reply, parse_port_arg, parse_eprt_arg, parse_lprt_arg}) {
         fuzz::check(parse(line));
     }
     if (auto path = quoted_path(line)) FUZZ_CHECK(path->size() <= line.size());
@@ -247,12 +244,8 @@ extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
                 FUZZ_CHECK(!replies.open());
                 check_reply(replies, limits.max_lines, max_line);
                 break;
-            case ReplyAssembler::Result::pending:
-                FUZZ_CHECK(replies.open());
-                break;
-            case ReplyAssembler::Result::not_a_reply:
-                FUZZ_CHECK(!replies.open());
-                break;
+            case ReplyAssembler::Result::pending: FUZZ_CHECK(replies.open()); break;
+            case ReplyAssembler::Result::not_a_reply: FUZZ_CHECK(!replies.open()); break;
             }
         };
         std::size_t fed = 0;

@@ -63,8 +63,8 @@ std::vector<Bytes> seeds(std::string_view target) {
         const Bytes whole = ipv4_tcp(datagram, 0x4000);
         const Bytes first = ipv4_tcp(datagram.substr(0, 24), 0x2000), last = ipv4_tcp(datagram.substr(24), 3);
         const Bytes ethernet = Bytes(12, '\0') + Bytes("\x08\x00", 2);
-        return {frames(2, {whole}),                                   // raw IPv4
-                frames(2, {first, last}),                             // in two fragments
+        return {frames(2, {whole}),                                     // raw IPv4
+                frames(2, {first, last}),                               // in two fragments
                 frames(char(0x81), {ethernet + whole.substr(0, 44)})};  // Ethernet, snap length cut
     }
     if (target == "fuzz_stream") {

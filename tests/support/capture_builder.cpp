@@ -69,8 +69,8 @@ Bytes tcp_segment(const Packet& p) {
     return t;
 }
 
-Bytes ipv4_header(const IpAddress& src, const IpAddress& dst, std::size_t payload, std::uint16_t id,
-                  std::uint16_t frag, std::uint8_t proto) {
+Bytes ipv4_header(const IpAddress& src, const IpAddress& dst, std::size_t payload, std::uint16_t id, std::uint16_t frag,
+                  std::uint8_t proto) {
     Bytes h;
     put8(h, 0x45);
     put8(h, 0);
@@ -142,11 +142,13 @@ Packet Conversation::server(std::string_view data) {
 }
 
 Packet Conversation::client_at(std::int64_t offset, std::string_view data) const {
-    return {client_ep_, server_ep_, cseq_ + static_cast<std::uint32_t>(offset), sseq_, tcp_flag::ack, std::string(data)};
+    return {client_ep_, server_ep_,    cseq_ + static_cast<std::uint32_t>(offset),
+            sseq_,      tcp_flag::ack, std::string(data)};
 }
 
 Packet Conversation::server_at(std::int64_t offset, std::string_view data) const {
-    return {server_ep_, client_ep_, sseq_ + static_cast<std::uint32_t>(offset), cseq_, tcp_flag::ack, std::string(data)};
+    return {server_ep_, client_ep_,    sseq_ + static_cast<std::uint32_t>(offset),
+            cseq_,      tcp_flag::ack, std::string(data)};
 }
 
 std::vector<Packet> Conversation::close() {
@@ -237,12 +239,8 @@ Bytes frame(int linktype, const Bytes& ip, int vlans) {
         }
         put16(f, ethertype);
         break;
-    case 0:
-        put32le(f, v4 ? 2 : 24);
-        break;
-    case 108:
-        put32(f, v4 ? 2 : 24);
-        break;
+    case 0: put32le(f, v4 ? 2 : 24); break;
+    case 108: put32(f, v4 ? 2 : 24); break;
     case 113:
         put16(f, 0);  // packet for us
         put16(f, 1);  // ARPHRD_ETHER
@@ -261,10 +259,8 @@ Bytes frame(int linktype, const Bytes& ip, int vlans) {
         break;
     case 101:
     case 228:
-    case 229:
-        break;
-    default:
-        throw std::invalid_argument("link type " + std::to_string(linktype));
+    case 229: break;
+    default: throw std::invalid_argument("link type " + std::to_string(linktype));
     }
     append(f, ip);
     return f;

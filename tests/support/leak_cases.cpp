@@ -86,7 +86,9 @@ std::vector<LeakCase> password_cases() {
     {  // A Telnet NOP inside the verb: the server removes it, so must we.
         LeakCase k = make("telnet command inside the verb", {"IacSecret7"});
         Conversation c = asked_for_password(k.capture);
-        k.capture.add(c.client("P\xff\xf1" "ASS IacSecret7\r\n"));
+        k.capture.add(
+            c.client("P\xff\xf1"
+                     "ASS IacSecret7\r\n"));
         carry_on(k.capture, c);
         cases.push_back(std::move(k));
     }
@@ -272,9 +274,13 @@ std::vector<LeakCase> password_cases() {
     }
     {  // A password that begins with a 0xff byte, sent escaped (IAC IAC):
        // -w must mask both bytes, or the lone IAC eats the mask's first star.
-        LeakCase k = make("escaped IAC at the start of the password", {"\xff\xff" "IacFirst28", "IacFirst28"});
+        LeakCase k = make("escaped IAC at the start of the password", {"\xff\xff"
+                                                                       "IacFirst28",
+                                                                       "IacFirst28"});
         Conversation c = asked_for_password(k.capture);
-        k.capture.add(c.client("PASS \xff\xff" "IacFirst28\r\n"));
+        k.capture.add(
+            c.client("PASS \xff\xff"
+                     "IacFirst28\r\n"));
         carry_on(k.capture, c);
         cases.push_back(std::move(k));
     }

@@ -3,10 +3,10 @@
 
 #include "capture_builder.hpp"
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 namespace ftpsniff::test {
 
@@ -15,8 +15,8 @@ public:
     explicit TempFile(const Bytes& bytes) {
         int fd = mkstemp(path_);
         close(fd);
-        std::ofstream(path_, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                     static_cast<std::streamsize>(bytes.size()));
+        std::ofstream(path_, std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     }
     TempFile(const TempFile&) = delete;
     TempFile& operator=(const TempFile&) = delete;

@@ -40,8 +40,8 @@ TEST(Anonymizer, AddressFollowedByPortKeepsThePort) {
 TEST(Anonymizer, EveryIpv6SpellingGetsTheOneAddressPseudonym) {
     Anonymizer a;
     std::string fake = to_string(a.address(ip("fd00:aa::77")));
-    for (const char* form : {"fd00:aa::77", "FD00:AA::77", "fd00:00aa:0000:0000:0000:0000:0000:0077",
-                             "fd00:aa:0:0:0:0:0:77"}) {
+    for (const char* form :
+         {"fd00:aa::77", "FD00:AA::77", "fd00:00aa:0000:0000:0000:0000:0000:0077", "fd00:aa:0:0:0:0:0:77"}) {
         EXPECT_EQ(a.text(std::string("at ") + form + "."), "at " + fake + ".") << form;
     }
     // A dual-stack server shows an IPv4 peer as IPv4-mapped: the same host.
@@ -74,8 +74,7 @@ TEST(Anonymizer, AddressesGluedToOtherTextAreReplacedToo) {
 TEST(Anonymizer, TextThatHoldsNoAddressIsLeftAlone) {
     Anonymizer a;
     for (const char* text : {"vsFTPd 3.0.3", "at 12:34:56", "RETR notes.txt", "md5 d41d8cd98f00b204e9800998ecf8427e",
-                             "std::string", "listening on 0.0.0.0 and ::",
-                             "Windows 10.0.17763.1"}) {
+                             "std::string", "listening on 0.0.0.0 and ::", "Windows 10.0.17763.1"}) {
         EXPECT_EQ(a.text(text), text);
     }
 }
@@ -214,8 +213,8 @@ std::string everything(const test::PcapWriter& capture, Format format) {
     std::fclose(out);
     std::fclose(notes);
     std::fclose(report);
-    std::string all = std::string(out_text, out_size) + std::string(notes_text, notes_size) +
-                      std::string(report_text, report_size);
+    std::string all =
+        std::string(out_text, out_size) + std::string(notes_text, notes_size) + std::string(report_text, report_size);
     std::free(out_text);
     std::free(notes_text);
     std::free(report_text);
@@ -226,12 +225,11 @@ TEST(AnonymizedRun, NoOriginalAddressUserOrHostInAnyFormatOrTheSummary) {
     test::PcapWriter w = test::anonymity_case();
     for (Format format : {Format::text, Format::json, Format::markdown}) {
         std::string all = lower(everything(w, format));
-        for (const char* original :
-             {"203.0.113.77", "198.51.100.21", "203,0,113,77", "198,51,100,21", "fd00", "253,0,0,170", "alice",
-              "robert", "jones", "acme", "ffff:203", "ffff:cb00"}) {
+        for (const char* original : {"203.0.113.77", "198.51.100.21", "203,0,113,77", "198,51,100,21", "fd00",
+                                     "253,0,0,170", "alice", "robert", "jones", "acme", "ffff:203", "ffff:cb00"}) {
             std::size_t at = all.find(original);
-            EXPECT_EQ(at, std::string::npos) << original << " in format " << int(format) << ": "
-                                             << all.substr(at < 60 ? 0 : at - 60, 120);
+            EXPECT_EQ(at, std::string::npos)
+                << original << " in format " << int(format) << ": " << all.substr(at < 60 ? 0 : at - 60, 120);
         }
         EXPECT_NE(all.find("notes.txt"), std::string::npos);
         EXPECT_NE(all.find("data_connection_missing"), std::string::npos) << "format " << int(format);

@@ -100,7 +100,8 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
         r.reply.code = 230;
         r.reply.lines.clear(0, 0);
         r.reply.lines.push_back("230-Login successful for " + user);
-        for (std::uint64_t i = 0; i < (id % 500 == 0 ? 2000 : id % 4); ++i) r.reply.lines.push_back(" line " + std::to_string(i));
+        for (std::uint64_t i = 0; i < (id % 500 == 0 ? 2000 : id % 4); ++i)
+            r.reply.lines.push_back(" line " + std::to_string(i));
         r.reply.lines.push_back("230 " + arg);
         r.reply.complete = id % 3 != 0;
         r.reply.truncated = id % 5 == 0;
@@ -136,8 +137,8 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
             send(slots.of<TlsEvent>());
         }
         DataChannelEvent& data = slots.fill<DataChannelEvent>(flow, {n, 1});
-        data = DataChannelEvent{id % 2 == 0, "RETR", {v4(2), 3000}, std::nullopt, {n, 2}, {n, 3}, id, 2 * id,
-                                DataEnd::never_opened};
+        data = DataChannelEvent{id % 2 == 0, "RETR", {v4(2), 3000}, std::nullopt,         {n, 2},
+                                {n, 3},      id,     2 * id,        DataEnd::never_opened};
         if (id % 4 == 0) {
             data.opener = Endpoint{v4(1), 5000};
             data.end = DataEnd::fin;

@@ -58,7 +58,9 @@ std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {
         } else if (type == "reply") {
             std::string joined;
             for (const auto& l : j["lines"]) joined += (joined.empty() ? "" : "|") + l.get<std::string>();
-            std::string to = j["greeting"] ? "greeting" : j["command"].is_null() ? "?" : j["command"].get<std::string>();
+            std::string to = j["greeting"]            ? "greeting"
+                             : j["command"].is_null() ? "?"
+                                                      : j["command"].get<std::string>();
             for (const auto& d : j["diagnoses"]) joined += " !" + d["id"].get<std::string>();
             events.push_back("R " + joined + " <- " + to + (j["complete"] ? "" : " incomplete") +
                              (j["uncertain"] ? " uncertain" : ""));
@@ -105,13 +107,9 @@ PcapWriter feat_session(const std::function<std::vector<Packet>(Conversation&)>&
     return w;
 }
 
-const Events kFeatEvents = {"S1",
-                            "R 220 ready <- greeting",
-                            "C FEAT",
-                            "R 211-Features:| EPSV| PASV|211 End <- FEAT",
-                            "C QUIT",
-                            "R 221 bye <- QUIT",
-                            "E fin"};
+const Events kFeatEvents = {
+    "S1",     "R 220 ready <- greeting", "C FEAT", "R 211-Features:| EPSV| PASV|211 End <- FEAT",
+    "C QUIT", "R 221 bye <- QUIT",       "E fin"};
 
 TEST(CaptureCases, InOrderSession) {
     EXPECT_EQ(run(feat_session([](Conversation& c) { return std::vector<Packet>{c.server(kFeat)}; })), kFeatEvents);
@@ -191,7 +189,7 @@ TEST(CaptureCases, LostSegmentBecomesGapAndParsingResumes) {
     w.add(c.server("220 ready\r\n"));
     w.add(c.client("USER anna\r\n"));
     c.server("331 Password required for anna.\r\n");  // never captured
-    w.add(c.client("PASS secret\r\n"));                // acknowledges the lost reply
+    w.add(c.client("PASS secret\r\n"));               // acknowledges the lost reply
     w.add(c.server("230 Logged in.\r\n"));
     w.add(c.close());
     EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C USER anna", "G s 33", "C PASS ****",
@@ -211,8 +209,8 @@ TEST(CaptureCases, GapInsideLineDropsTheFragment) {
     w.add(c.server("221 bye\r\n"));
     w.add(c.close());
     EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C LIST", "U s 150 Here c cut_by_gap", "G s 10",
-                              "U s isting. fragment_after_gap",
-                              "R 226 Done. <- ? uncertain", "C QUIT", "R 221 bye <- QUIT", "E fin"}));
+                              "U s isting. fragment_after_gap", "R 226 Done. <- ? uncertain", "C QUIT",
+                              "R 221 bye <- QUIT", "E fin"}));
 }
 
 TEST(CaptureCases, SequenceNumbersWrapAround) {
@@ -233,7 +231,7 @@ TEST(CaptureCases, MidStreamPickupStartsAtFirstCompleteLine) {
     Conversation c(kClient, kServer);
     c.handshake();
     w.add(c.server("ome to the server\r\n220 ready\r\n"));  // the capture starts inside the greeting
-    w.add(c.client("PASV\r\n"));  // may be the rest of a PASS line: masked, and no command
+    w.add(c.client("PASV\r\n"));                            // may be the rest of a PASS line: masked, and no command
     w.add(c.server("227 Entering Passive Mode (192,0,2,21,200,10).\r\n"));
     w.add(c.client("LIST\r\n"));
     w.add(c.server("150 Here it comes.\r\n"));
@@ -277,9 +275,9 @@ TEST(CaptureCases, SnapLengthCutIsAGap) {
     w.add(reply, reply.size() - 20);  // the last 20 payload bytes are not in the capture
     w.add(c.client("QUIT\r\n"));
     w.add(c.server("221 bye\r\n"));
-    EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "C HELP", "R 214-Commands: <- HELP incomplete",
-                              "U s   cut_by_gap", "G s 20",
-                              "C QUIT", "R 221 bye <- QUIT uncertain", "E end_of_capture"}));
+    EXPECT_EQ(run(w),
+              (Events{"S1", "R 220 ready <- greeting", "C HELP", "R 214-Commands: <- HELP incomplete",
+                      "U s   cut_by_gap", "G s 20", "C QUIT", "R 221 bye <- QUIT uncertain", "E end_of_capture"}));
 }
 
 // The same short session under every link layer and IP version ftpsniff reads.
@@ -319,8 +317,8 @@ TEST(CaptureCases, Ipv6ExtensionHeaders) {
 }
 
 TEST(CaptureCases, IpFragmentsReassembledInAnyOrder) {
-    for (const auto& [client, server] : {std::pair{kClient, kServer},
-                                         std::pair{test::endpoint("fd00::10", 40000), test::endpoint("fd00::21", 21)}}) {
+    for (const auto& [client, server] :
+         {std::pair{kClient, kServer}, std::pair{test::endpoint("fd00::10", 40000), test::endpoint("fd00::21", 21)}}) {
         PcapWriter w(1);
         Conversation c(client, server);
         w.add(c.handshake());
@@ -375,18 +373,19 @@ PcapWriter transfer_session(bool passive, bool capture_data, bool reset = false)
 }
 
 TEST(CaptureCases, PassiveDataConnectionIsFollowed) {
-    EXPECT_EQ(run(transfer_session(true, true)),
-              (Events{"S1", "R 220 ready <- greeting", "C PASV", "R 227 Entering Passive Mode (192,0,2,21,195,80). <- PASV",
-                      "C RETR file.bin", "R 150 Opening BINARY mode data connection. <- RETR",
-                      "D passive RETR 3000/0 fin", "R 226 Transfer complete. <- RETR", "E fin"}));
+    EXPECT_EQ(
+        run(transfer_session(true, true)),
+        (Events{"S1", "R 220 ready <- greeting", "C PASV", "R 227 Entering Passive Mode (192,0,2,21,195,80). <- PASV",
+                "C RETR file.bin", "R 150 Opening BINARY mode data connection. <- RETR", "D passive RETR 3000/0 fin",
+                "R 226 Transfer complete. <- RETR", "E fin"}));
 }
 
 TEST(CaptureCases, ActiveDataConnectionIsFollowed) {
-    EXPECT_EQ(run(transfer_session(false, true)),
-              (Events{"S1", "R 220 ready <- greeting", "C PORT 192,0,2,10,160,40",
-                      "R 200 PORT command successful. <- PORT", "C RETR file.bin",
-                      "R 150 Opening BINARY mode data connection. <- RETR", "D active RETR 3000/0 fin",
-                      "R 226 Transfer complete. <- RETR", "E fin"}));
+    EXPECT_EQ(
+        run(transfer_session(false, true)),
+        (Events{"S1", "R 220 ready <- greeting", "C PORT 192,0,2,10,160,40", "R 200 PORT command successful. <- PORT",
+                "C RETR file.bin", "R 150 Opening BINARY mode data connection. <- RETR", "D active RETR 3000/0 fin",
+                "R 226 Transfer complete. <- RETR", "E fin"}));
 }
 
 TEST(CaptureCases, ResetDataConnection) {
@@ -411,7 +410,9 @@ TEST(CaptureCases, PipeliningEarlyCommandsAndTelnetInterrupt) {
     w.add(c.server("230 Logged in\r\n257 \"/\"\r\n200 Type set\r\n"));
     w.add(c.client("RETR big\r\n"));
     w.add(c.server("150 Opening\r\n"));
-    w.add(c.client("\xff\xf4\xff\xf2" "ABOR\r\n"));
+    w.add(
+        c.client("\xff\xf4\xff\xf2"
+                 "ABOR\r\n"));
     w.add(c.server("426 Transfer aborted\r\n226 ABOR successful\r\n"));
     EXPECT_EQ(run(w), (Events{"S1", "C USER anna", "R 220 ready <- greeting", "R 331 Password required <- USER",
                               "C PASS ****", "C PWD", "C TYPE I", "R 230 Logged in <- PASS", "R 257 \"/\" <- PWD",
@@ -429,8 +430,7 @@ TEST(CaptureCases, UnterminatedSubnegotiationEndsAtTheLine) {
     w.add(c.client("\xff\xfa\x18 hidden\r\nSYST\r\n"));
     w.add(c.server("215 UNIX Type: L8\r\n"));
     EXPECT_EQ(run(w), (Events{"S1", "R 220 ready <- greeting", "A c telnet_subnegotiation_unterminated",
-                              "U c  not_a_command", "C SYST", "R 215 UNIX Type: L8 <- SYST",
-                              "E end_of_capture"}));
+                              "U c  not_a_command", "C SYST", "R 215 UNIX Type: L8 <- SYST", "E end_of_capture"}));
 }
 
 // Once a command was forgotten at the cap, which one a reply answers is a
@@ -444,9 +444,9 @@ TEST(CaptureCases, RepliesAfterPendingCommandsCapAreUncertain) {
     w.add(c.server("200 a\r\n215 b\r\n257 c\r\n"));
     PipelineOptions opts;
     opts.ftp.max_pending_commands = 2;
-    EXPECT_EQ(run(w, opts), (Events{"S1", "R 220 ready <- greeting", "C NOOP", "C SYST", "A c pending_commands_cap_hit",
-                                    "C PWD", "R 200 a <- SYST uncertain", "R 215 b <- PWD uncertain", "R 257 c <- ?",
-                                    "E end_of_capture"}));
+    EXPECT_EQ(run(w, opts),
+              (Events{"S1", "R 220 ready <- greeting", "C NOOP", "C SYST", "A c pending_commands_cap_hit", "C PWD",
+                      "R 200 a <- SYST uncertain", "R 215 b <- PWD uncertain", "R 257 c <- ?", "E end_of_capture"}));
 }
 
 TEST(CaptureCases, DiagnosesInAConversation) {

@@ -18,12 +18,12 @@ struct Case {
 
 TEST(DataChannel, PasvReplyFormsSeenInTheWild) {
     for (const Case& c : std::initializer_list<Case>{
-             {"Entering Passive Mode (192,168,1,2,19,137).", "192.168.1.2 5001"},   // vsftpd, proftpd
-             {"Entering Passive Mode (192,168,1,2,19,137)", "192.168.1.2 5001"},    // pure-ftpd
-             {"(212,27,40,254,15,161)", "212.27.40.254 4001"},                      // no text
-             {"=10,0,0,1,4,1", "10.0.0.1 1025"},                                    // DJB's form
-             {"Entering Passive Mode. 10,0,0,1,4,1", "10.0.0.1 1025"},             // RFC 959 figure 3
-             {"Entering Passive Mode (10.0.0.1,4,1)", "10.0.0.1 1025"},             // dots
+             {"Entering Passive Mode (192,168,1,2,19,137).", "192.168.1.2 5001"},                 // vsftpd, proftpd
+             {"Entering Passive Mode (192,168,1,2,19,137)", "192.168.1.2 5001"},                  // pure-ftpd
+             {"(212,27,40,254,15,161)", "212.27.40.254 4001"},                                    // no text
+             {"=10,0,0,1,4,1", "10.0.0.1 1025"},                                                  // DJB's form
+             {"Entering Passive Mode. 10,0,0,1,4,1", "10.0.0.1 1025"},                            // RFC 959 figure 3
+             {"Entering Passive Mode (10.0.0.1,4,1)", "10.0.0.1 1025"},                           // dots
              {"Entering Passive Mode (1216,256,2,127,127,127)", "error: a number is above 255"},  // curl test237
              {"Entering Passive Mode (10,0,0,1,4)", "error: fewer than six numbers"},
              {"Entering Passive Mode", "error: no numbers in the reply"},

@@ -45,8 +45,9 @@ TEST(Address, Ipv6FollowsRfc5952) {
 }
 
 TEST(Decode, EthernetIpv4TcpPayload) {
-    Bytes bytes = test::ethernet(0x0800, test::ipv4(kClient, kServer, test::with_payload(
-        test::tcp_header(50000, 21, 1000, 2000, tcp_flag::ack), "USER x\r\n")));
+    Bytes bytes = test::ethernet(
+        0x0800, test::ipv4(kClient, kServer,
+                           test::with_payload(test::tcp_header(50000, 21, 1000, 2000, tcp_flag::ack), "USER x\r\n")));
     Decoded d = decode_once(test::frame(kEthernet, bytes));
     ASSERT_EQ(d.status, DecodeStatus::tcp);
     EXPECT_EQ(to_string(d.segment.src), "192.0.2.1:50000");
@@ -58,7 +59,8 @@ TEST(Decode, EthernetIpv4TcpPayload) {
 }
 
 TEST(Decode, EthernetPaddingIsNotPayload) {
-    Bytes bytes = test::ethernet(0x0800, test::ipv4(kClient, kServer, test::tcp_header(50000, 21, 1, 1, tcp_flag::ack)));
+    Bytes bytes =
+        test::ethernet(0x0800, test::ipv4(kClient, kServer, test::tcp_header(50000, 21, 1, 1, tcp_flag::ack)));
     bytes.resize(60, 0);  // minimum Ethernet frame
     Decoded d = decode_once(test::frame(kEthernet, bytes));
     ASSERT_EQ(d.status, DecodeStatus::tcp);
@@ -66,8 +68,9 @@ TEST(Decode, EthernetPaddingIsNotPayload) {
 }
 
 TEST(Decode, TcpOptionsAreSkipped) {
-    Bytes bytes = test::ethernet(0x0800, test::ipv4(kClient, kServer, test::with_payload(
-        test::tcp_header(50000, 21, 1, 1, tcp_flag::ack, 8), "NOOP\r\n")));
+    Bytes bytes = test::ethernet(
+        0x0800, test::ipv4(kClient, kServer,
+                           test::with_payload(test::tcp_header(50000, 21, 1, 1, tcp_flag::ack, 8), "NOOP\r\n")));
     Decoded d = decode_once(test::frame(kEthernet, bytes));
     ASSERT_EQ(d.status, DecodeStatus::tcp);
     EXPECT_EQ(std::string(d.segment.payload.begin(), d.segment.payload.end()), "NOOP\r\n");

@@ -1,5 +1,5 @@
-#include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/diagnose.hpp"
+#include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/knowledge.hpp"
 
 #include <gtest/gtest.h>
@@ -7,8 +7,8 @@
 namespace ftpsniff {
 namespace {
 
-const FlowInfo kFlow{1, Endpoint{IpAddress{4, {203, 0, 113, 5}}, 50000}, Endpoint{IpAddress{4, {198, 51, 100, 7}}, 21},
-                     true, {}};
+const FlowInfo kFlow{
+    1, Endpoint{IpAddress{4, {203, 0, 113, 5}}, 50000}, Endpoint{IpAddress{4, {198, 51, 100, 7}}, 21}, true, {}};
 
 std::vector<std::string> ids(const ReplyFacts& facts) {
     std::vector<std::string> out;
@@ -50,7 +50,7 @@ TEST(Diagnose, UnexpectedReply) {
     EXPECT_EQ(ids({227, "EPSV", {}, &kFlow, {}}), Ids{"unexpected_reply"});
     EXPECT_EQ(ids({200, "RETR", {}, &kFlow, {}}), Ids{"unexpected_reply"});
     EXPECT_EQ(ids({229, "EPSV", {}, &kFlow, parse_epsv_reply("(|||5000|)")}), Ids{});
-    EXPECT_EQ(ids({200, "CLNT", {}, &kFlow, {}}), Ids{});  // unlisted command
+    EXPECT_EQ(ids({200, "CLNT", {}, &kFlow, {}}), Ids{});        // unlisted command
     EXPECT_EQ(ids({220, std::nullopt, {}, &kFlow, {}}), Ids{});  // greeting answers nothing
 }
 

@@ -28,14 +28,16 @@ TEST(Escape, PrintableTextIsKept) {
 TEST(Escape, TerminalControlsNeverPassRaw) {
     EXPECT_EQ(text("\x1b[2J\x1b]0;owned\x07"), "\\x1b[2J\\x1b]0;owned\\x07");
     EXPECT_EQ(text(std::string_view("a\0b\bc\x7f", 6)), "a\\x00b\\x08c\\x7f");
-    EXPECT_EQ(text("\xc2\x9b" "31m"), "\\xc2\\x9b31m");  // C1 CSI in UTF-8
+    EXPECT_EQ(text("\xc2\x9b"
+                   "31m"),
+              "\\xc2\\x9b31m");  // C1 CSI in UTF-8
     EXPECT_EQ(text("\x9b"), "\\x9b");
 }
 
 TEST(Escape, InvalidUtf8AndBackslash) {
     EXPECT_EQ(text("\xff\xfe"), "\\xff\\xfe");
-    EXPECT_EQ(text("\xe6\x97"), "\\xe6\\x97");       // cut sequence
-    EXPECT_EQ(text("\xc0\xaf"), "\\xc0\\xaf");       // overlong '/'
+    EXPECT_EQ(text("\xe6\x97"), "\\xe6\\x97");           // cut sequence
+    EXPECT_EQ(text("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
     EXPECT_EQ(text("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // surrogate
     EXPECT_EQ(text("C:\\dir"), "C:\\\\dir");
 }
@@ -62,10 +64,10 @@ TEST(Escape, MarkdownSyntaxAndHtmlAreLiteral) {
 TEST(Escape, BidiAndZeroWidthCharactersAreEscaped) {
     for (char32_t cp : {0x061cU, 0x200bU, 0x200cU, 0x200dU, 0x200eU, 0x200fU, 0x2028U, 0x2029U, 0x202aU, 0x202bU,
                         0x202cU, 0x202dU, 0x202eU, 0x2066U, 0x2067U, 0x2068U, 0x2069U}) {
-        std::string utf8 = cp < 0x800 ? std::string{static_cast<char>(0xc0 | cp >> 6), static_cast<char>(0x80 | (cp & 0x3f))}
-                                      : std::string{static_cast<char>(0xe0 | cp >> 12),
-                                                    static_cast<char>(0x80 | (cp >> 6 & 0x3f)),
-                                                    static_cast<char>(0x80 | (cp & 0x3f))};
+        std::string utf8 =
+            cp < 0x800 ? std::string{static_cast<char>(0xc0 | cp >> 6), static_cast<char>(0x80 | (cp & 0x3f))}
+                       : std::string{static_cast<char>(0xe0 | cp >> 12), static_cast<char>(0x80 | (cp >> 6 & 0x3f)),
+                                     static_cast<char>(0x80 | (cp & 0x3f))};
         std::string bytes;
         for (char c : utf8) bytes += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
         // At every offset of a word and of the tail, as the scan sees them.

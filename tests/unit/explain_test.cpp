@@ -40,8 +40,8 @@ TEST(Explain, DifferencesNameClassesAndWhatFollows) {
 
 TEST(Explain, JsonHasTheRequiredKeys) {
     std::string one = explain_json(explain(KnowledgeBase::builtin(), 530, std::nullopt));
-    for (const char* key : {"\"code\":530", "\"class\":\"5xx", "\"meaning\":", "\"when\":", "\"remedy\":",
-                            "\"source\":"}) {
+    for (const char* key :
+         {"\"code\":530", "\"class\":\"5xx", "\"meaning\":", "\"when\":", "\"remedy\":", "\"source\":"}) {
         EXPECT_NE(one.find(key), std::string::npos) << key;
     }
     std::string two = compare_json(explain(KnowledgeBase::builtin(), 214, std::nullopt),

@@ -19,8 +19,8 @@ std::string millis(double ms) {
 }
 
 TEST(MillisTo, WritesWhatFmtWritesForEdgeValues) {
-    for (double v : {0.0, -0.0, 0.0005, 0.0015, 1.0005, -0.0004, -0.0005, 2.5e-4, 999.9995, 52.951, 0.064, 1e9,
-                     1e12, 1e13, -1e13, 123456789.0125, std::numeric_limits<double>::infinity(),
+    for (double v : {0.0, -0.0, 0.0005, 0.0015, 1.0005, -0.0004, -0.0005, 2.5e-4, 999.9995, 52.951, 0.064, 1e9, 1e12,
+                     1e13, -1e13, 123456789.0125, std::numeric_limits<double>::infinity(),
                      -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
         EXPECT_EQ(millis(v), fmt::format("{:.3f}", v)) << v;
     }
@@ -29,7 +29,8 @@ TEST(MillisTo, WritesWhatFmtWritesForEdgeValues) {
 TEST(MillisTo, WritesWhatFmtWritesForDurationsBetweenCaptureTimes) {
     std::mt19937_64 rng(7);
     for (int i = 0; i < 200000; ++i) {
-        Timestamp a{static_cast<std::int64_t>(rng() % 2'000'000'000), static_cast<std::uint32_t>(rng() % 1'000'000'000)};
+        Timestamp a{static_cast<std::int64_t>(rng() % 2'000'000'000),
+                    static_cast<std::uint32_t>(rng() % 1'000'000'000)};
         Timestamp b{a.sec + static_cast<std::int64_t>(rng() % 100'000) - 50'000,
                     static_cast<std::uint32_t>(i % 2 == 0 ? rng() % 1'000'000 * 1000 : rng() % 1'000'000'000)};
         double ms = millis_between(a, b);
@@ -44,8 +45,16 @@ TEST(MillisTo, WritesWhatFmtWritesForDurationsBetweenCaptureTimes) {
 TEST(EpochSeconds, EachCallWritesItsOwnTime) {
     EpochSeconds epoch;
     std::mt19937_64 rng(11);
-    std::vector<Timestamp> times{{0, 0}, {0, 999}, {0, 1000}, {1, 0}, {-1, 5000}, {-1, 7000}, {0, 0},
-                                 {1790000000, 4'294'967'295u}, {1790000000, 1'000'000'000u}, {9223372036854775807, 1}};
+    std::vector<Timestamp> times{{0, 0},
+                                 {0, 999},
+                                 {0, 1000},
+                                 {1, 0},
+                                 {-1, 5000},
+                                 {-1, 7000},
+                                 {0, 0},
+                                 {1790000000, 4'294'967'295u},
+                                 {1790000000, 1'000'000'000u},
+                                 {9223372036854775807, 1}};
     for (int i = 0; i < 100000; ++i) {
         auto sec = static_cast<std::int64_t>(1'790'000'000 + rng() % 4);
         times.push_back({sec, static_cast<std::uint32_t>(rng() % (i % 2 == 0 ? 1'000'000'000 : 100'000))});
@@ -54,7 +63,8 @@ TEST(EpochSeconds, EachCallWritesItsOwnTime) {
         std::array<char, EpochSeconds::kMax> text;
         std::string got(text.data(), epoch.write(text.data(), ts));
         std::string micro = fmt::format("{}", ts.nsec / 1000);
-        ASSERT_EQ(got, fmt::format("{}.{}{}", ts.sec, std::string(6 - std::min<std::size_t>(micro.size(), 6), '0'), micro))
+        ASSERT_EQ(got,
+                  fmt::format("{}.{}{}", ts.sec, std::string(6 - std::min<std::size_t>(micro.size(), 6), '0'), micro))
             << ts.sec << " " << ts.nsec;
     }
 }

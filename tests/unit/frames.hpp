@@ -30,9 +30,9 @@ inline Bytes tcp_header(std::uint16_t sport, std::uint16_t dport, std::uint32_t 
     put32(b, ack);
     b.push_back(static_cast<std::uint8_t>(data_offset_words << 4));
     b.push_back(flags);
-    put16(b, 65535);  // window
-    put16(b, 0);      // checksum (not verified)
-    put16(b, 0);      // urgent pointer
+    put16(b, 65535);                                                   // window
+    put16(b, 0);                                                       // checksum (not verified)
+    put16(b, 0);                                                       // urgent pointer
     for (int i = 5; i < data_offset_words; ++i) put32(b, 0x01010101);  // NOP options
     return b;
 }

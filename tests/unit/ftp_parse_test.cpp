@@ -69,11 +69,8 @@ TEST_P(ReplyGrouping, FollowsRfc959) {
             got.push_back(joined);
             break;
         }
-        case ReplyAssembler::Result::not_a_reply:
-            got.push_back("?" + line);
-            break;
-        case ReplyAssembler::Result::pending:
-            break;
+        case ReplyAssembler::Result::not_a_reply: got.push_back("?" + line); break;
+        case ReplyAssembler::Result::pending: break;
         }
     }
     if (assembler.abandon()) got.push_back("incomplete:" + std::to_string(assembler.take().lines.size()));
@@ -89,12 +86,15 @@ INSTANTIATE_TEST_SUITE_P(
                       {"123-First line", "Second line", "  234 A line beginning with numbers", "123 The last line"},
                       {"123-First line|Second line|  234 A line beginning with numbers|123 The last line"}},
         MultiLineCase{"inner line with another code and space",
-                      {"211-Status", "213 not the end", "211 End"}, {"211-Status|213 not the end|211 End"}},
+                      {"211-Status", "213 not the end", "211 End"},
+                      {"211-Status|213 not the end|211 End"}},
         MultiLineCase{"code-hyphen on every line (vsftpd)",
-                      {"220-Welcome", "220-to the server", "220 Ready"}, {"220-Welcome|220-to the server|220 Ready"}},
+                      {"220-Welcome", "220-to the server", "220 Ready"},
+                      {"220-Welcome|220-to the server|220 Ready"}},
         MultiLineCase{"same code with hyphen does not end it", {"211-A", "211-B", "211 C"}, {"211-A|211-B|211 C"}},
         MultiLineCase{"feat with space-indented lines",
-                      {"211-Features:", " EPRT", " EPSV", "211 End"}, {"211-Features:| EPRT| EPSV|211 End"}},
+                      {"211-Features:", " EPRT", " EPSV", "211 End"},
+                      {"211-Features:| EPRT| EPSV|211 End"}},
         MultiLineCase{"bare code ends it", {"226-Done", "226"}, {"226-Done|226"}},
         MultiLineCase{"end without text but with space", {"250-x", "250 "}, {"250-x|250 "}},
         MultiLineCase{"no terminator", {"230-Banner", "line"}, {"incomplete:2"}},

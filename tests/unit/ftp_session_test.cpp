@@ -103,8 +103,8 @@ TEST_F(SessionTest, ServerLineThatIsNoReplyTakesTheAnswersPlace) {
     server("220 hi\r\n");
     client("SYST\r\nQUIT\r\n");
     server("SYST not supported\r\n221 Bye\r\n");
-    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C SYST", "C QUIT", "U SYST not supported <- SYST",
-                                                    "R 221 <- QUIT"}));
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C SYST", "C QUIT",
+                                                    "U SYST not supported <- SYST", "R 221 <- QUIT"}));
 }
 
 TEST_F(SessionTest, UnsolicitedReplyAnswersNothing) {
@@ -142,8 +142,8 @@ TEST_F(SessionTest, GapDropsPairingAndFragment) {
     server("331 Pa");
     session.on_gap(Direction::to_client, {}, 20);
     server("ssword\r\n230 ok\r\n");
-    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C USER a", "U 331 Pa", "G s 20", "U ssword",
-                                                    "R 230 <- ?"}));
+    EXPECT_EQ(rec.events,
+              (std::vector<std::string>{"R 220 greeting", "C USER a", "U 331 Pa", "G s 20", "U ssword", "R 230 <- ?"}));
 }
 
 TEST_F(SessionTest, MidStreamFirstReplyIsNoGreeting) {
@@ -173,8 +173,8 @@ TEST_F(SessionTest, NothingIsParsedAfterAuthTls) {
     server("234 Proceed\r\n\x16\x03\x01garbage\r\n");
     client("\x16\x03\x01\x02\x00USER x\r\n");
     session.on_close({}, CloseReason::fin);
-    EXPECT_EQ(rec.events,
-              (std::vector<std::string>{"R 220 greeting", "C AUTH TLS", "R 234 <- AUTH", "TLS explicit", "END login none"}));
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C AUTH TLS", "R 234 <- AUTH", "TLS explicit",
+                                                    "END login none"}));
 }
 
 TEST_F(SessionTest, ImplicitTlsFromTheFirstByte) {
@@ -188,7 +188,9 @@ TEST_F(SessionTest, TelnetInterruptBeforeAborIsRemoved) {
     server("220 hi\r\n");
     client("RETR big\r\n");
     server("150 sending\r\n");
-    client("\xff\xf4\xff\xf2" "ABOR\r\n");
+    client(
+        "\xff\xf4\xff\xf2"
+        "ABOR\r\n");
     server("426 aborted\r\n226 ABOR ok\r\n");
     EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C RETR big", "R 150 <- RETR", "C ABOR",
                                                     "R 426 <- RETR", "R 226 <- ABOR"}));
@@ -205,7 +207,8 @@ TEST_F(SessionTest, CloseFlushesIncompleteReply) {
 
 TEST_F(SessionTest, PendingCommandsAreCapped) {
     FtpSession s{flow, rec, anomalies, budget, FtpLimits{8192, {}, 2}};
-    s.on_data(Direction::to_server, {}, std::span(reinterpret_cast<const std::uint8_t*>("NOOP\r\nSYST\r\nPWD\r\n"), 17));
+    s.on_data(Direction::to_server, {},
+              std::span(reinterpret_cast<const std::uint8_t*>("NOOP\r\nSYST\r\nPWD\r\n"), 17));
     s.on_data(Direction::to_client, {}, std::span(reinterpret_cast<const std::uint8_t*>("200 a\r\n"), 7));
     EXPECT_EQ(anomalies.get(Anomaly::pending_commands_cap_hit), 1u);
     EXPECT_EQ(rec.events.back(), "R 200 <- SYST");

@@ -49,8 +49,8 @@ TEST(HotPath, InOrderPacketsAllocateNothing) {
     MemoryBudget budget(1 << 20);
     AnomalyCounts anomalies;
     std::size_t lines = 0;
-    Reassembler reassembler([&](const FlowInfo&) { return std::make_unique<LineCounter>(budget, lines); },
-                            anomalies, budget);
+    Reassembler reassembler([&](const FlowInfo&) { return std::make_unique<LineCounter>(budget, lines); }, anomalies,
+                            budget);
     test::Conversation c(test::endpoint("192.0.2.10", 40000), test::endpoint("192.0.2.21", 21));
     std::vector<test::Bytes> frames;
     for (const auto& p : c.handshake()) frames.push_back(test::frame(1, test::ip_packet(p)));

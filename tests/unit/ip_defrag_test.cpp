@@ -65,9 +65,9 @@ TEST(IpDefrag, OverlapKeepsTheFirstCopyAndCountsTheConflict) {
     IpDefragmenter defrag({}, budget, anomalies);
     FragmentKey key{IpAddress{4, {10, 0, 0, 1}}, IpAddress{4, {10, 0, 0, 2}}, 9, 6};
     std::vector<std::uint8_t> a(16, 'a'), b(24, 'b'), c(8, 'c');
-    EXPECT_FALSE(defrag.add(key, {}, 8, true, a));      // bytes 8..23
-    EXPECT_FALSE(defrag.add(key, {}, 0, true, b));      // 0..23: only 0..7 are new; 8..23 disagree
-    auto whole = defrag.add(key, {}, 24, false, c);     // 24..31, the last
+    EXPECT_FALSE(defrag.add(key, {}, 8, true, a));   // bytes 8..23
+    EXPECT_FALSE(defrag.add(key, {}, 0, true, b));   // 0..23: only 0..7 are new; 8..23 disagree
+    auto whole = defrag.add(key, {}, 24, false, c);  // 24..31, the last
     ASSERT_TRUE(whole);
     std::string got(whole->payload.begin(), whole->payload.end());
     EXPECT_EQ(got, std::string(8, 'b') + std::string(16, 'a') + std::string(8, 'c'));

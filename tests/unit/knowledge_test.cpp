@@ -1,5 +1,5 @@
-#include "ftpsniff/annotate.hpp"
 #include "ftpsniff/knowledge.hpp"
+#include "ftpsniff/annotate.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,9 +10,8 @@ const char* kHeader = "code\tafter\tname\tmeaning\twhen\tremedy\tsource\n";
 
 TEST(KnowledgeBase, BuiltinHasEveryRfc959Code) {
     const auto& kb = KnowledgeBase::builtin();
-    for (int code : {110, 120, 125, 150, 200, 202, 211, 212, 213, 214, 215, 220, 221, 225, 226, 227, 230, 250, 257,
-                     331, 332, 350, 421, 425, 426, 450, 451, 452, 500, 501, 502, 503, 504, 530, 532, 550, 551, 552,
-                     553}) {
+    for (int code : {110, 120, 125, 150, 200, 202, 211, 212, 213, 214, 215, 220, 221, 225, 226, 227, 230, 250, 257, 331,
+                     332, 350, 421, 425, 426, 450, 451, 452, 500, 501, 502, 503, 504, 530, 532, 550, 551, 552, 553}) {
         const CodeEntry* e = kb.find(code);
         ASSERT_NE(e, nullptr) << code;
         EXPECT_EQ(e->after, "") << code;
@@ -23,8 +22,7 @@ TEST(KnowledgeBase, BuiltinEntriesAreWhole) {
     for (const CodeEntry* e : KnowledgeBase::builtin().entries()) {
         EXPECT_GE(e->code, 100) << e->code;
         EXPECT_LE(e->code, 699) << e->code;
-        EXPECT_FALSE(e->name.empty() || e->meaning.empty() || e->when.empty() || e->remedy.empty() ||
-                     e->source.empty())
+        EXPECT_FALSE(e->name.empty() || e->meaning.empty() || e->when.empty() || e->remedy.empty() || e->source.empty())
             << e->code << " " << e->after;
         // A context variant refines a code that also has a generic entry.
         if (!e->after.empty()) {
@@ -45,9 +43,9 @@ TEST(KnowledgeBase, ContextVariantComesBeforeGeneric) {
 }
 
 TEST(KnowledgeBase, ParsesCommentsAndVariants) {
-    auto kb = KnowledgeBase::parse(std::string("# a comment\n") + kHeader +
-                                       "550\t\tFailed\tm\tw\tr\ts\n550\tRETR\tNo file\tm2\tw2\tr2\ts2\n",
-                                   "test.tsv");
+    auto kb = KnowledgeBase::parse(
+        std::string("# a comment\n") + kHeader + "550\t\tFailed\tm\tw\tr\ts\n550\tRETR\tNo file\tm2\tw2\tr2\ts2\n",
+        "test.tsv");
     EXPECT_EQ(kb.size(), 2u);
     EXPECT_EQ(kb.find(550, "RETR")->name, "No file");
     EXPECT_EQ(kb.find(550, "STOR")->name, "Failed");
@@ -71,15 +69,19 @@ TEST(KnowledgeBase, ErrorsNameFileAndLine) {
               "site.tsv:2: after 'retr' is not an upper-case command verb");
     EXPECT_EQ(error_of(std::string(kHeader) + "550\t\tn\tm\tw\tr\ts\n\n550\t\tn\tm\tw\tr\ts\n"),
               "site.tsv:4: code 550 is listed twice");
-    EXPECT_EQ(error_of("code\tname\n"), "site.tsv:1: expected the header line "
-                                         "'code<TAB>after<TAB>name<TAB>meaning<TAB>when<TAB>remedy<TAB>source'");
+    EXPECT_EQ(error_of("code\tname\n"),
+              "site.tsv:1: expected the header line "
+              "'code<TAB>after<TAB>name<TAB>meaning<TAB>when<TAB>remedy<TAB>source'");
 }
 
 // Every reply code in the project's reference list (RFC 959, 1123, 1639, 2228,
 // 2428, 6384 and codes seen from real servers); 300 and 600 there are only
 // series headings.
 TEST(KnowledgeBase, EveryReferenceCodeHasAGenericEntry) {
-    for (int code : {110, 120, 125, 150, 200, 202, 211, 212, 213, 214, 215, 216, 220, 221, 225, 226, 227, 228, 229, 230, 231, 232, 234, 235, 250, 257, 331, 332, 334, 335, 336, 350, 400, 421, 425, 426, 430, 431, 434, 450, 451, 452, 500, 501, 502, 503, 504, 520, 521, 522, 530, 532, 533, 534, 535, 536, 537, 550, 551, 552, 553, 554, 555, 631, 632, 633}) {
+    for (int code : {110, 120, 125, 150, 200, 202, 211, 212, 213, 214, 215, 216, 220, 221, 225, 226, 227,
+                     228, 229, 230, 231, 232, 234, 235, 250, 257, 331, 332, 334, 335, 336, 350, 400, 421,
+                     425, 426, 430, 431, 434, 450, 451, 452, 500, 501, 502, 503, 504, 520, 521, 522, 530,
+                     532, 533, 534, 535, 536, 537, 550, 551, 552, 553, 554, 555, 631, 632, 633}) {
         EXPECT_NE(KnowledgeBase::builtin().find(code), nullptr) << code;
     }
 }
@@ -93,8 +95,8 @@ TEST(KnowledgeBase, TranslationsReplaceEntriesAndFallBackToEnglish) {
 
 TEST(KnowledgeBase, MergeOverridesAndAdds) {
     KnowledgeBase kb = KnowledgeBase::builtin();
-    kb.merge(KnowledgeBase::parse(std::string(kHeader) + "550\t\tSite rule\tm\tw\tr\tsite\n599\t\tSite code\tm\tw\tr\tsite\n",
-                                  "site.tsv"));
+    kb.merge(KnowledgeBase::parse(
+        std::string(kHeader) + "550\t\tSite rule\tm\tw\tr\tsite\n599\t\tSite code\tm\tw\tr\tsite\n", "site.tsv"));
     EXPECT_EQ(kb.find(550)->name, "Site rule");
     EXPECT_EQ(kb.find(599)->name, "Site code");
     EXPECT_EQ(kb.find(550, "RETR")->name, KnowledgeBase::builtin().find(550, "RETR")->name);

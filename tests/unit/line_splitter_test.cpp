@@ -25,12 +25,15 @@ class Splitter {
 public:
     explicit Splitter(std::size_t cap = 8192, std::size_t budget = 1 << 20) : budget_(budget), s_(cap, budget_) {}
     Splitter& feed(std::string_view bytes) {
-        s_.feed(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
-                [this](const Line& l) { got.push_back({std::string(l.text), l.truncated, l.after_gap, l.complete}); });
+        s_.feed(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), [this](const Line& l) {
+            got.push_back({std::string(l.text), l.truncated, l.after_gap, l.complete});
+        });
         return *this;
     }
     Splitter& finish() {
-        s_.finish([this](const Line& l) { got.push_back({std::string(l.text), l.truncated, l.after_gap, l.complete}); });
+        s_.finish([this](const Line& l) {
+            got.push_back({std::string(l.text), l.truncated, l.after_gap, l.complete});
+        });
         return *this;
     }
     MemoryBudget budget_;
@@ -41,8 +44,9 @@ public:
 TEST(LineSplitter, CrlfAndBareLf) {
     Splitter s;
     s.feed("USER a\r\nPASS b\nQUIT\r\n");
-    EXPECT_EQ(s.got, (std::vector<Got>{{"USER a", false, false, true}, {"PASS b", false, false, true},
-                                       {"QUIT", false, false, true}}));
+    EXPECT_EQ(s.got,
+              (std::vector<Got>{
+                  {"USER a", false, false, true}, {"PASS b", false, false, true}, {"QUIT", false, false, true}}));
 }
 
 TEST(LineSplitter, LineSplitAtEveryBytePosition) {
@@ -76,10 +80,14 @@ TEST(LineSplitter, LongLineAcrossChunksIsCutOnce) {
 TEST(LineSplitter, GapDropsPartialLineAndFlagsNext) {
     Splitter s;
     s.feed("USER a\r\nPA");
-    s.s_.gap([&](const Line& l) { s.got.push_back({"gap:" + std::string(l.text), l.truncated, l.after_gap, l.complete}); });
+    s.s_.gap([&](const Line& l) {
+        s.got.push_back({"gap:" + std::string(l.text), l.truncated, l.after_gap, l.complete});
+    });
     s.feed("SS x\r\nQUIT\r\n");
-    EXPECT_EQ(s.got, (std::vector<Got>{{"USER a", false, false, true}, {"gap:PA", false, false, false},
-                                       {"SS x", false, true, true}, {"QUIT", false, false, true}}));
+    EXPECT_EQ(s.got, (std::vector<Got>{{"USER a", false, false, true},
+                                       {"gap:PA", false, false, false},
+                                       {"SS x", false, true, true},
+                                       {"QUIT", false, false, true}}));
 }
 
 TEST(LineSplitter, SplitLineIsChargedToTheBudget) {

@@ -137,7 +137,8 @@ Reading with_read_ahead(const std::string& path, bool& in_place) {
     ReadAhead ahead(p.get());
     RawFrame f;
     while (ahead.next(f)) {
-        out.frames.push_back(Seen{f.ts.sec, f.ts.nsec, f.linktype, f.caplen, f.wirelen, Bytes(f.bytes.begin(), f.bytes.end())});
+        out.frames.push_back(
+            Seen{f.ts.sec, f.ts.nsec, f.linktype, f.caplen, f.wirelen, Bytes(f.bytes.begin(), f.bytes.end())});
     }
     out.cut = ahead.cut();
     return out;
@@ -195,9 +196,9 @@ TEST(PcapInPlace, OnlyStandardVersion24HeadersAreReadInPlace) {
         EXPECT_FALSE(format(big, kMicro)->nano);
         ASSERT_TRUE(format(big, kNano));
         EXPECT_TRUE(format(big, kNano)->nano);
-        EXPECT_FALSE(format(big, 0xa1b2cd34));        // Kuznetsov's longer record headers
-        EXPECT_FALSE(format(big, 0x0a0d0d0a));        // pcapng
-        EXPECT_FALSE(format(big, kMicro, 3));         // caplen and len may be the other way round
+        EXPECT_FALSE(format(big, 0xa1b2cd34));                        // Kuznetsov's longer record headers
+        EXPECT_FALSE(format(big, 0x0a0d0d0a));                        // pcapng
+        EXPECT_FALSE(format(big, kMicro, 3));                         // caplen and len may be the other way round
         EXPECT_FALSE(format(big, kMicro, 4, DLT_USB_LINUX_MMAPPED));  // lengths corrected
         EXPECT_EQ(format(big, kMicro, 4, DLT_LINUX_SLL).has_value(), !format(big, kMicro)->swapped);  // CAN ids
     }
@@ -242,8 +243,7 @@ TEST_P(SameAsLibpcap, FileCutInsideRecordData) {
     EXPECT_EQ(r.cut, "truncated dump file; tried to read 1000 captured bytes, only got 300");
 }
 
-INSTANTIATE_TEST_SUITE_P(PcapInPlace, SameAsLibpcap,
-                         testing::Combine(testing::Bool(), testing::Values(kMicro, kNano)),
+INSTANTIATE_TEST_SUITE_P(PcapInPlace, SameAsLibpcap, testing::Combine(testing::Bool(), testing::Values(kMicro, kNano)),
                          [](const auto& param) {
                              return std::string(std::get<0>(param.param) ? "BigEndian" : "LittleEndian") +
                                     (std::get<1>(param.param) == kNano ? "Nano" : "Micro");

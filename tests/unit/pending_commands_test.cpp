@@ -37,9 +37,8 @@ TEST(PendingCommands, KeepsOrderWhateverTheMixOfPushesAndPops) {
             model.pop_front();
         }
         ASSERT_EQ(ring.size(), model.size());
-        ASSERT_EQ(ring.has_verb("CMD3"), std::any_of(model.begin(), model.end(), [](const PendingCommand& c) {
-                      return c.verb == "CMD3";
-                  }));
+        ASSERT_EQ(ring.has_verb("CMD3"),
+                  std::any_of(model.begin(), model.end(), [](const PendingCommand& c) { return c.verb == "CMD3"; }));
         if (step % 5000 == 4999) {
             ring.clear();
             model.clear();

@@ -2,8 +2,8 @@
 // same IP packet is decoded behind Ethernet (the shortcut's link type) and
 // behind Linux cooked capture (always the general path), whole and cut at
 // every length, and the results compared field by field.
-#include "frames.hpp"
 #include "plain_frame.hpp"
+#include "frames.hpp"
 
 #include "ftpsniff/decode.hpp"
 
@@ -96,7 +96,7 @@ Bytes tcp(std::string_view payload, std::uint8_t words = 5) {
 
 TEST(PlainFrame, OrdinaryFramesTakeTheShortcut) {
     EXPECT_TRUE(same_both_ways(test::ipv4(kClient, kServer, tcp("RETR a\r\n")), 0x0800, 48, false));
-    EXPECT_TRUE(same_both_ways(test::ipv4(kClient, kServer, tcp("")), 0x0800, 40, false));  // a bare ACK
+    EXPECT_TRUE(same_both_ways(test::ipv4(kClient, kServer, tcp("")), 0x0800, 40, false));      // a bare ACK
     EXPECT_TRUE(same_both_ways(test::ipv4(kClient, kServer, tcp("x", 8)), 0x0800, 53, false));  // TCP options
     EXPECT_TRUE(same_both_ways(ipv6(tcp("230 in\r\n")), 0x86dd, 68, false));
 }
@@ -119,7 +119,8 @@ TEST(PlainFrame, OtherFramesGoTheGeneralWay) {
     Bytes udp = test::ipv4(kClient, kServer, Bytes(8, 0), 17);
     EXPECT_FALSE(same_both_ways(udp, 0x0800, udp.size(), false));
     Bytes hop_by_hop{6, 0, 1, 4, 0, 0, 0, 0};
-    Bytes extended = ipv6(test::with_payload(hop_by_hop, std::string(reinterpret_cast<const char*>(tcp("y").data()), 21)), 0);
+    Bytes extended =
+        ipv6(test::with_payload(hop_by_hop, std::string(reinterpret_cast<const char*>(tcp("y").data()), 21)), 0);
     EXPECT_FALSE(same_both_ways(extended, 0x86dd, extended.size(), false));
     Bytes long_claim = ipv6(tcp("z"), 6, 10);  // claims bytes the frame does not hold
     EXPECT_FALSE(same_both_ways(long_claim, 0x86dd, long_claim.size(), true));

@@ -105,8 +105,8 @@ TEST_F(ReassemblyTest, ConflictingRetransmissionKeepsFirstCopyAndIsReported) {
 
 TEST_F(ReassemblyTest, OverlapWhileBufferedKeepsFirstArrival) {
     client(100, "", tcp_flag::syn);
-    client(106, "bbbbb");       // positions 5-9 arrive first
-    client(104, "XXyyyyy");     // 3-9: the overlap 5-9 disagrees
+    client(106, "bbbbb");    // positions 5-9 arrive first
+    client(104, "XXyyyyy");  // 3-9: the overlap 5-9 disagrees
     client(101, "aaa");
     EXPECT_EQ(rec.to_server, "<tcp_overlap_conflict>aaaXXbbbbb");
     EXPECT_EQ(anomalies.get(Anomaly::tcp_overlap_conflict), 1u);
@@ -125,8 +125,16 @@ TEST_F(ReassemblyTest, SequenceWrapsAround) {
         rec = {};
         Reassembler r{[this](const FlowInfo&) { return std::make_unique<RecordingHandler>(rec); }, anomalies, budget};
         auto seg = [&](std::uint32_t seq, std::string_view data, std::uint8_t flags) {
-            TcpSegment s{{}, kClient, kServer, seq, 0, flags,
-                         std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0, {}, {}};
+            TcpSegment s{{},
+                         kClient,
+                         kServer,
+                         seq,
+                         0,
+                         flags,
+                         std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()),
+                         0,
+                         {},
+                         {}};
             r.feed(s, true);
         };
         seg(isn, "", tcp_flag::syn);
@@ -259,7 +267,7 @@ TEST_F(ReassemblyTest, LateSegmentOfClosedFlowOpensNothingAndMemoryIsGivenBack) 
     server(500, "", tcp_flag::syn | tcp_flag::ack, 101);
     client(101, "QUIT\r\n", tcp_flag::fin | tcp_flag::ack, 501);
     server(501, "221 bye\r\n", tcp_flag::fin | tcp_flag::ack, 108);
-    EXPECT_LE(budget.used(), 256u);  // only the tombstone is held
+    EXPECT_LE(budget.used(), 256u);                               // only the tombstone is held
     client(101, "QUIT\r\n", tcp_flag::fin | tcp_flag::ack, 501);  // retransmitted after the close
     EXPECT_EQ(rec.ids.size(), 1u);
     EXPECT_EQ(rec.to_server, "QUIT\r\n");
@@ -276,7 +284,9 @@ TEST(Reassembly, ClosedTupleIsForgottenAfterTimeWait) {
                   anomalies, budget, ReassemblyLimits{64, 100, 600, 60}};
     const Endpoint client{IpAddress{4, {10, 0, 0, 1}}, 40000};
     const Endpoint server{IpAddress{4, {10, 0, 0, 2}}, 21};
-    auto bytes = [](std::string_view s) { return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); };
+    auto bytes = [](std::string_view s) {
+        return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+    };
     r.feed(TcpSegment{{1000, 0}, client, server, 1, 0, tcp_flag::syn, {}, 0, {}, {}}, true);
     r.feed(TcpSegment{{1000, 0}, client, server, 2, 0, tcp_flag::rst, bytes("A\n"), 0, {}, {}}, true);
     r.feed(TcpSegment{{1030, 0}, client, server, 2, 0, 0, bytes("A\n"), 0, {}, {}}, true);  // remembered: ignored
@@ -288,7 +298,7 @@ TEST(Reassembly, ClosedTupleIsForgottenAfterTimeWait) {
 TEST_F(ReassemblyTest, PureAcksAndKeepAlivesDoNotDisturb) {
     client(100, "", tcp_flag::syn);
     client(101, "AB");
-    client(102, "", tcp_flag::ack, 1);  // keep-alive without data
+    client(102, "", tcp_flag::ack, 1);    // keep-alive without data
     client(102, "\0", tcp_flag::ack, 1);  // keep-alive repeating one (garbage) byte
     client(103, "C\n");
     EXPECT_EQ(rec.to_server, "ABC\n");
@@ -297,7 +307,7 @@ TEST_F(ReassemblyTest, PureAcksAndKeepAlivesDoNotDisturb) {
 
 TEST_F(ReassemblyTest, ZeroWindowProbeByteIsNotRepeated) {
     client(100, "", tcp_flag::syn);
-    client(101, "U");          // the probe: one byte of new data
+    client(101, "U");         // the probe: one byte of new data
     client(101, "USER a\n");  // the window opens: sent again with the rest
     EXPECT_EQ(rec.to_server, "USER a\n");
     EXPECT_EQ(anomalies.get(Anomaly::tcp_overlap_conflict), 0u);
@@ -388,8 +398,9 @@ TEST_F(ReassemblyTest, MemoryBudgetRefusesBufferingAndCounts) {
     auto data = std::string(15000, 'x');
     TcpSegment syn{{}, kClient, kServer, 100, 0, tcp_flag::syn, {}, 0, {}, {}};
     r.feed(syn, true);
-    TcpSegment ahead{{}, kClient, kServer, 5000, 0, 0,
-                     std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()), 0, {}, {}};
+    TcpSegment ahead{
+        {}, kClient, kServer, 5000, 0, 0, std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()),
+        0,  {},      {}};
     r.feed(ahead, true);
     EXPECT_EQ(anomalies.get(Anomaly::memory_cap_hit), 1u);
     EXPECT_LE(tight.peak(), tight.limit());

@@ -20,14 +20,20 @@ std::string filtered(std::initializer_list<std::string_view> chunks) {
 TEST(TelnetFilter, PlainTextPassesUnchanged) { EXPECT_EQ(filtered({"RETR a.txt\r\n"}), "RETR a.txt\r\n"); }
 
 TEST(TelnetFilter, InterruptAndSynchBeforeAbor) {
-    EXPECT_EQ(filtered({"\xff\xf4\xff\xf2" "ABOR\r\n"}), "ABOR\r\n");  // IAC IP IAC DM (RFC 959 §4.1)
+    EXPECT_EQ(filtered({"\xff\xf4\xff\xf2"
+                        "ABOR\r\n"}),
+              "ABOR\r\n");  // IAC IP IAC DM (RFC 959 §4.1)
 }
 
 TEST(TelnetFilter, DoubledIacIsOneDataByte) { EXPECT_EQ(filtered({"STOR \xff\xff.txt\r\n"}), "STOR \xff.txt\r\n"); }
 
 TEST(TelnetFilter, NegotiationAndSubnegotiationAreRemoved) {
-    EXPECT_EQ(filtered({"\xff\xfb\x01" "220 hi\r\n"}), "220 hi\r\n");             // IAC WILL ECHO
-    EXPECT_EQ(filtered({"US\xff\xfa\x18\x01\xff\xf0" "ER a\r\n"}), "USER a\r\n");  // IAC SB ... IAC SE
+    EXPECT_EQ(filtered({"\xff\xfb\x01"
+                        "220 hi\r\n"}),
+              "220 hi\r\n");  // IAC WILL ECHO
+    EXPECT_EQ(filtered({"US\xff\xfa\x18\x01\xff\xf0"
+                        "ER a\r\n"}),
+              "USER a\r\n");  // IAC SB ... IAC SE
 }
 
 TEST(TelnetFilter, SequencesSplitAcrossChunks) {

@@ -13,7 +13,7 @@ namespace ftpsniff {
 
 struct Annotation {
     int code = 0;
-    std::string_view reply_class;  // "5xx permanent negative completion"
+    std::string_view reply_class;      // "5xx permanent negative completion"
     const CodeEntry* entry = nullptr;  // the knowledge base's entry, which holds the texts below
     std::string_view name;
     std::string_view meaning;

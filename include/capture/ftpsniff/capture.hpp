@@ -30,14 +30,14 @@ public:
 };
 
 struct LiveOptions {
-    std::string device;             // "any" works; empty: the first usable interface
+    std::string device;  // "any" works; empty: the first usable interface
     int snaplen = 262144;
     // Kernel buffer (-B). libpcap's 2 MiB holds only a few dozen packets in
     // immediate mode, where each slot fits the interface's largest frame (64
     // KiB on loopback): a burst would be dropped.
     int buffer_kib = 32 * 1024;
-    bool promiscuous = true;        // -p turns it off
-    std::string filter = "tcp";     // BPF expression
+    bool promiscuous = true;     // -p turns it off
+    std::string filter = "tcp";  // BPF expression
 };
 
 // Packets the kernel saw and dropped during a live capture (pcap_stats).
@@ -71,7 +71,7 @@ public:
     [[nodiscard]] std::optional<CaptureStats> stats() const;  // live captures only
     // Makes a read() that waits for packets return `end`; safe in a signal handler.
     void interrupt();
-    [[nodiscard]] const std::string& source() const;         // the file or interface
+    [[nodiscard]] const std::string& source() const;  // the file or interface
 
     [[nodiscard]] int linktype() const;
     [[nodiscard]] std::string linktype_name() const;

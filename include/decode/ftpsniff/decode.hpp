@@ -19,8 +19,8 @@
 namespace ftpsniff {
 
 struct IpAddress {
-    std::uint8_t version = 4;                // 4 or 6
-    std::array<std::uint8_t, 16> bytes{};    // IPv4 uses the first 4
+    std::uint8_t version = 4;              // 4 or 6
+    std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first 4
 
     friend bool operator==(const IpAddress&, const IpAddress&) = default;
     friend auto operator<=>(const IpAddress&, const IpAddress&) = default;

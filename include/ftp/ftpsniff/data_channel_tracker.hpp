@@ -47,7 +47,7 @@ private:
     EventSink& next_;
     DataFlowTable data_flows_;
     absl::flat_hash_map<std::uint64_t, Track> tracks_;  // a Track& is never held across an insertion
-    Event data_ = {{}, {}, DataChannelEvent{}};           // reused for every data-channel event
+    Event data_ = {{}, {}, DataChannelEvent{}};         // reused for every data-channel event
     std::uint64_t replies_ = 0;
 };
 

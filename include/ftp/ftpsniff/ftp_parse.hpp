@@ -114,9 +114,9 @@ private:
 
 struct Reply {
     int code = 0;
-    ReplyLines lines;                // every line as sent, without its ending
-    bool complete = true;            // false when the stream ended or broke inside it
-    bool truncated = false;          // a line was cut, or lines past the cap dropped
+    ReplyLines lines;        // every line as sent, without its ending
+    bool complete = true;    // false when the stream ended or broke inside it
+    bool truncated = false;  // a line was cut, or lines past the cap dropped
 
     // The message: each line's text with the code prefix removed, joined by "\n".
     [[nodiscard]] std::string text() const;

@@ -103,7 +103,7 @@ private:
     bool password_may_follow_ = false;
     static constexpr std::size_t kPasswordsKept = 4;
     std::vector<std::string> passwords_;  // the last ones sent, to find them in replies
-    std::string masked_;    // a line with its secrets masked
+    std::string masked_;                  // a line with its secrets masked
     std::vector<Columns> echoes_;
 };
 

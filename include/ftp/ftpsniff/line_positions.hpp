@@ -53,7 +53,7 @@ private:
 
     std::size_t max_column_;
     absl::InlinedVector<Run, 2> runs_{{0, 0}};  // a line without Telnet commands allocates nothing
-    std::uint64_t end_ = 0;  // where the last run ends
+    std::uint64_t end_ = 0;                     // where the last run ends
 };
 
 }  // namespace ftpsniff

@@ -46,7 +46,9 @@ private:
     // The slots are a power of two: a position wraps with a mask.
     [[nodiscard]] std::size_t wrap(std::size_t i) const { return i & mask_; }
     PendingCommand& slot(std::size_t i) { return i < kInline ? inline_[i] : more_[i - kInline]; }
-    [[nodiscard]] const PendingCommand& slot(std::size_t i) const { return i < kInline ? inline_[i] : more_[i - kInline]; }
+    [[nodiscard]] const PendingCommand& slot(std::size_t i) const {
+        return i < kInline ? inline_[i] : more_[i - kInline];
+    }
     void grow();
 
     std::array<PendingCommand, kInline> inline_;

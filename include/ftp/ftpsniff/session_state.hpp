@@ -22,8 +22,8 @@ std::string_view tls_mode_name(TlsMode m);        // "none", "explicit", "implic
 struct SessionState {
     std::string user;
     LoginState login = LoginState::none;
-    std::string type;                        // as the last accepted TYPE set it, e.g. "I"
-    std::optional<std::string> cwd;          // absent until it can be known
+    std::string type;                // as the last accepted TYPE set it, e.g. "I"
+    std::optional<std::string> cwd;  // absent until it can be known
     std::optional<std::uint64_t> rest_offset;
     std::optional<std::string> rename_from;
     TlsMode tls = TlsMode::none;

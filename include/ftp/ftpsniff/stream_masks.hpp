@@ -75,7 +75,7 @@ private:
     std::uint64_t decided_ = 0;
     std::vector<Range> ranges_;
     std::int64_t total_shift_ = 0;  // what all ranges, folded ones too, move later bytes by
-    std::uint64_t folded_to_ = 0;    // positions before this are not mapped
+    std::uint64_t folded_to_ = 0;   // positions before this are not mapped
 };
 
 // What -w writes instead of a line when that differs from the line

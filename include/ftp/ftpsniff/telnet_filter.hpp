@@ -23,8 +23,8 @@ public:
         while (!bytes.empty()) {
             if (state_ == State::data) {
                 const void* iac = std::memchr(bytes.data(), kIac, bytes.size());
-                std::size_t n = iac ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(iac) - bytes.data())
-                                    : bytes.size();
+                std::size_t n =
+                    iac ? static_cast<std::size_t>(static_cast<const std::uint8_t*>(iac) - bytes.data()) : bytes.size();
                 if (n > 0) sink(bytes.first(n));
                 if (!iac) return;
                 bytes = bytes.subspan(n + 1);
@@ -66,17 +66,12 @@ private:
                 state_ = State::data;
             }
             break;
-        case State::option:
-            state_ = State::data;
-            break;
+        case State::option: state_ = State::data; break;
         case State::sub:
             if (b == kIac) state_ = State::sub_iac;
             break;
-        case State::sub_iac:
-            state_ = b == kSe ? State::data : State::sub;
-            break;
-        case State::data:
-            break;
+        case State::sub_iac: state_ = b == kSe ? State::data : State::sub; break;
+        case State::data: break;
         }
     }
 

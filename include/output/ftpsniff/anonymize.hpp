@@ -17,9 +17,9 @@
 //
 // Cost: one scan of the text, with a hash lookup only for a word whose
 // bit is set in a table of every known name's; never a search per known
-// name. A text seen again is looked up in a small memo of recent results. The tables are bounded (`max_bytes`): past that, new
-// names get a pseudonym made from a keyed hash (a random key per run, never
-// printed), still the same for the same input but possibly shared by two.
+// name. A text seen again is looked up in a small memo of recent results. The tables are bounded (`max_bytes`): past
+// that, new names get a pseudonym made from a keyed hash (a random key per run, never printed), still the same for the
+// same input but possibly shared by two.
 #pragma once
 
 #include "ftpsniff/decode.hpp"
@@ -73,10 +73,10 @@ private:
     std::size_t host_at(std::string_view in, std::size_t i, std::string& out);
 
     absl::flat_hash_map<IpAddress, IpAddress> addresses_;
-    Names users_;  // by the name in lower case
-    Names hosts_;  // the same
-    std::vector<std::uint64_t> hints_;  // a bit for each name in users_ or filter_
-    int hint_shift_;                    // hints_ holds 2^hint_shift_ bits
+    Names users_;                        // by the name in lower case
+    Names hosts_;                        // the same
+    std::vector<std::uint64_t> hints_;   // a bit for each name in users_ or filter_
+    int hint_shift_;                     // hints_ holds 2^hint_shift_ bits
     std::vector<std::uint64_t> filter_;  // users past the tables, a Bloom filter
     bool filter_used_ = false;
     std::uint32_t v4_count_ = 0, v6_count_ = 0, user_count_ = 0;

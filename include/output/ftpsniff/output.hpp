@@ -21,8 +21,8 @@ using Renderer = AnnotatedSink;
 enum class Format : std::uint8_t { text, json, markdown };
 
 struct RenderOptions {
-    Lang lang = Lang::en;  // headings and labels of the transcript; JSON keys never change
-    bool color = false;    // ANSI colors by reply class in the transcript
+    Lang lang = Lang::en;     // headings and labels of the transcript; JSON keys never change
+    bool color = false;       // ANSI colors by reply class in the transcript
     bool flush_each = false;  // write every record at once (live capture into a pipe)
 };
 

@@ -75,8 +75,8 @@ using HandlerFactory = std::function<std::unique_ptr<StreamHandler>(const FlowIn
 struct ReassemblyLimits {
     std::size_t out_of_order_bytes = 1 << 20;  // per direction
     std::size_t max_flows = 100000;
-    std::int64_t idle_timeout_sec = 3600;      // capture time; a long transfer keeps the control connection idle
-    std::int64_t time_wait_sec = 60;           // how long a closed tuple is remembered (Linux's TIME_WAIT)
+    std::int64_t idle_timeout_sec = 3600;  // capture time; a long transfer keeps the control connection idle
+    std::int64_t time_wait_sec = 60;       // how long a closed tuple is remembered (Linux's TIME_WAIT)
     // A flow that saw only its opening SYN (and retransmissions of it):
     // nothing answered, no byte sent. Scans and floods leave these behind.
     std::int64_t half_open_timeout_sec = 30;
