@@ -9,7 +9,8 @@
 
 namespace ftpsniff {
 
-Annotator::Annotator(const KnowledgeBase& kb, std::unique_ptr<AnnotatedSink> next) : kb_(kb), next_(std::move(next)) {}
+Annotator::Annotator(const KnowledgeBase& kb, const DiagnosisTexts& texts, std::unique_ptr<AnnotatedSink> next)
+    : kb_(kb), texts_(texts), next_(std::move(next)) {}
 
 void Annotator::on(const Event& ev) {
     visit_event(ev, [&](const Event& e, const auto& kind) {
@@ -35,8 +36,11 @@ void Annotator::on(const Event& ev) {
 
 void Annotator::data_channel(const DataChannelEvent& d) {
     if (d.end != DataEnd::never_opened) return;
-    missing_ = fmt::format("the server reports the {} done, but no data connection to {} appears in the capture",
-                           d.command, to_string(d.listener));
+    const std::string listener = to_string(d.listener);
+    DiagnosisFields v;
+    v.command = d.command;
+    v.listener = listener;
+    missing_ = texts_.make("data_connection_missing", "not_captured", v);
 }
 
 void Annotator::reply(const Event& ev, const ReplyEvent& r) {
@@ -48,16 +52,12 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     Annotation note = explanation(r.reply.code, r.greeting ? std::optional<std::string_view>("CONNECT") : command);
     note.diagnoses = diagnose(
         ReplyFacts{r.reply.code, command, r.latency_ms, &ev.flow, r.data_address, r.abort_pending, r.uncertain},
-        CommandReplies::builtin(), diagnose_options_);
+        CommandReplies::builtin(), texts_, diagnose_options_);
     for (const Diagnosis& d : note.diagnoses) {
         if (d.id == "login_failed") note_login_failure(ev.flow, note);
     }
     if (missing_) {
-        note.diagnoses.push_back(
-            {"data_connection_missing", std::move(*missing_),
-             "If the capture was filtered to the control port, capture the data ports too; otherwise the transfer "
-             "went another way than announced (a NAT rewriting addresses, or a client using a different "
-             "connection)."});
+        note.diagnoses.push_back(std::move(*missing_));
         missing_.reset();
     }
     if (digit == 4 || digit == 5) count_error(r.reply.code, command.value_or(""));
@@ -116,11 +116,12 @@ void Annotator::note_login_failure(const FlowInfo& flow, Annotation& note) {
     if (f.last_session != flow.id) ++f.sessions;
     f.last_session = flow.id;
     if (f.failures == kGuessingThreshold) {
-        note.diagnoses.push_back({"login_guessing",
-                                  fmt::format("{} failed logins from {} in {} sessions: possibly password guessing",
-                                              f.failures, to_string(flow.client.ip), f.sessions),
-                                  "If these are not a user's own retries, block the address (fail2ban) and make sure "
-                                  "the server delays or limits failed logins."});
+        const std::string client = to_string(flow.client.ip);
+        DiagnosisFields v;
+        v.client = client;
+        v.failures = f.failures;
+        v.sessions = f.sessions;
+        note.diagnoses.push_back(texts_.make("login_guessing", "", v));
     }
 }
 

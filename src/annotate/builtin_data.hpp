@@ -5,9 +5,7 @@
 
 namespace ftpsniff {
 
-std::string_view builtin_reply_codes();
-std::string_view builtin_command_replies();
-std::string_view builtin_reply_codes_ja();
-std::string_view builtin_reply_codes_ko();
+// The bytes of data/<name>, such as "reply_codes.ja.tsv"; "" when there is no such file.
+std::string_view builtin_file(std::string_view name);
 
 }  // namespace ftpsniff

@@ -60,7 +60,7 @@ CommandReplies CommandReplies::parse(std::string_view tsv, std::string_view orig
 }
 
 const CommandReplies& CommandReplies::builtin() {
-    static const CommandReplies table = parse(builtin_command_replies(), "data/command_replies.tsv");
+    static const CommandReplies table = parse(builtin_file("command_replies.tsv"), "data/command_replies.tsv");
     return table;
 }
 

@@ -1,6 +1,7 @@
 #include "ftpsniff/diagnose.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace ftpsniff {
 
@@ -14,108 +15,103 @@ bool is_private(const IpAddress& ip) {
            (b[0] == 100 && (b[1] & 0xc0) == 64);
 }
 
-void check_expected(const ReplyFacts& f, const CommandReplies& table, std::vector<Diagnosis>& out) {
+void check_expected(const ReplyFacts& f, const CommandReplies& table, const DiagnosisTexts& texts,
+                    std::vector<Diagnosis>& out) {
     // Against a guessed command, an unexpected code says nothing.
     if (!f.command || f.uncertain) return;
     const std::vector<int>* allowed = table.replies_of(*f.command);
     if (allowed == nullptr || table.allows(*allowed, f.code)) return;
-    out.push_back({"unexpected_reply",
-                   fmt::format("{} is not a reply {} may get (expected one of {})", f.code, *f.command,
-                               fmt::join(*allowed, ", ")),
-                   "If the pairing is right, the server or a middlebox is answering out of line: compare with the "
-                   "server's log; a reply from an earlier command (pipelining, a lost reply) would also explain it."});
+    const std::string expected = fmt::format("{}", fmt::join(*allowed, ", "));
+    DiagnosisFields v;
+    v.code = f.code;
+    v.command = *f.command;
+    v.expected = expected;
+    out.push_back(texts.make("unexpected_reply", "", v));
 }
 
-void check_passive_address(const ReplyFacts& f, std::vector<Diagnosis>& out) {
+void check_passive_address(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (!f.command || !is_passive_verb(*f.command) || !f.data_address || f.code / 100 != 2 || f.flow == nullptr) return;
     const DataAddressResult& r = *f.data_address;
     if (!r.address) {
-        out.push_back(
-            {"bad_data_address",
-             fmt::format("the {} reply's address cannot be used: {}", *f.command, address_error_text(r.error)),
-             "Clients cannot connect to it; fix the server's passive-mode settings or use EPSV."});
+        DiagnosisFields v;
+        v.command = *f.command;
+        v.error = address_error_text(r.error);
+        out.push_back(texts.make("bad_data_address", "passive", v));
         return;
     }
     if (!r.address->ip || *r.address->ip == f.flow->server.ip) return;
     const IpAddress& told = *r.address->ip;
-    std::string why = is_private(told) && !is_private(f.flow->server.ip)
-                          ? " (a private address: the server is behind NAT and does not know its public one)"
-                          : "";
-    out.push_back({"pasv_address_mismatch",
-                   fmt::format("{} sends the client to {}, but the server is at {}{}", *f.command, to_string(told),
-                               to_string(f.flow->server.ip), why),
-                   "Set the server's public passive address (vsftpd pasv_address, proftpd MasqueradeAddress, "
-                   "pure-ftpd -P) and open its passive port range, or have the client use EPSV."});
+    const bool behind_nat = is_private(told) && !is_private(f.flow->server.ip);
+    const std::string told_text = to_string(told);
+    const std::string server = to_string(f.flow->server.ip);
+    DiagnosisFields v;
+    v.command = *f.command;
+    v.told = told_text;
+    v.server = server;
+    out.push_back(texts.make("pasv_address_mismatch", behind_nat ? "private" : "", v));
 }
 
-void check_active_address(const ReplyFacts& f, std::vector<Diagnosis>& out) {
+void check_active_address(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (!f.command || !is_active_verb(*f.command) || !f.data_address || f.flow == nullptr) return;
     const DataAddressResult& r = *f.data_address;
     if (!r.address) {
-        out.push_back({"bad_data_address",
-                       fmt::format("the {} argument cannot be used: {}", *f.command, address_error_text(r.error)),
-                       "The client sent an address the server cannot connect to; check the client's active-mode "
-                       "settings, or use passive mode."});
+        DiagnosisFields v;
+        v.command = *f.command;
+        v.error = address_error_text(r.error);
+        out.push_back(texts.make("bad_data_address", "active", v));
         return;
     }
     if (!r.address->ip || *r.address->ip == f.flow->client.ip) return;
-    out.push_back({"port_address_mismatch",
-                   fmt::format("{} asks the server to connect to {}, but the client is seen at {}", *f.command,
-                               to_string(*r.address->ip), to_string(f.flow->client.ip)),
-                   "The client is behind NAT: use passive mode (PASV/EPSV), or configure the client's external "
-                   "address and forward its active-mode ports."});
+    const std::string told = to_string(*r.address->ip);
+    const std::string client = to_string(f.flow->client.ip);
+    DiagnosisFields v;
+    v.command = *f.command;
+    v.told = told;
+    v.client = client;
+    out.push_back(texts.make("port_address_mismatch", "", v));
 }
 
-void check_data_connection(const ReplyFacts& f, std::vector<Diagnosis>& out) {
+void check_data_connection(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code == 425) {
-        out.push_back({"data_connection_missing", "the server could not open the data connection",
-                       "A firewall or NAT blocks the data connection: in passive mode open the server's passive port "
-                       "range; in active mode let the server reach the client's PORT address, or switch to passive."});
+        out.push_back(texts.make("data_connection_missing", "425", {}));
     } else if (f.code == 426 && f.command != "ABOR" && !f.abort_pending) {
-        out.push_back({"data_connection_missing", "the data connection broke during the transfer",
-                       "Something closed the data connection mid-transfer: a firewall's idle timeout, a NAT, or the "
-                       "client going away; retry, and compare both ends' logs."});
+        out.push_back(texts.make("data_connection_missing", "426", {}));
     }
 }
 
-void check_login(const ReplyFacts& f, std::vector<Diagnosis>& out) {
+void check_login(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code != 530 || (f.command != "PASS" && f.command != "USER")) return;
-    out.push_back({"login_failed",
-                   f.command == "PASS" ? "the login failed: wrong user name or password, or the account may not log in"
-                                       : "the server refused the user name before any password",
-                   "Check the credentials and the account's status in the server's log; repeated failures from one "
-                   "client may be password guessing."});
+    out.push_back(texts.make("login_failed", f.command == "PASS" ? "pass" : "user", {}));
 }
 
-void check_tls(const ReplyFacts& f, std::vector<Diagnosis>& out) {
+void check_tls(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code != 234 || f.command != "AUTH") return;
-    out.push_back({"tls_started", "the control connection switches to TLS here; nothing after this can be read",
-                   "To see the rest, capture on the server with TLS keys or read the server's log; for plain-text "
-                   "debugging, test with TLS off."});
+    out.push_back(texts.make("tls_started", "", {}));
 }
 
-void check_latency(const ReplyFacts& f, const DiagnoseOptions& opts, std::vector<Diagnosis>& out) {
+void check_latency(const ReplyFacts& f, const DiagnosisTexts& texts, const DiagnoseOptions& opts,
+                   std::vector<Diagnosis>& out) {
     if (!f.latency_ms || *f.latency_ms < opts.slow_reply_ms || !f.command) return;
     // A transfer's final reply waits for the transfer; its length is no delay.
     if (is_transfer_verb(*f.command) && f.code / 100 != 1) return;
-    out.push_back({"slow_reply", fmt::format("the server took {:.1f} s to answer {}", *f.latency_ms / 1000, *f.command),
-                   f.code == 530 ? "Servers delay failed logins on purpose (vsftpd delay_failed_login); otherwise "
-                                   "look for slow name lookups (reverse DNS, ident) or an overloaded server."
-                                 : "Look for slow name lookups on the server (reverse DNS, ident), slow storage or "
-                                   "authentication back ends, or an overloaded server."});
+    DiagnosisFields v;
+    v.command = *f.command;
+    v.seconds = *f.latency_ms / 1000;
+    out.push_back(texts.make("slow_reply", f.code == 530 ? "login" : "", v));
 }
 
 }  // namespace
 
-std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnoseOptions& opts) {
+std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnosisTexts& texts,
+                                const DiagnoseOptions& opts) {
     std::vector<Diagnosis> out;
-    check_expected(facts, table, out);
-    check_passive_address(facts, out);
-    check_active_address(facts, out);
-    check_data_connection(facts, out);
-    check_login(facts, out);
-    check_tls(facts, out);
-    check_latency(facts, opts, out);
+    check_expected(facts, table, texts, out);
+    check_passive_address(facts, texts, out);
+    check_active_address(facts, texts, out);
+    check_data_connection(facts, texts, out);
+    check_login(facts, texts, out);
+    check_tls(facts, texts, out);
+    check_latency(facts, texts, opts, out);
     return out;
 }
 

@@ -44,20 +44,21 @@ KnowledgeBase KnowledgeBase::parse(std::string_view tsv, std::string_view origin
 }
 
 const KnowledgeBase& KnowledgeBase::builtin(Lang lang) {
-    static const KnowledgeBase english = parse(builtin_reply_codes(), "data/reply_codes.tsv");
-    auto translated = [](std::string_view text, std::string_view origin) {
-        KnowledgeBase kb = english;
-        kb.merge(parse(text, origin));
-        return kb;
-    };
-    static const KnowledgeBase japanese = translated(builtin_reply_codes_ja(), "data/reply_codes.ja.tsv");
-    static const KnowledgeBase korean = translated(builtin_reply_codes_ko(), "data/reply_codes.ko.tsv");
-    switch (lang) {
-    case Lang::ja: return japanese;
-    case Lang::ko: return korean;
-    case Lang::en: break;
-    }
-    return english;
+    // English, and each other language's file over it.
+    static const std::vector<KnowledgeBase> all = [] {
+        std::vector<KnowledgeBase> out;
+        for (const Language& l : languages()) {
+            if (l.lang == Lang::en) {
+                out.push_back(parse(builtin_file("reply_codes.tsv"), "data/reply_codes.tsv"));
+                continue;
+            }
+            std::string name = fmt::format("reply_codes.{}.tsv", l.code);
+            out.push_back(out.front());
+            out.back().merge(parse(builtin_file(name), "data/" + name));
+        }
+        return out;
+    }();
+    return all[static_cast<std::size_t>(lang)];
 }
 
 void KnowledgeBase::merge(const KnowledgeBase& other) {

@@ -1,5 +1,7 @@
 #include "ftpsniff/labels.hpp"
 
+#include <array>
+
 namespace ftpsniff {
 
 namespace {
@@ -29,25 +31,27 @@ constexpr Labels kKorean{"설명",
 
 }  // namespace
 
-const Labels& labels_for(Lang lang) {
-    switch (lang) {
-    case Lang::ja: return kJapanese;
-    case Lang::ko: return kKorean;
-    case Lang::en: break;
-    }
-    return kEnglish;
-}
+// In the order of Lang.
+constexpr std::array<Language, 3> kLanguages{
+    {{Lang::en, "en", kEnglish}, {Lang::ja, "ja", kJapanese}, {Lang::ko, "ko", kKorean}}};
+
+std::span<const Language> languages() { return kLanguages; }
+
+const Language& language(Lang lang) { return kLanguages[static_cast<std::size_t>(lang)]; }
+
+const Labels& labels_for(Lang lang) { return language(lang).labels; }
 
 std::optional<Lang> parse_lang(std::string_view name) {
-    if (name == "en") return Lang::en;
-    if (name == "ja") return Lang::ja;
-    if (name == "ko") return Lang::ko;
+    for (const Language& l : kLanguages) {
+        if (l.code == name) return l.lang;
+    }
     return std::nullopt;
 }
 
 Lang lang_from_locale(std::string_view locale) {
-    if (locale.starts_with("ja")) return Lang::ja;
-    if (locale.starts_with("ko")) return Lang::ko;
+    for (const Language& l : kLanguages) {
+        if (locale.starts_with(l.code)) return l.lang;
+    }
     return Lang::en;
 }
 

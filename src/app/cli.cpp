@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
@@ -136,9 +137,11 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         ->type_name("FILE");
     app.add_flag("--with-data", cl.pipeline.with_data, "With -w: their data connections too");
     app.add_flag("--anonymize", cl.pipeline.anonymize, "Pseudonyms for addresses, users and hosts");
+    std::vector<std::string> lang_codes;
+    for (const Language& l : languages()) lang_codes.emplace_back(l.code);
     app.add_option("--lang", lang, "Headings and labels (default: the locale)")
-        ->check(CLI::IsMember({"en", "ja", "ko"}).description(""))
-        ->type_name("en|ja|ko");
+        ->check(CLI::IsMember(lang_codes).description(""))
+        ->type_name(fmt::format("{}", fmt::join(lang_codes, "|")));
     app.add_option("--codes", cl.codes_file, "Reply-code entries to add or replace")->type_name("FILE");
     app.add_flag("--show-passwords", cl.pipeline.show_passwords, "Show PASS arguments instead of ****");
     std::string color = "auto";

@@ -74,7 +74,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         anonymizer = std::make_shared<SharedAnonymizer>();
         renderer = make_anonymizer(std::move(renderer), anonymizer);
     }
-    Annotator annotator(kb, std::move(renderer));
+    Annotator annotator(kb, DiagnosisTexts::builtin(opts.render.lang), std::move(renderer));
     // Annotating and writing are half the work on a busy capture: off the packet loop's thread.
     std::unique_ptr<AsyncEvents> async;
     if (!opts.render.flush_each) async = make_async(annotator);

@@ -24,7 +24,7 @@ private:
 
 TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
     RunSummary seen;
-    Annotator annotator(KnowledgeBase::builtin(), std::make_unique<SummaryKeeper>(seen));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::make_unique<SummaryKeeper>(seen));
     Event ev{{}, {}, ReplyEvent{}};
     ev.flow.id = 1;
     auto& r = std::get<ReplyEvent>(ev.what);
@@ -52,7 +52,7 @@ TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
 
 TEST(Annotator, FewErrorPairsAreAllCountedWithNoAnomaly) {
     RunSummary seen;
-    Annotator annotator(KnowledgeBase::builtin(), std::make_unique<SummaryKeeper>(seen));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::make_unique<SummaryKeeper>(seen));
     Event ev{{}, {}, ReplyEvent{}};
     auto& r = std::get<ReplyEvent>(ev.what);
     r.reply.code = 550;

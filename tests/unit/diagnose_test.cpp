@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <stdexcept>
+
 namespace ftpsniff {
 namespace {
 
@@ -12,7 +15,7 @@ const FlowInfo kFlow{
 
 std::vector<std::string> ids(const ReplyFacts& facts) {
     std::vector<std::string> out;
-    for (const Diagnosis& d : diagnose(facts, CommandReplies::builtin(), DiagnoseOptions{})) out.emplace_back(d.id);
+    for (const Diagnosis& d : diagnose(facts, CommandReplies::builtin(), DiagnosisTexts::builtin(), DiagnoseOptions{})) out.emplace_back(d.id);
     return out;
 }
 
@@ -56,7 +59,7 @@ TEST(Diagnose, UnexpectedReply) {
 
 TEST(Diagnose, PassiveAddressBehindNat) {
     auto facts = ReplyFacts{227, "PASV", {}, &kFlow, parse_pasv_reply("Entering Passive Mode (192,168,1,2,19,137).")};
-    auto found = diagnose(facts, CommandReplies::builtin(), {});
+    auto found = diagnose(facts, CommandReplies::builtin(), DiagnosisTexts::builtin(), {});
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].id, "pasv_address_mismatch");
     EXPECT_NE(found[0].message.find("192.168.1.2"), std::string::npos);
@@ -82,6 +85,84 @@ TEST(Diagnose, DataConnectionLoginTlsAndLatency) {
     EXPECT_EQ(ids({257, "PWD", 7500.0, &kFlow, {}}), Ids{"slow_reply"});
     EXPECT_EQ(ids({257, "PWD", 4900.0, &kFlow, {}}), Ids{});
     EXPECT_EQ(ids({226, "RETR", 60000.0, &kFlow, {}}), Ids{});  // the transfer took the time
+}
+
+// Facts that reach every (id, variant) diagnose() makes.
+std::vector<ReplyFacts> every_finding() {
+    return {{227, "EPSV", {}, &kFlow, {}},
+            {227, "PASV", {}, &kFlow, parse_pasv_reply("(1216,256,2,127,127,127)")},
+            {200, "EPRT", {}, &kFlow, parse_eprt_arg("|3|x|1|")},
+            {227, "PASV", {}, &kFlow, parse_pasv_reply("(192,168,1,2,19,137)")},
+            {227, "PASV", {}, &kFlow, parse_pasv_reply("(198,51,100,9,19,137)")},
+            {200, "PORT", {}, &kFlow, parse_port_arg("10,0,0,5,4,1")},
+            {425, "RETR", {}, &kFlow, {}},
+            {426, "STOR", {}, &kFlow, {}},
+            {530, "PASS", 7500.0, &kFlow, {}},
+            {530, "USER", {}, &kFlow, {}},
+            {234, "AUTH", {}, &kFlow, {}},
+            {257, "PWD", 7500.0, &kFlow, {}}};
+}
+
+TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
+    const DiagnosisTexts& english = DiagnosisTexts::builtin();
+    for (const Language& l : languages()) {
+        SCOPED_TRACE(l.code);
+        const DiagnosisTexts& texts = DiagnosisTexts::builtin(l.lang);
+        std::vector<Diagnosis> all;
+        for (const ReplyFacts& f : every_finding()) {
+            for (Diagnosis& d : diagnose(f, CommandReplies::builtin(), texts, {})) all.push_back(std::move(d));
+        }
+        DiagnosisFields fields;
+        fields.command = "RETR";
+        fields.listener = "198.51.100.7:50001";
+        fields.client = "203.0.113.5";
+        fields.failures = 5;
+        fields.sessions = 2;
+        all.push_back(texts.make("data_connection_missing", "not_captured", fields));  // the annotator's
+        all.push_back(texts.make("login_guessing", "", fields));
+        for (const Diagnosis& d : all) {
+            EXPECT_FALSE(d.message.empty() || d.remedy.empty()) << d.id;
+            EXPECT_EQ(d.message.find('{'), std::string::npos) << d.message;  // every value filled in
+        }
+        if (l.lang != Lang::en) {
+            // Translated: no English message is left among them.
+            for (const auto& [key, e] : english.entries()) {
+                EXPECT_NE(texts.entries().at(key).message, e.message) << key.first << " " << key.second;
+                EXPECT_EQ(texts.entries().at(key).severity, e.severity);
+            }
+        }
+        // Every row of diagnoses.tsv is made by some finding.
+        std::set<std::pair<std::string, Severity>> listed, made;
+        for (const auto& [key, e] : english.entries()) listed.insert({e.id, e.severity});
+        for (const Diagnosis& d : all) made.insert({std::string(d.id), d.severity});
+        EXPECT_EQ(made, listed);
+    }
+    const auto& login = DiagnosisTexts::builtin(Lang::ja).make("login_failed", "pass", {});
+    EXPECT_EQ(login.severity, Severity::error);
+    EXPECT_NE(login.message.find("ログイン"), std::string::npos);
+    EXPECT_THROW((void)english.make("login_failed", "acct", {}), std::out_of_range);
+}
+
+TEST(DiagnosisTexts, MistakesInTheFileNameTheLine) {
+    auto error_of = [](std::string_view tsv, bool translation = false) {
+        try {
+            (void)DiagnosisTexts::parse(tsv, "d.tsv", translation);
+        } catch (const KnowledgeError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    const std::string head = "id\tvariant\tseverity\tmessage\tremedy\n";
+    EXPECT_EQ(error_of(head + "a_b\t\tfatal\tm\tr\n"), "d.tsv:2: severity 'fatal' is not error, warning or info");
+    EXPECT_EQ(error_of(head + "a_b\t\terror\tm {nope}\tr\n").substr(0, 20), "d.tsv:2: 'm {nope}':");
+    EXPECT_EQ(error_of(head + "a_b\t\terror\tm {seconds:d}\tr\n").substr(0, 25), "d.tsv:2: 'm {seconds:d}':");
+    EXPECT_EQ(error_of(head + "a_b\tx\terror\tm\tr\na_b\tx\tinfo\tm\tr\n"), "d.tsv:3: a_b x is listed twice");
+    EXPECT_EQ(error_of(head + "A-B\t\terror\tm\tr\n"), "d.tsv:2: id 'A-B' is not snake_case");
+    EXPECT_EQ(error_of("id\tvariant\tmessage\tremedy\na_b\t\t{code} m\tr\n", true), "no error");
+    DiagnosisTexts texts = DiagnosisTexts::parse(head + "a_b\t\terror\tm\tr\n", "d.tsv");
+    EXPECT_THROW(texts.translate(DiagnosisTexts::parse("id\tvariant\tmessage\tremedy\nc_d\t\tm\tr\n", "t.tsv", true),
+                                 "t.tsv"),
+                 KnowledgeError);
 }
 
 }  // namespace

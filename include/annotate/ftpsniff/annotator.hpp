@@ -60,7 +60,7 @@ public:
 
 class Annotator : public EventSink {
 public:
-    Annotator(const KnowledgeBase& kb, std::unique_ptr<AnnotatedSink> next);
+    Annotator(const KnowledgeBase& kb, const DiagnosisTexts& texts, std::unique_ptr<AnnotatedSink> next);
 
     void on(const Event& ev) override;
     // After the last event: puts what was counted (sessions, replies,
@@ -86,12 +86,13 @@ private:
     void note_login_failure(const FlowInfo& flow, Annotation& note);
 
     const KnowledgeBase& kb_;
+    const DiagnosisTexts& texts_;
     std::unique_ptr<AnnotatedSink> next_;
     const Annotation none_;  // for events other than replies
     DiagnoseOptions diagnose_options_;
     // A transfer's announced data connection that never appeared: the
     // tracker reports it just before the transfer's final reply.
-    std::optional<std::string> missing_;
+    std::optional<Diagnosis> missing_;
     // The summary's counts of sessions, commands, replies, gaps, logins,
     // errors and diagnoses; summary() puts them into the run's.
     RunSummary counted_;

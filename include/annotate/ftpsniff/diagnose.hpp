@@ -1,11 +1,12 @@
-// Diagnoses: findings about one reply in its context, each with a stable id,
-// a one-line message and a remedy. They are built from the reply, the
-// command it answers, the connection's endpoints and the data-channel
-// address the exchange announced; nothing here keeps state.
+// Diagnoses: findings about one reply in its context. Here is when each
+// fires, from the reply, the command it answers, the connection's endpoints
+// and the data-channel address the exchange announced; what each says is
+// data (diagnosis_texts.hpp). Nothing here keeps state.
 #pragma once
 
 #include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/data_channel.hpp"
+#include "ftpsniff/diagnosis_texts.hpp"
 #include "ftpsniff/reassembly.hpp"
 
 #include <optional>
@@ -14,12 +15,6 @@
 #include <vector>
 
 namespace ftpsniff {
-
-struct Diagnosis {
-    std::string_view id;  // stable snake_case name, listed in the README
-    std::string message;
-    std::string remedy;
-};
 
 struct ReplyFacts {
     int code = 0;
@@ -37,6 +32,7 @@ struct DiagnoseOptions {
     double slow_reply_ms = 5000;
 };
 
-std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnoseOptions& opts);
+std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnosisTexts& texts,
+                                const DiagnoseOptions& opts);
 
 }  // namespace ftpsniff

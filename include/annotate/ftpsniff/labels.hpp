@@ -1,9 +1,12 @@
-// Headings and labels in the reader's language (--lang, default from the
-// locale). Only these change; the explanations fall back to English where a
-// translation file has no entry, and JSON keys never change.
+// The languages ftpsniff speaks (--lang, default from the locale), and the
+// headings and labels in each. A language is a row of the table in
+// labels.cpp and its files in data/ (reply_codes.<code>.tsv,
+// diagnoses.<code>.tsv), whose rows fall back to English where they have no
+// entry. JSON keys never change.
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 namespace ftpsniff {
@@ -23,6 +26,14 @@ struct Labels {
     std::string_view unlisted;    // a code the knowledge base does not list
 };
 
+struct Language {
+    Lang lang;
+    std::string_view code;  // "ja": --lang's value, the locale's prefix, the data files' suffix
+    Labels labels;
+};
+
+std::span<const Language> languages();
+const Language& language(Lang lang);
 const Labels& labels_for(Lang lang);
 // "en", "ja", "ko".
 std::optional<Lang> parse_lang(std::string_view name);
