@@ -9,6 +9,7 @@ packages=(
     libgtest-dev nlohmann-json3-dev python3  # tests
     vsftpd                       # the live-capture test's server
     clang libclang-rt-14-dev     # the libFuzzer targets
+    clang-format clang-tidy      # scripts/tidy.sh
     tshark time                  # the benchmark (bench/run.py)
 )
 

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite twice: in a
-# normal build, and under AddressSanitizer and UndefinedBehaviorSanitizer;
+# normal build (then the layout and clang-tidy checks, scripts/tidy.sh), and
+# under AddressSanitizer and UndefinedBehaviorSanitizer;
 # then the tests that run ftpsniff's threads under ThreadSanitizer; then each
 # libFuzzer target briefly (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPSNIFF_WERROR=ON
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPSNIFF_WERROR=ON -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 cmake --build build -j2
 ctest --test-dir build -j2 --output-on-failure
+scripts/tidy.sh build
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFTPSNIFF_SANITIZE=ON -DFTPSNIFF_WERROR=ON
 cmake --build build-asan -j2

@@ -60,7 +60,7 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
         note.diagnoses.push_back(std::move(*missing_));
         missing_.reset();
     }
-    if (digit == 4 || digit == 5) count_error(r.reply.code, command.value_or(""));
+    if (is_negative(r.reply.code)) count_error(r.reply.code, command.value_or(""));
     for (const Diagnosis& d : note.diagnoses) ++counted_.diagnoses[std::string(d.id)];
     next_->on(ev, note);
 }

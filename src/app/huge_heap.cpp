@@ -22,6 +22,7 @@ void reserve_huge_heap(std::size_t bytes) {
     if (probe == nullptr) return;
     auto from = (reinterpret_cast<std::uintptr_t>(probe) + kHuge - 1) & ~(kHuge - 1);
     auto to = reinterpret_cast<std::uintptr_t>(sbrk(0)) & ~(kHuge - 1);
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): page arithmetic
     if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
     std::free(probe);
 #else

@@ -35,10 +35,10 @@ constexpr std::array<std::uint8_t, 256> kClasses = [] {
     for (int c = '0'; c <= '9'; ++c) t[c] |= kDigit | kHex | kAddress | kHost;
     for (int c = 'a'; c <= 'z'; ++c) t[c] |= kAlpha | kHost;
     for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kAlpha | kHost;
-    for (int c : {'a', 'b', 'c', 'd', 'e', 'f', 'A', 'B', 'C', 'D', 'E', 'F', ':', '.'}) t[c] |= kAddress;
-    for (int c : {'a', 'b', 'c', 'd', 'e', 'f', 'A', 'B', 'C', 'D', 'E', 'F'}) t[c] |= kHex;
-    for (int c : {'-', '.'}) t[c] |= kHost;
-    for (int c : {' ', '\t', '\r', '\n', '\v', '\f'}) t[c] |= kBlank | kEndsName;
+    for (unsigned char c : {'a', 'b', 'c', 'd', 'e', 'f', 'A', 'B', 'C', 'D', 'E', 'F', ':', '.'}) t[c] |= kAddress;
+    for (unsigned char c : {'a', 'b', 'c', 'd', 'e', 'f', 'A', 'B', 'C', 'D', 'E', 'F'}) t[c] |= kHex;
+    for (unsigned char c : {'-', '.'}) t[c] |= kHost;
+    for (unsigned char c : {' ', '\t', '\r', '\n', '\v', '\f'}) t[c] |= kBlank | kEndsName;
     // What ends a part of a word that may be a user name: "alice" in
     // "alice@host", "DOMAIN\alice", "/home/alice/", "ftp://alice:pw@host".
     for (char c : std::string_view("\"'`()[]{}<>,;|@/\\=:")) t[static_cast<unsigned char>(c)] |= kEndsName;
@@ -68,9 +68,10 @@ enum : std::uint8_t { kWordStart = 1, kV6Start = 2, kNumberStart = 4, kPartStart
 constexpr std::string_view kKindExamples = " :@0ag.-#";  // one byte of each kind
 constexpr std::uint8_t kind_of(char c) {
     const std::uint8_t cls = kClasses[static_cast<unsigned char>(c)];
-    for (std::uint8_t k = 0; k < kKindExamples.size(); ++k) {
+    for (std::size_t k = 0; k < kKindExamples.size(); ++k) {
         char e = kKindExamples[k];
-        if (kClasses[static_cast<unsigned char>(e)] == cls && (c == ':') == (e == ':')) return k;
+        if (kClasses[static_cast<unsigned char>(e)] == cls && (c == ':') == (e == ':'))
+            return static_cast<std::uint8_t>(k);
     }
     return 0xff;
 }

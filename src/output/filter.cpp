@@ -46,7 +46,7 @@ private:
         if (const auto* r = std::get_if<ReplyEvent>(&ev.what)) {
             const int code = r->reply.code;
             if (!in_session(flow)) return false;
-            bool error = code / 100 == 4 || code / 100 == 5 || !note.diagnoses.empty();
+            bool error = is_finding(code, note);
             if (filter_.errors_only && !error) return false;
             return filter_.codes.empty() || std::any_of(filter_.codes.begin(), filter_.codes.end(),
                                                         [&](const CodePattern& p) { return p.matches(code); });

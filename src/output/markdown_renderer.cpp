@@ -68,13 +68,12 @@ public:
     void write(const Event& e, const ReplyEvent& ev, const Annotation& note) {
         seen(e.ts);
         for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) line(e.flow, e.ts, '<', plain(ev.reply.lines[i]));
-        bool error = ev.reply.code / 100 == 4 || ev.reply.code / 100 == 5;
         Session& s = session(e.flow.id);
-        if (error) ++s.errors;
+        if (is_negative(ev.reply.code)) ++s.errors;
         for (const Diagnosis& d : note.diagnoses) {
             line(e.flow, e.ts, '!', fmt::format("{}: {}", d.id, plain(d.message)));
         }
-        if (!error && note.diagnoses.empty()) return;
+        if (!is_finding(ev.reply.code, note)) return;
         if (s.findings++ == 0) found_in(e.flow.id);
         if (findings_.size() >= kMaxFindings) {
             ++findings_left_out_;

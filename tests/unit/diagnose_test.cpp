@@ -15,7 +15,8 @@ const FlowInfo kFlow{
 
 std::vector<std::string> ids(const ReplyFacts& facts) {
     std::vector<std::string> out;
-    for (const Diagnosis& d : diagnose(facts, CommandReplies::builtin(), DiagnosisTexts::builtin(), DiagnoseOptions{})) out.emplace_back(d.id);
+    for (const Diagnosis& d : diagnose(facts, CommandReplies::builtin(), DiagnosisTexts::builtin(), DiagnoseOptions{}))
+        out.emplace_back(d.id);
     return out;
 }
 
@@ -160,9 +161,9 @@ TEST(DiagnosisTexts, MistakesInTheFileNameTheLine) {
     EXPECT_EQ(error_of(head + "A-B\t\terror\tm\tr\n"), "d.tsv:2: id 'A-B' is not snake_case");
     EXPECT_EQ(error_of("id\tvariant\tmessage\tremedy\na_b\t\t{code} m\tr\n", true), "no error");
     DiagnosisTexts texts = DiagnosisTexts::parse(head + "a_b\t\terror\tm\tr\n", "d.tsv");
-    EXPECT_THROW(texts.translate(DiagnosisTexts::parse("id\tvariant\tmessage\tremedy\nc_d\t\tm\tr\n", "t.tsv", true),
-                                 "t.tsv"),
-                 KnowledgeError);
+    EXPECT_THROW(
+        texts.translate(DiagnosisTexts::parse("id\tvariant\tmessage\tremedy\nc_d\t\tm\tr\n", "t.tsv", true), "t.tsv"),
+        KnowledgeError);
 }
 
 }  // namespace

@@ -25,4 +25,9 @@ struct Annotation {
 
 Annotation annotate(const KnowledgeBase& kb, int code, std::optional<std::string_view> command);
 
+// A 4xx or 5xx reply: the command failed, for now or for good (RFC 959 §4.2.1).
+inline bool is_negative(int code) { return code / 100 == 4 || code / 100 == 5; }
+// What --errors keeps and the report lists: a negative reply or one with diagnoses.
+inline bool is_finding(int code, const Annotation& note) { return is_negative(code) || !note.diagnoses.empty(); }
+
 }  // namespace ftpsniff
