@@ -1,6 +1,6 @@
 #include "ftpsniff/pipeline.hpp"
 
-#include "redacted_writer.hpp"
+#include "ftpsniff/redacted_writer.hpp"
 
 #include "ftpsniff/annotator.hpp"
 #include "ftpsniff/anonymize.hpp"
@@ -24,29 +24,6 @@ namespace ftpsniff {
 namespace {
 
 bool known_verb(std::string_view verb) { return CommandReplies::builtin().replies_of(verb) != nullptr; }
-
-// -w --anonymize: each line written as the printed output shows it.
-class AnonymizedLines : public LineRewriter {
-public:
-    explicit AnonymizedLines(std::shared_ptr<SharedAnonymizer> shared) : shared_(std::move(shared)) {}
-
-    std::string_view rewrite(std::string_view line, bool from_client) override {
-        std::lock_guard<std::mutex> lock(shared_->mutex);
-        Anonymizer& a = shared_->anonymizer;
-        out_.clear();
-        auto command = from_client ? parse_command(line) : std::nullopt;
-        if (command && upper_verb(command->verb) == "USER") {
-            out_.append(command->verb).append(" ").append(a.user(command->arg));
-        } else {
-            a.append_text(out_, line);
-        }
-        return out_;
-    }
-
-private:
-    std::shared_ptr<SharedAnonymizer> shared_;
-    std::string out_;
-};
 
 }  // namespace
 
@@ -82,7 +59,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);
     std::optional<RedactedWriter> writer;
-    std::optional<AnonymizedLines> anonymized_lines;
+    std::unique_ptr<LineRewriter> anonymized_lines;
     const bool masking = !opts.show_passwords || opts.anonymize;
     if (!opts.write_path.empty()) {
         RedactedWriter::Pseudonym pseudonym;
@@ -91,14 +68,14 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
                 std::lock_guard<std::mutex> lock(anonymizer->mutex);
                 return anonymizer->anonymizer.address(ip);
             };
-            anonymized_lines.emplace(anonymizer);
+            anonymized_lines = make_line_anonymizer(anonymizer);
         }
         writer.emplace(opts.write_path, reader.linktype(), budget, masking, std::move(pseudonym));
     }
     FtpLimits ftp = opts.ftp;
     ftp.show_passwords = opts.show_passwords;
     ftp.known_verb = known_verb;
-    if (anonymized_lines) ftp.rewriter = &*anonymized_lines;
+    ftp.rewriter = anonymized_lines.get();
     auto make_session = [&](const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks) {
         return std::make_unique<FtpSession>(flow, tracker, run.anomalies, budget, ftp, std::move(masks));
     };

@@ -1,6 +1,7 @@
 #include "ftpsniff/anonymize.hpp"
 
 #include "ftpsniff/command_replies.hpp"
+#include "ftpsniff/ftp_parse.hpp"
 
 #include <arpa/inet.h>
 
@@ -295,6 +296,15 @@ std::string_view Anonymizer::verb(std::string_view verb) {
 // result for a line is kept in a slot chosen by its hash. A result stands
 // until a new name is learnt: addresses and hosts keep the pseudonym they
 // were first given.
+void Anonymizer::append_line(std::string& out, std::string_view line, bool from_client) {
+    auto user = from_client ? parse_command(line) : std::nullopt;
+    if (user && upper_verb(user->verb) == "USER" && !user->arg.empty()) {
+        out.append(user->verb).append(" ").append(this->user(user->arg));
+    } else {
+        append_text(out, line);
+    }
+}
+
 void Anonymizer::append_text(std::string& out, std::string_view in) {
     out.reserve(out.size() + in.size());
     if (in.size() > kMemoLongest || memo_.empty()) return scan(out, in);

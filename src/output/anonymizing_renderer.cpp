@@ -1,5 +1,5 @@
-// --anonymize on the printed output: every event with its addresses, user
-// and host names replaced, through the Anonymizer -w shares.
+// --anonymize on the printed output and in -w's lines: every event with its
+// addresses, user and host names replaced, through one shared Anonymizer.
 #include "ftpsniff/anonymize.hpp"
 #include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/output.hpp"
@@ -130,12 +130,7 @@ private:
         out.truncated = in.truncated;
         out.line.clear();
         // A USER line a gap cut still names a user, to be hidden from now on.
-        auto user = in.dir == Direction::to_server ? parse_command(in.line) : std::nullopt;
-        if (user && upper_verb(user->verb) == "USER" && !user->arg.empty()) {
-            out.line.append(user->verb).append(" ").append(a_.user(user->arg));
-        } else {
-            a_.append_text(out.line, in.line);
-        }
+        a_.append_line(out.line, in.line, in.dir == Direction::to_server);
         hide_verb(in.command, out.command);
     }
     void hide(const DataChannelEvent& in, DataChannelEvent& out) {
@@ -167,10 +162,30 @@ private:
     std::string text_;
 };
 
+class AnonymizedLines : public LineRewriter {
+public:
+    explicit AnonymizedLines(std::shared_ptr<SharedAnonymizer> shared) : shared_(std::move(shared)) {}
+
+    std::string_view rewrite(std::string_view line, bool from_client) override {
+        std::lock_guard<std::mutex> lock(shared_->mutex);
+        out_.clear();
+        shared_->anonymizer.append_line(out_, line, from_client);
+        return out_;
+    }
+
+private:
+    std::shared_ptr<SharedAnonymizer> shared_;
+    std::string out_;
+};
+
 }  // namespace
 
 std::unique_ptr<Renderer> make_anonymizer(std::unique_ptr<Renderer> inner, std::shared_ptr<SharedAnonymizer> shared) {
     return std::make_unique<AnonymizingRenderer>(std::move(inner), std::move(shared));
+}
+
+std::unique_ptr<LineRewriter> make_line_anonymizer(std::shared_ptr<SharedAnonymizer> shared) {
+    return std::make_unique<AnonymizedLines>(std::move(shared));
 }
 
 }  // namespace ftpsniff

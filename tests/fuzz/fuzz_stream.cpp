@@ -33,9 +33,9 @@
 #include "ftpsniff/ftp_session.hpp"
 #include "ftpsniff/knowledge.hpp"
 #include "ftpsniff/reassembly.hpp"
+#include "ftpsniff/redacted_writer.hpp"
 #include "ftpsniff/session_state.hpp"
 #include "ftpsniff/stream_masks.hpp"
-#include "redacted_writer.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>

@@ -23,6 +23,7 @@
 #pragma once
 
 #include "ftpsniff/decode.hpp"
+#include "ftpsniff/stream_masks.hpp"
 
 #include <absl/container/flat_hash_map.h>
 
@@ -51,6 +52,9 @@ public:
     // `text` with every address, known user name and host name replaced.
     std::string text(std::string_view text);
     void append_text(std::string& out, std::string_view text);
+    // A whole line of the control connection: a client's USER line names
+    // a user (learnt here, and hidden from now on), anything else is text.
+    void append_line(std::string& out, std::string_view line, bool from_client);
     // What the tables are charged: at most `max_bytes`.
     [[nodiscard]] std::size_t bytes_held() const { return held_; }
 
@@ -109,5 +113,8 @@ class AnnotatedSink;
 using Renderer = AnnotatedSink;
 // Passes every event to `inner` with its addresses, user and host names replaced.
 std::unique_ptr<Renderer> make_anonymizer(std::unique_ptr<Renderer> inner, std::shared_ptr<SharedAnonymizer> shared);
+
+// -w --anonymize: each line written as the printed output shows it.
+std::unique_ptr<LineRewriter> make_line_anonymizer(std::shared_ptr<SharedAnonymizer> shared);
 
 }  // namespace ftpsniff

@@ -1,4 +1,4 @@
-#include "redacted_writer.hpp"
+#include "ftpsniff/redacted_writer.hpp"
 
 #include <algorithm>
 
