@@ -29,7 +29,7 @@ using Bytes = std::string;  // raw bytes; std::string keeps the seeds short to w
 const fs::path kRegressions = FTPSNIFF_FUZZ_REGRESSIONS;
 const char* const kTargets[] = {"fuzz_decode", "fuzz_stream", "fuzz_ftp_lines", "fuzz_knowledge"};
 
-Bytes be16(unsigned v) { return {static_cast<char>(v >> 8), static_cast<char>(v)}; }
+Bytes be16(std::size_t v) { return {static_cast<char>(v >> 8), static_cast<char>(v)}; }
 
 // An IPv4 header from 10.0.0.1 to 10.0.0.2 around `l4`; `frag` is the
 // flags and fragment offset field.

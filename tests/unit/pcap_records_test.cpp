@@ -354,7 +354,7 @@ TEST(PcapInPlace, WholeSecondsInTheFractionCarry) {
                                      {kNano, 1'500'000'000, 101, 500'000'000},
                                      {kNano, 999'999'999, 100, 999'999'999}}};
     for (bool big : {false, true}) {
-        for (std::uint16_t minor : {4, 3}) {
+        for (std::uint16_t minor : {std::uint16_t{4}, std::uint16_t{3}}) {
             for (const Case& c : cases) {
                 SCOPED_TRACE(testing::Message() << (big ? "big" : "little") << " 2." << minor << " frac " << c.frac);
                 RawPcap p(big, c.magic, 262144, 1, minor);
