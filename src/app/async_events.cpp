@@ -1,8 +1,8 @@
-// The packet loop's thread copies each event into a batch; full batches go
-// to the worker, which hands them to the inner sink in the same order. An
-// event is copied into a slot that held an event of its kind, whose
-// buffers are grown already: once the batches have warmed up, handing over
-// allocates nothing. At most kBatches are in flight: the loop waits when
+// The packet loop's thread builds each event in a batch (or copies it into
+// one); full batches go to the worker, which hands them to the inner sink in
+// the same order. An event goes into a slot that held an event of its kind,
+// whose buffers are grown already: once the batches have warmed up, handing
+// over allocates nothing. At most kBatches are in flight: the loop waits when
 // the worker falls behind.
 #include "ftpsniff/async_events.hpp"
 
@@ -32,19 +32,25 @@ std::size_t held_bytes(const Event& ev) {
 
 class EventBatch {
 public:
-    void push(const Event& ev) {
-        const std::size_t kind = ev.what.index();
+    // Where the next event of `kind` goes: a slot that last held an event of
+    // that kind, its buffers grown already.
+    Event& next(std::size_t kind) {
         std::vector<Event>& pool = pools_[kind];
+        if (used_[kind] == pool.size()) pool.push_back(empty_kinds().at(kind));
+        return pool[used_[kind]];
+    }
+    // Takes the event filled in next(kind).
+    void commit(std::size_t kind) {
         const std::size_t at = used_[kind]++;
-        if (at < pool.size()) {
-            pool[at] = ev;  // same kind: its strings are assigned into, keeping their memory
-        } else {
-            pool.push_back(ev);
-        }
         order_.push_back(static_cast<std::uint8_t>(kind));
-        const std::size_t held = held_bytes(ev);
+        const std::size_t held = held_bytes(pools_[kind][at]);
         bytes_ += held;
         if (held > kKeptBytes) oversized_.emplace_back(kind, at);
+    }
+    void push(const Event& ev) {
+        const std::size_t kind = ev.what.index();
+        next(kind) = ev;  // the same kind: its strings are assigned into, keeping their memory
+        commit(kind);
     }
 
     [[nodiscard]] bool full() const { return order_.size() >= kMostEvents || bytes_ >= kMostBytes; }
@@ -78,7 +84,14 @@ private:
     static constexpr std::size_t kMostBytes = 64 * 1024;
     static constexpr std::size_t kKeptBytes = 4096;
 
-    std::array<std::vector<Event>, kKinds> pools_;  // slot i of pool k always holds kind k
+    static EventSlots& empty_kinds() {
+        static EventSlots kinds;
+        return kinds;
+    }
+
+    // Slot i of pool k always holds kind k. A pool grows only in next(), so
+    // a slot handed out stays put while events of other kinds arrive.
+    std::array<std::vector<Event>, kKinds> pools_;
     std::array<std::size_t, kKinds> used_{};
     std::vector<std::uint8_t> order_;  // the kinds, in the order the events came
     std::size_t bytes_ = 0;
@@ -101,10 +114,23 @@ public:
         worker_.join();
     }
 
+    // The packet loop's events are built in the batch itself.
+    Event* slot(std::size_t kind) override {
+        Event* next = &ring_.slot(filled_).next(kind);
+        handed_out_ = next;
+        return next;
+    }
+
     void on(const Event& ev) override {
         EventBatch& batch = ring_.slot(filled_);
-        batch.push(ev);
-        if (batch.full()) publish();
+        if (&ev == handed_out_) {
+            handed_out_ = nullptr;
+            batch.commit(ev.what.index());
+        } else {
+            batch.push(ev);
+        }
+        // Not while a slot is out: it belongs to this batch.
+        if (batch.full() && handed_out_ == nullptr) publish();
     }
 
     void drain() override {
@@ -141,7 +167,8 @@ private:
 
     EventSink& inner_;
     HandoffRing<EventBatch, kBatches> ring_;
-    std::size_t filled_ = 0;  // batches handed over; the loop's own
+    std::size_t filled_ = 0;             // batches handed over; the loop's own
+    const Event* handed_out_ = nullptr;  // a slot of the batch being filled, which its producer is filling
     std::exception_ptr failure_;
     std::thread worker_;
 };

@@ -20,8 +20,8 @@ std::optional<DataAddressResult> announced_address(std::string_view verb, std::s
     return std::nullopt;
 }
 
-// The sessions of one thread report one event at a time: they share one
-// event of each kind, whose buffers stay grown.
+// The sessions of one thread report one event at a time: where their sink
+// offers no slot, they share one event of each kind, whose buffers stay grown.
 EventSlots& slots() {
     thread_local EventSlots kept;
     return kept;
@@ -31,9 +31,13 @@ EventSlots& slots() {
 
 template <class Kind, class Fill>
 void FtpSession::emit(Timestamp ts, Fill&& fill) {
-    EventSlots& s = slots();
-    fill(s.fill<Kind>(flow_, ts));
-    out_.on(s.of<Kind>());
+    constexpr std::size_t kind = EventSlots::index_of<Kind>();
+    Event* ev = out_.slot(kind);
+    if (ev == nullptr) ev = &slots().of<Kind>();
+    ev->flow = flow_;
+    ev->ts = ts;
+    fill(std::get<kind>(ev->what));
+    out_.on(*ev);
 }
 
 void FtpSession::unparsed(Direction dir, Timestamp ts, std::string_view text, bool truncated, UnparsedReason reason) {

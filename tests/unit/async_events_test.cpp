@@ -167,6 +167,39 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
     for (std::size_t i = 0; i < direct.size(); ++i) ASSERT_EQ(threaded[i], direct[i]) << "event " << i;
 }
 
+// The FTP stage builds its events in the batch's own slots; the tracker
+// sends a data-channel event of its own while a reply is being built.
+TEST(AsyncEvents, EventsBuiltInTheirSlotsArriveInTheOrderGiven) {
+    std::vector<std::string> direct, threaded;
+    Recorder plain(direct);
+    Recorder inner(threaded);
+    auto async = make_async(inner);
+    Event data{FlowInfo{}, {}, DataChannelEvent{}};
+    for (std::uint64_t id = 1; id <= 5000; ++id) {
+        FlowInfo flow{id, {v4(1), 40000}, {v4(2), 21}, true, {}};
+        Event* built = async->slot(EventSlots::index_of<ReplyEvent>());
+        ASSERT_NE(built, nullptr);
+        built->flow = flow;
+        built->ts = {static_cast<std::int64_t>(id), 1};
+        ReplyEvent& r = std::get<ReplyEvent>(built->what);
+        r.reply.code = 226;
+        r.reply.lines.clear(0, 0);
+        r.reply.lines.push_back("226 " + std::string(id % 300, 'y'));  // now and then past a batch's bytes
+        r.command = "RETR";
+        if (id % 3 == 0) {
+            data.flow = flow;
+            std::get<DataChannelEvent>(data.what).bytes_to_client = id;
+            plain.on(data);
+            async->on(data);
+        }
+        plain.on(*built);
+        async->on(*built);
+    }
+    async->drain();
+    ASSERT_EQ(threaded.size(), direct.size());
+    for (std::size_t i = 0; i < direct.size(); ++i) ASSERT_EQ(threaded[i], direct[i]) << "event " << i;
+}
+
 TEST(AsyncEvents, DestroyedWithoutDrainStillDeliversWhatItWasGiven) {
     std::vector<std::string> seen;
     Recorder inner(seen);

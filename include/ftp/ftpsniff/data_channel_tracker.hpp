@@ -22,6 +22,7 @@ public:
     [[nodiscard]] std::uint64_t replies() const { return replies_; }
 
     void on(const Event& ev) override;
+    Event* slot(std::size_t kind) override { return next_.slot(kind); }
 
     void on_data_flow_open(const DataFlowReport& report) override;
     void on_data_flow_end(const DataFlowReport& report) override;

@@ -115,6 +115,12 @@ class EventSink {
 public:
     virtual ~EventSink() = default;
     virtual void on(const Event& ev) = 0;
+    // Where a producer may build its next event of kind `kind` (the
+    // variant's index), already holding that kind, so a sink that keeps
+    // events takes it without a copy; null: build it anywhere. The producer
+    // fills every member and hands it to on() before any other event of
+    // that kind reaches this sink.
+    virtual Event* slot(std::size_t /*kind*/) { return nullptr; }
 };
 
 // One event of each kind, kept for reuse: filling one reuses the buffers
@@ -133,6 +139,8 @@ public:
     Event& of() {
         return slots_[index_of<Kind>()];
     }
+    // The event of the variant's `kind`th alternative.
+    Event& at(std::size_t kind) { return slots_[kind]; }
 
     template <class Kind, std::size_t I = 0>
     static constexpr std::size_t index_of() {
