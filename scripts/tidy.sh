@@ -21,4 +21,8 @@ if [ ! -f "$build/compile_commands.json" ]; then
     echo "tidy.sh: no $build/compile_commands.json; configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON" >&2
     exit 1
 fi
-git ls-files 'src/*.cpp' | xargs -P2 -n4 clang-tidy -p "$build" --quiet
+# The database holds GCC's flags: clang neither knows all of them nor reads
+# -Wconversion the same way, and -Werror would make its compiler warnings
+# errors; only the checks of .clang-tidy count here.
+git ls-files 'src/*.cpp' | xargs -P2 -n4 clang-tidy -p "$build" --quiet \
+    --extra-arg=-Wno-error --extra-arg=-Wno-unknown-warning-option

@@ -366,7 +366,7 @@ void FtpSession::finish_reply() {
     bool uncertain = uncertain_;
     if (pending_.empty()) uncertain_ = false;
     emit<ReplyEvent>(reply_start_, [&](ReplyEvent& ev) {
-        replies_.hand_over(ev.reply);  // `reply` is the event's from here on
+        replies_.hand_over(ev.reply);  // from here on `reply` no longer holds this reply
         if (command) {
             ev.command = *command;
         } else {
