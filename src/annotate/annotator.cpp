@@ -53,8 +53,10 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     note.diagnoses = diagnose(
         ReplyFacts{r.reply.code, command, r.latency_ms, &ev.flow, r.data_address, r.abort_pending, r.uncertain},
         CommandReplies::builtin(), texts_, diagnose_options_);
-    for (const Diagnosis& d : note.diagnoses) {
-        if (d.id == "login_failed") note_login_failure(ev.flow, note);
+    // Not from inside a loop over the diagnoses: at the threshold it adds one.
+    if (std::any_of(note.diagnoses.begin(), note.diagnoses.end(),
+                    [](const Diagnosis& d) { return d.id == "login_failed"; })) {
+        note_login_failure(ev.flow, note);
     }
     if (missing_) {
         note.diagnoses.push_back(std::move(*missing_));

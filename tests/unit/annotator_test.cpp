@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace ftpsniff {
 namespace {
@@ -21,6 +22,37 @@ public:
 private:
     RunSummary& out_;
 };
+
+// Keeps the diagnoses' ids of every reply.
+class DiagnosisIds : public Renderer {
+public:
+    std::vector<std::vector<std::string>> ids;
+    void on(const Event& /*ev*/, const Annotation& note) override {
+        auto& one = ids.emplace_back();
+        for (const Diagnosis& d : note.diagnoses) one.emplace_back(d.id);
+    }
+    void summary(const RunSummary& /*run*/) override {}
+};
+
+// The fifth failed login from one address adds login_guessing to a reply
+// whose diagnoses are being read: a slow 530 has two already.
+TEST(Annotator, GuessingIsAddedToASlowFailedLogin) {
+    auto kept = std::make_unique<DiagnosisIds>();
+    DiagnosisIds& seen = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Event ev{{}, {}, ReplyEvent{}};
+    auto& r = std::get<ReplyEvent>(ev.what);
+    r.reply.code = 530;
+    r.command = "PASS";
+    r.latency_ms = 6000.0;
+    for (std::uint64_t session = 1; session <= 5; ++session) {
+        ev.flow.id = session;
+        annotator.on(ev);
+    }
+    ASSERT_EQ(seen.ids.size(), 5u);
+    EXPECT_EQ(seen.ids[3], (std::vector<std::string>{"login_failed", "slow_reply"}));
+    EXPECT_EQ(seen.ids[4], (std::vector<std::string>{"login_failed", "slow_reply", "login_guessing"}));
+}
 
 TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
     RunSummary seen;
