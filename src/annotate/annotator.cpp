@@ -136,7 +136,7 @@ void Annotator::summary(RunSummary& run) {
     run.logins_ok = counted_.logins_ok;
     run.logins_failed = counted_.logins_failed;
     run.errors = std::move(counted_.errors);
-    run.anomalies.add(Anomaly::memory_cap_hit, error_pairs_forgotten_);
+    run.anomalies.add(BudgetAnomaly::memory_cap_hit, error_pairs_forgotten_);
     run.diagnoses = std::move(counted_.diagnoses);
     next_->summary(run);
 }

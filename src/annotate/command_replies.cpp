@@ -74,11 +74,4 @@ bool CommandReplies::allows(const std::vector<int>& codes, int code) const {
     return std::binary_search(codes.begin(), codes.end(), code);
 }
 
-std::vector<std::string> CommandReplies::verbs() const {
-    std::vector<std::string> out;
-    for (const auto& [verb, codes] : rows_) out.push_back(verb);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 }  // namespace ftpsniff

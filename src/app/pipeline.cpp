@@ -120,7 +120,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
             // Both ports FTP ports: which side is the server, the connection says.
             if (to_server && from_ftp_port) to_server = reassembler.toward_server(seg);
             ++run.ftp_packets;
-            if (seg.missing > 0) run.anomalies.add(Anomaly::snaplen_cut_payload);
+            if (seg.missing > 0) run.anomalies.add(DecodeAnomaly::snaplen_cut_payload);
             reassembler.feed(seg, to_server);
             // After the session has read the packet's bytes: -w writes what it decided.
             if (writer) writer->control(frame, seg, to_server, reassembler.last_feed_doubtful());
@@ -133,7 +133,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         }
         if (!opts.detect) continue;
         to_server = reassembler.toward_server(seg);
-        if (seg.missing > 0) run.anomalies.add(Anomaly::snaplen_cut_payload);
+        if (seg.missing > 0) run.anomalies.add(DecodeAnomaly::snaplen_cut_payload);
         reassembler.feed(seg, to_server);
     }
     reassembler.finish(last);

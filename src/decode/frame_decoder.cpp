@@ -32,7 +32,7 @@ constexpr int kMaxVlanTags = 4;
 enum class Network : std::uint8_t { ipv4, ipv6, other };
 
 // Marks `d` as a frame that is not TCP we can follow, and why.
-void failed(Decoded& d, Anomaly a) {
+void failed(Decoded& d, DecodeAnomaly a) {
     d.status = DecodeStatus::anomaly;
     d.anomaly = a;
 }
@@ -99,14 +99,14 @@ bool skip_link(int linktype, ByteCursor& cur, Network& net) {
 // fewer captured bytes are a snap-length cut when the frame was cut, and a
 // malformed packet otherwise.
 bool bound_payload(const RawFrame& frame, ByteCursor& cur, std::size_t claimed, std::span<const std::uint8_t>& out,
-                   std::uint32_t& missing, Anomaly& why) {
+                   std::uint32_t& missing, DecodeAnomaly& why) {
     if (claimed <= cur.remaining()) {
         (void)cur.take(claimed, out);  // drops Ethernet padding
         missing = 0;
         return true;
     }
     if (frame.caplen >= frame.wirelen) {
-        why = Anomaly::ip_length_past_caplen;
+        why = DecodeAnomaly::ip_length_past_caplen;
         return false;
     }
     missing = static_cast<std::uint32_t>(claimed - cur.remaining());
@@ -116,7 +116,7 @@ bool bound_payload(const RawFrame& frame, ByteCursor& cur, std::size_t claimed, 
 
 struct IpResult {
     bool ok = false;
-    Anomaly why{};
+    DecodeAnomaly why{};
     bool held = false;  // a fragment of a datagram not yet whole
     bool tcp = false;
     std::span<const std::uint8_t> payload;
@@ -126,7 +126,7 @@ struct IpResult {
 // A fragment cut by the snap length cannot complete its datagram.
 bool fragment_cut(IpResult& r) {
     if (r.missing == 0) return false;
-    r.why = Anomaly::snaplen_cut_payload;
+    r.why = DecodeAnomaly::snaplen_cut_payload;
     return true;
 }
 
@@ -138,20 +138,20 @@ IpResult decode_ipv4(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
     std::span<const std::uint8_t> src, dst;
     if (!cur.u8(vihl) || !cur.skip(1) || !cur.be16(total) || !cur.be16(id) || !cur.be16(frag) || !cur.skip(1) ||
         !cur.u8(proto) || !cur.skip(2) || !cur.take(4, src) || !cur.take(4, dst)) {
-        r.why = Anomaly::truncated_ip_header;
+        r.why = DecodeAnomaly::truncated_ip_header;
         return r;
     }
     if (vihl >> 4 != 4) {
-        r.why = Anomaly::bad_ip_version;
+        r.why = DecodeAnomaly::bad_ip_version;
         return r;
     }
     std::size_t ihl = (vihl & 0x0f) * 4u;
     if (ihl < 20 || total < ihl) {
-        r.why = Anomaly::bad_ip_header_length;
+        r.why = DecodeAnomaly::bad_ip_header_length;
         return r;
     }
     if (!cur.skip(ihl - 20)) {
-        r.why = Anomaly::truncated_ip_header;
+        r.why = DecodeAnomaly::truncated_ip_header;
         return r;
     }
     seg.ip = start.first(ihl);
@@ -182,11 +182,11 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
     std::span<const std::uint8_t> src, dst;
     if (!cur.u8(first) || !cur.skip(3) || !cur.be16(plen) || !cur.u8(next) || !cur.skip(1) || !cur.take(16, src) ||
         !cur.take(16, dst)) {
-        r.why = Anomaly::truncated_ip_header;
+        r.why = DecodeAnomaly::truncated_ip_header;
         return r;
     }
     if (first >> 4 != 6) {
-        r.why = Anomaly::bad_ip_version;
+        r.why = DecodeAnomaly::bad_ip_version;
         return r;
     }
     seg.ip = start.first(40);
@@ -203,14 +203,14 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
         case 43:  // routing
         case 60:  // destination options
             if (!ext.u8(nh) || !ext.u8(len) || !ext.skip(len * 8u + 6)) {
-                r.why = Anomaly::truncated_ipv6_extension;
+                r.why = DecodeAnomaly::truncated_ipv6_extension;
                 return r;
             }
             next = nh;
             continue;
         case 51:  // authentication header counts 4-byte words, less two
             if (!ext.u8(nh) || !ext.u8(len) || !ext.skip(len * 4u + 6)) {
-                r.why = Anomaly::truncated_ipv6_extension;
+                r.why = DecodeAnomaly::truncated_ipv6_extension;
                 return r;
             }
             next = nh;
@@ -218,7 +218,7 @@ IpResult decode_ipv6(const RawFrame& frame, ByteCursor cur, TcpSegment& seg, IpD
         case 44: {  // fragment: an atomic fragment (offset 0, no more) is whole
             std::uint32_t id = 0;
             if (!ext.u8(nh) || !ext.skip(1) || !ext.be16(frag) || !ext.be32(id)) {
-                r.why = Anomaly::truncated_ipv6_extension;
+                r.why = DecodeAnomaly::truncated_ipv6_extension;
                 return r;
             }
             next = nh;
@@ -255,7 +255,7 @@ void decode_headers(const RawFrame& frame, IpDefragmenter& defrag, Decoded& out)
     ByteCursor cur(frame.bytes);
     Network net = Network::other;
     if (!skip_link(frame.linktype, cur, net)) {
-        failed(out, Anomaly::truncated_link_header);
+        failed(out, DecodeAnomaly::truncated_link_header);
         return;
     }
     if (net == Network::other) return;
@@ -276,16 +276,16 @@ void decode_headers(const RawFrame& frame, IpDefragmenter& defrag, Decoded& out)
     std::uint8_t offset = 0;
     if (!tcp.be16(seg.src.port) || !tcp.be16(seg.dst.port) || !tcp.be32(seg.seq) || !tcp.be32(seg.ack) ||
         !tcp.u8(offset) || !tcp.u8(seg.flags)) {
-        failed(out, Anomaly::truncated_tcp_header);
+        failed(out, DecodeAnomaly::truncated_tcp_header);
         return;
     }
     std::size_t hlen = (offset >> 4) * 4u;
     if (hlen < 20) {
-        failed(out, Anomaly::bad_tcp_data_offset);
+        failed(out, DecodeAnomaly::bad_tcp_data_offset);
         return;
     }
     if (!tcp.skip(hlen - 14)) {
-        failed(out, ip.missing > 0 ? Anomaly::truncated_tcp_header : Anomaly::bad_tcp_data_offset);
+        failed(out, ip.missing > 0 ? DecodeAnomaly::truncated_tcp_header : DecodeAnomaly::bad_tcp_data_offset);
         return;
     }
     seg.ts = frame.ts;

@@ -24,7 +24,7 @@ void IpDefragmenter::drop(std::map<FragmentKey, Datagram>::iterator it) {
 void IpDefragmenter::expire(Timestamp now) {
     for (auto it = pending_.begin(); it != pending_.end();) {
         if (now.sec - it->second.first_seen.sec > limits_.timeout_sec) {
-            anomalies_.add(Anomaly::ip_fragment_timeout);
+            anomalies_.add(DecodeAnomaly::ip_fragment_timeout);
             auto gone = it++;
             drop(gone);
         } else {
@@ -76,7 +76,7 @@ bool IpDefragmenter::store(Datagram& d, std::uint32_t offset, std::span<const st
         }
         p = word_end;
     }
-    if (conflict) anomalies_.add(Anomaly::ip_fragment_conflict);
+    if (conflict) anomalies_.add(DecodeAnomaly::ip_fragment_conflict);
     return true;
 }
 
@@ -84,20 +84,20 @@ std::optional<IpDefragmenter::Whole> IpDefragmenter::add(const FragmentKey& key,
                                                          bool more, std::span<const std::uint8_t> bytes) {
     expire(ts);
     if (offset + bytes.size() > kMaxDatagram) {
-        anomalies_.add(Anomaly::bad_fragment_offset);
+        anomalies_.add(DecodeAnomaly::bad_fragment_offset);
         return std::nullopt;
     }
     auto it = pending_.find(key);
     if (it == pending_.end()) {
         if (pending_.size() >= limits_.max_datagrams) {
-            anomalies_.add(Anomaly::ip_fragment_cap_hit);
+            anomalies_.add(DecodeAnomaly::ip_fragment_cap_hit);
             return std::nullopt;
         }
         it = pending_.emplace(key, Datagram{ts, {}, {}, {}, {}}).first;
     }
     Datagram& d = it->second;
     if (!store(d, offset, bytes)) {
-        anomalies_.add(Anomaly::memory_cap_hit);
+        anomalies_.add(BudgetAnomaly::memory_cap_hit);
         drop(it);
         return std::nullopt;
     }

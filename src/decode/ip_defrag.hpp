@@ -8,9 +8,9 @@
 // a datagram sent as 8-byte fragments is rebuilt in linear time.
 #pragma once
 
-#include "ftpsniff/anomaly.hpp"
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/decode.hpp"
+#include "ftpsniff/decode_anomaly.hpp"
 #include "ftpsniff/memory_budget.hpp"
 
 #include <cstdint>

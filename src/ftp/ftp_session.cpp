@@ -81,7 +81,7 @@ void FtpSession::check_budget(Direction dir, Timestamp ts) {
     LineSplitter& lines = dir == Direction::to_server ? client_lines_ : server_lines_;
     bool refused = lines.take_refused();
     if (dir == Direction::to_client) refused = replies_.take_refused() || refused;
-    if (refused) report(dir, ts, Anomaly::memory_cap_hit);
+    if (refused) report(dir, ts, BudgetAnomaly::memory_cap_hit);
 }
 
 // A TLS handshake record (content type 22, version 3.x) as a stream's very
@@ -124,7 +124,7 @@ void FtpSession::read_lines(Direction dir, std::uint64_t at, std::span<const std
             handed_[d] = data_at + data.size();
             line_at_[d].run(data_at, data.size());
         }
-        if (telnet.take_unterminated()) report(dir, ts, Anomaly::telnet_subnegotiation_unterminated);
+        if (telnet.take_unterminated()) report(dir, ts, FtpAnomaly::telnet_subnegotiation_unterminated);
         lines.feed(data, [&](const Line& line) { on_line(dir, line, data_at + line.end, ts); });
     });
 }
@@ -274,7 +274,7 @@ void FtpSession::decide() {
 }
 
 void FtpSession::client_line(const Line& line, Timestamp ts) {
-    if (line.truncated) report(Direction::to_server, ts, Anomaly::line_too_long);
+    if (line.truncated) report(Direction::to_server, ts, FtpAnomaly::line_too_long);
     // A line whose start is missing may be the rest of any command: it is
     // never taken for one.
     auto cmd = line.after_gap ? std::nullopt : parse_command(line.text);
@@ -286,7 +286,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
     ++state_.commands;
     std::string verb = upper_verb(cmd->verb);
     if (pending_.size() >= limits_.max_pending_commands) {
-        report(Direction::to_server, ts, Anomaly::pending_commands_cap_hit);
+        report(Direction::to_server, ts, FtpAnomaly::pending_commands_cap_hit);
         pending_.pop_front();
         uncertain_ = true;  // which command the next reply answers is a guess now
     }
@@ -299,7 +299,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
 }
 
 void FtpSession::server_line(const Line& line, Timestamp ts) {
-    if (line.truncated) report(Direction::to_client, ts, Anomaly::line_too_long);
+    if (line.truncated) report(Direction::to_client, ts, FtpAnomaly::line_too_long);
     if (!replies_.open()) {
         reply_start_ = ts;
         // After a gap only a well-formed reply line can be trusted to start

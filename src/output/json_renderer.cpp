@@ -278,7 +278,7 @@ public:
         j.raw("replies", classes).num("gaps", run.gaps);
         std::string anomalies = "{";
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {
-            auto a = static_cast<Anomaly>(i);
+            auto a = Anomaly::from_id(i);
             if (run.anomalies.get(a) == 0) continue;
             if (anomalies.size() > 1) anomalies += ',';
             fmt::format_to(std::back_inserter(anomalies), "\"{}\":{}", anomaly_name(a), run.anomalies.get(a));

@@ -144,7 +144,7 @@ public:
         fmt::format_to(out, "| Gaps | {} |\n| Anomalies | ", run.gaps);
         bool any = false;
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {
-            auto a = static_cast<Anomaly>(i);
+            auto a = Anomaly::from_id(i);
             if (run.anomalies.get(a) == 0) continue;
             fmt::format_to(out, "{}{} {}", any ? ", " : "", anomaly_name(a), run.anomalies.get(a));
             any = true;

@@ -206,7 +206,7 @@ public:
         }
         fmt::format_to(out, "  gaps: {}", run.gaps);
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {
-            auto a = static_cast<Anomaly>(i);
+            auto a = Anomaly::from_id(i);
             if (run.anomalies.get(a) > 0) fmt::format_to(out, "; {} {}", anomaly_name(a), run.anomalies.get(a));
         }
         b += '\n';

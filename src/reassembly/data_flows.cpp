@@ -8,7 +8,7 @@ namespace ftpsniff {
 
 void DataFlowTable::expect(const Endpoint& listener, std::uint64_t owner) {
     if (expected_.size() + flows_.size() >= max_entries_ && !expected_.contains(listener)) {
-        anomalies_.add(Anomaly::data_flow_cap_hit);
+        anomalies_.add(StreamAnomaly::data_flow_cap_hit);
         return;
     }
     auto [it, fresh] = expected_.try_emplace(listener, owner);

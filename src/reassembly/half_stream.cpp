@@ -57,7 +57,7 @@ void HalfStream::deliver(const Out& out, std::uint64_t at, std::span<const std::
     bool keep_alive = bytes.size() == 1 && missing == 0 && end == next_;
     if (at < next_ && !keep_alive && conflicts_with_recent(at, bytes)) {
         doubt_ = true;
-        report(out, Anomaly::tcp_overlap_conflict);
+        report(out, StreamAnomaly::tcp_overlap_conflict);
     }
     if (keep_alive) doubt_ = true;  // its byte is often garbage
     if (end <= next_) return;
@@ -120,14 +120,14 @@ void HalfStream::buffer(const Out& out, std::uint64_t at, std::span<const std::u
     if (cursor < end) holes.emplace_back(cursor, end);
     if (conflict) {
         doubt_ = true;
-        report(out, Anomaly::tcp_overlap_conflict);
+        report(out, StreamAnomaly::tcp_overlap_conflict);
     }
 
     for (auto [b, e] : holes) {
         std::uint64_t cb = std::min(b, captured_end), ce = std::min(e, captured_end);
         std::size_t size = ce - cb;
         if (!budget_.charge(pending_cost(size))) {
-            report(out, Anomaly::memory_cap_hit);
+            report(out, BudgetAnomaly::memory_cap_hit);
             return;  // the bytes are lost; the hole becomes a gap later
         }
         Pending& p = ooo_[b];
@@ -167,7 +167,7 @@ void HalfStream::on_segment(const Out& out, std::uint32_t seq, std::span<const s
     if (fin) fin_at_ = at + len;
     if (len == 0) return;
     if (at > next_ && ooo_bytes_ + payload.size() > ooo_cap) {
-        report(out, Anomaly::out_of_order_cap_hit);
+        report(out, StreamAnomaly::out_of_order_cap_hit);
         skip_to(out, ooo_.empty() ? at : ooo_.rbegin()->first);
     }
     if (at <= next_) {

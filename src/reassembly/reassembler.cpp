@@ -57,11 +57,11 @@ void Reassembler::forget_tombstones() {
 Reassembler::Table::iterator Reassembler::open_flow(const Key& key, const TcpSegment& seg, bool syn) {
     if (flows_.size() + closed_.size() >= limits_.max_flows) forget_tombstones();  // tombstones go first
     if (flows_.size() >= limits_.max_flows) {
-        anomalies_.add(Anomaly::flow_cap_hit);
+        anomalies_.add(StreamAnomaly::flow_cap_hit);
         if (!evict_least_recent(seg.ts)) return flows_.end();
     }
     if (!budget_.charge(kFlowCost)) {
-        anomalies_.add(Anomaly::memory_cap_hit);
+        anomalies_.add(BudgetAnomaly::memory_cap_hit);
         forget_tombstones();
         if (!budget_.charge(kFlowCost)) {
             // A flow gives back at least kFlowCost (its tombstone goes too:
@@ -107,8 +107,8 @@ bool Reassembler::evict_least_recent(Timestamp ts) {
         const EvictionCandidate& c = eviction_order_[next_eviction_++];
         auto it = flows_.find(c.key);
         if (it == flows_.end() || it->second->info.id != c.id || it->second->last_seen != c.last_seen) continue;
-        anomalies_.add(Anomaly::flow_evicted);
-        it->second->handler->on_anomaly(Direction::to_server, ts, Anomaly::flow_evicted);
+        anomalies_.add(StreamAnomaly::flow_evicted);
+        it->second->handler->on_anomaly(Direction::to_server, ts, StreamAnomaly::flow_evicted);
         close(it, ts, CloseReason::evicted);
         return true;
     }
@@ -133,7 +133,7 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
             Tombstone& t = dead->second;
             if (opening && t.client_isn && *t.client_isn == seg.seq) {
                 // The same connection again: the capture holds it twice.
-                if (!t.copy_seen) anomalies_.add(Anomaly::duplicate_connection);
+                if (!t.copy_seen) anomalies_.add(StreamAnomaly::duplicate_connection);
                 t.copy_seen = true;
             }
             if (!opening || t.copy_seen) {
@@ -172,8 +172,8 @@ void Reassembler::feed(const TcpSegment& seg, bool to_server) {
     if (flow.reset && !flow.after_reset_reported && has_bytes &&
         mine.extends(data_seq, seg.payload.size() + seg.missing)) {
         flow.after_reset_reported = true;
-        anomalies_.add(Anomaly::data_after_reset);
-        flow.handler->on_anomaly(dir, seg.ts, Anomaly::data_after_reset);
+        anomalies_.add(StreamAnomaly::data_after_reset);
+        flow.handler->on_anomaly(dir, seg.ts, StreamAnomaly::data_after_reset);
     }
     mine.on_segment({*flow.handler, dir, seg.ts, anomalies_}, data_seq, seg.payload, seg.missing,
                     (seg.flags & tcp_flag::fin) != 0, limits_.out_of_order_bytes);

@@ -47,8 +47,8 @@ void check(const ftpsniff::Decoded& d, const ftpsniff::RawFrame& frame, bool cut
         break;
     }
     case DecodeStatus::anomaly:
-        FUZZ_CHECK(static_cast<std::size_t>(d.anomaly) < kAnomalyCount);
-        FUZZ_CHECK(!anomaly_name(d.anomaly).empty());
+        FUZZ_CHECK(d.anomaly >= DecodeAnomaly{kAnomaliesAfter<BudgetAnomaly>} && d.anomaly < DecodeAnomaly::count_);
+        FUZZ_CHECK(anomaly_name(d.anomaly) != "unknown");
         break;
     case DecodeStatus::not_tcp:
     case DecodeStatus::fragment_held: break;

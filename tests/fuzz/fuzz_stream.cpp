@@ -121,7 +121,7 @@ public:
     }
     void check(const FlowInfo& flow, const AnomalyEvent& anomaly) {
         check_open(flow);
-        FUZZ_CHECK(static_cast<std::size_t>(anomaly.what) < kAnomalyCount);
+        FUZZ_CHECK(anomaly.what.id() < kAnomalyCount);
     }
     void check(const FlowInfo& flow, const TlsEvent& tls) {
         check_open(flow);

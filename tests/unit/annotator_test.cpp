@@ -73,7 +73,7 @@ TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
     RunSummary run;
     annotator.summary(run);
     EXPECT_LE(seen.errors.size(), 1024u);
-    EXPECT_GT(seen.anomalies.get(Anomaly::memory_cap_hit), 0u);
+    EXPECT_GT(seen.anomalies.get(BudgetAnomaly::memory_cap_hit), 0u);
     auto top = top_errors(seen, 2);
     ASSERT_EQ(top.size(), 2u);
     EXPECT_EQ(top[0].code, 530);
@@ -95,7 +95,7 @@ TEST(Annotator, FewErrorPairsAreAllCountedWithNoAnomaly) {
     RunSummary run;
     annotator.summary(run);
     EXPECT_EQ(seen.errors.size(), 1000u);
-    EXPECT_EQ(seen.anomalies.get(Anomaly::memory_cap_hit), 0u);
+    EXPECT_EQ(seen.anomalies.get(BudgetAnomaly::memory_cap_hit), 0u);
 }
 
 }  // namespace

@@ -129,7 +129,8 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
             send(slots.of<GapEvent>());
         }
         if (id % 100 == 1) {
-            slots.fill<AnomalyEvent>(flow, {n, 6}) = AnomalyEvent{Direction::to_client, Anomaly::tcp_overlap_conflict};
+            slots.fill<AnomalyEvent>(flow, {n, 6}) =
+                AnomalyEvent{Direction::to_client, StreamAnomaly::tcp_overlap_conflict};
             send(slots.of<AnomalyEvent>());
         }
         if (id % 100 == 2) {

@@ -115,7 +115,7 @@ TEST(Decode, NonTcpIsSkippedWithoutAnomaly) {
 struct MalformedCase {
     const char* name;
     Bytes bytes;
-    Anomaly expected;
+    DecodeAnomaly expected;
 };
 
 class DecodeMalformed : public testing::TestWithParam<MalformedCase> {};
@@ -143,18 +143,20 @@ Bytes cut(Bytes b, std::size_t size) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, DecodeMalformed,
-    testing::Values(
-        MalformedCase{"short ethernet", Bytes(10, 0), Anomaly::truncated_link_header},
-        MalformedCase{"short ip header", test::ethernet(0x0800, cut(good_ipv4(), 12)), Anomaly::truncated_ip_header},
-        MalformedCase{"ihl below five", test::ethernet(0x0800, mutate(good_ipv4(), 0, 0x44)),
-                      Anomaly::bad_ip_header_length},
-        MalformedCase{"wrong version", test::ethernet(0x0800, mutate(good_ipv4(), 0, 0x55)), Anomaly::bad_ip_version},
-        MalformedCase{"total length past caplen", test::ethernet(0x0800, mutate(good_ipv4(), 2, 0x10)),
-                      Anomaly::ip_length_past_caplen},
-        MalformedCase{"tcp data offset below five", test::ethernet(0x0800, mutate(good_ipv4(), 32, 0x40)),
-                      Anomaly::bad_tcp_data_offset},
-        MalformedCase{"tcp data offset past the segment", test::ethernet(0x0800, mutate(good_ipv4(), 32, 0xf0)),
-                      Anomaly::bad_tcp_data_offset}),
+    testing::Values(MalformedCase{"short ethernet", Bytes(10, 0), DecodeAnomaly::truncated_link_header},
+                    MalformedCase{"short ip header", test::ethernet(0x0800, cut(good_ipv4(), 12)),
+                                  DecodeAnomaly::truncated_ip_header},
+                    MalformedCase{"ihl below five", test::ethernet(0x0800, mutate(good_ipv4(), 0, 0x44)),
+                                  DecodeAnomaly::bad_ip_header_length},
+                    MalformedCase{"wrong version", test::ethernet(0x0800, mutate(good_ipv4(), 0, 0x55)),
+                                  DecodeAnomaly::bad_ip_version},
+                    MalformedCase{"total length past caplen", test::ethernet(0x0800, mutate(good_ipv4(), 2, 0x10)),
+                                  DecodeAnomaly::ip_length_past_caplen},
+                    MalformedCase{"tcp data offset below five", test::ethernet(0x0800, mutate(good_ipv4(), 32, 0x40)),
+                                  DecodeAnomaly::bad_tcp_data_offset},
+                    MalformedCase{"tcp data offset past the segment",
+                                  test::ethernet(0x0800, mutate(good_ipv4(), 32, 0xf0)),
+                                  DecodeAnomaly::bad_tcp_data_offset}),
     [](const testing::TestParamInfo<MalformedCase>& param) {
         std::string name = param.param.name;
         for (char& c : name) {

@@ -210,7 +210,7 @@ TEST_F(SessionTest, PendingCommandsAreCapped) {
     s.on_data(Direction::to_server, {},
               std::span(reinterpret_cast<const std::uint8_t*>("NOOP\r\nSYST\r\nPWD\r\n"), 17));
     s.on_data(Direction::to_client, {}, std::span(reinterpret_cast<const std::uint8_t*>("200 a\r\n"), 7));
-    EXPECT_EQ(anomalies.get(Anomaly::pending_commands_cap_hit), 1u);
+    EXPECT_EQ(anomalies.get(FtpAnomaly::pending_commands_cap_hit), 1u);
     EXPECT_EQ(rec.events.back(), "R 200 <- SYST");
 }
 

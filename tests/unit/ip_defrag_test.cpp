@@ -54,7 +54,7 @@ TEST(IpDefrag, EightByteFragmentsInAnyOrderCostLinearWork) {
         ASSERT_TRUE(whole);
         EXPECT_EQ(*whole, datagram());
         EXPECT_LE(defrag.words_visited(), 2u * kCount);
-        EXPECT_EQ(anomalies.get(Anomaly::ip_fragment_conflict), 0u);
+        EXPECT_EQ(anomalies.get(DecodeAnomaly::ip_fragment_conflict), 0u);
         EXPECT_EQ(budget.used(), 0u);
     }
 }
@@ -71,7 +71,7 @@ TEST(IpDefrag, OverlapKeepsTheFirstCopyAndCountsTheConflict) {
     ASSERT_TRUE(whole);
     std::string got(whole->payload.begin(), whole->payload.end());
     EXPECT_EQ(got, std::string(8, 'b') + std::string(16, 'a') + std::string(8, 'c'));
-    EXPECT_EQ(anomalies.get(Anomaly::ip_fragment_conflict), 1u);
+    EXPECT_EQ(anomalies.get(DecodeAnomaly::ip_fragment_conflict), 1u);
 }
 
 }  // namespace

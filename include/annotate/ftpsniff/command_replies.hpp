@@ -21,7 +21,6 @@ public:
     // when the table does not list the verb (its replies are not checked).
     [[nodiscard]] const std::vector<int>* replies_of(std::string_view verb) const;
     [[nodiscard]] bool allows(const std::vector<int>& codes, int code) const;
-    [[nodiscard]] std::vector<std::string> verbs() const;
 
 private:
     absl::flat_hash_map<std::string, std::vector<int>> rows_;  // sorted codes, `*` merged in

@@ -17,19 +17,16 @@ public:
     [[nodiscard]] bool charge(std::size_t bytes) {
         if (bytes > limit_ - used_) return false;
         used_ += bytes;
-        if (used_ > peak_) peak_ = used_;
         return true;
     }
     void refund(std::size_t bytes) { used_ -= bytes < used_ ? bytes : used_; }
 
     [[nodiscard]] std::size_t used() const { return used_; }
-    [[nodiscard]] std::size_t peak() const { return peak_; }
     [[nodiscard]] std::size_t limit() const { return limit_; }
 
 private:
     std::size_t limit_;
     std::size_t used_ = 0;
-    std::size_t peak_ = 0;
 };
 
 }  // namespace ftpsniff

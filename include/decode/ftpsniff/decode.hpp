@@ -3,8 +3,8 @@
 // here allocates.
 #pragma once
 
-#include "ftpsniff/anomaly.hpp"
 #include "ftpsniff/capture.hpp"
+#include "ftpsniff/decode_anomaly.hpp"
 #include "ftpsniff/memory_budget.hpp"
 
 #include <absl/container/flat_hash_map.h>
@@ -99,7 +99,7 @@ enum class DecodeStatus : std::uint8_t {
 
 struct Decoded {
     DecodeStatus status = DecodeStatus::not_tcp;
-    Anomaly anomaly{};
+    DecodeAnomaly anomaly{};
     TcpSegment segment;
 };
 

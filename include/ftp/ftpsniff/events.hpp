@@ -4,8 +4,8 @@
 // as it is. A sink that cares about one kind handles that kind alone.
 #pragma once
 
-#include "ftpsniff/anomaly.hpp"
 #include "ftpsniff/data_channel.hpp"
+#include "ftpsniff/ftp_anomaly.hpp"
 #include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/reassembly.hpp"
 #include "ftpsniff/session_state.hpp"

@@ -4,8 +4,8 @@
 // reply; the server's first 120/220/421 is the greeting).
 #pragma once
 
-#include "ftpsniff/anomaly.hpp"
 #include "ftpsniff/events.hpp"
+#include "ftpsniff/ftp_anomaly.hpp"
 #include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/line_positions.hpp"
 #include "ftpsniff/line_splitter.hpp"

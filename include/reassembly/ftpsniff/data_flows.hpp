@@ -8,9 +8,9 @@
 // the capture still count as sent.
 #pragma once
 
-#include "ftpsniff/anomaly.hpp"
 #include "ftpsniff/decode.hpp"
 #include "ftpsniff/reassembly.hpp"
+#include "ftpsniff/stream_anomaly.hpp"
 
 #include <cstdint>
 #include <vector>

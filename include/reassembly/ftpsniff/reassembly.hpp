@@ -23,10 +23,10 @@
 // SYNs cannot keep later connections out.
 #pragma once
 
-#include "ftpsniff/anomaly.hpp"
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/decode.hpp"
 #include "ftpsniff/memory_budget.hpp"
+#include "ftpsniff/stream_anomaly.hpp"
 
 #include <cstdint>
 #include <deque>

@@ -1,0 +1,48 @@
+#include "ftpsniff/ftp_anomaly.hpp"
+
+namespace ftpsniff {
+
+namespace {
+
+std::string_view anomaly_name(FtpAnomaly a) {
+    switch (a) {
+    case FtpAnomaly::line_too_long: return "line_too_long";
+    case FtpAnomaly::pending_commands_cap_hit: return "pending_commands_cap_hit";
+    case FtpAnomaly::telnet_subnegotiation_unterminated: return "telnet_subnegotiation_unterminated";
+    case FtpAnomaly::count_: break;
+    }
+    return "unknown";
+}
+
+std::string_view anomaly_description(FtpAnomaly a) {
+    switch (a) {
+    case FtpAnomaly::line_too_long: return "a line passed the length cap and was cut";
+    case FtpAnomaly::pending_commands_cap_hit: return "too many unanswered commands; the oldest was forgotten";
+    case FtpAnomaly::telnet_subnegotiation_unterminated:
+        return "a Telnet subnegotiation (IAC SB) ran to the end of a line without IAC SE; reading resumed there";
+    case FtpAnomaly::count_: break;
+    }
+    return "unknown anomaly";
+}
+
+// Calls `use` with the stage's own enum for the anomaly.
+template <class Use>
+auto by_stage(Anomaly a, Use use) {
+    auto id = static_cast<std::uint8_t>(a.id());
+    if (id < kAnomaliesAfter<BudgetAnomaly>) return use(static_cast<BudgetAnomaly>(id));
+    if (id < kAnomaliesAfter<DecodeAnomaly>) return use(static_cast<DecodeAnomaly>(id));
+    if (id < kAnomaliesAfter<StreamAnomaly>) return use(static_cast<StreamAnomaly>(id));
+    return use(static_cast<FtpAnomaly>(id));
+}
+
+}  // namespace
+
+std::string_view anomaly_name(Anomaly a) {
+    return by_stage(a, [](auto stage_anomaly) { return anomaly_name(stage_anomaly); });
+}
+
+std::string_view anomaly_description(Anomaly a) {
+    return by_stage(a, [](auto stage_anomaly) { return anomaly_description(stage_anomaly); });
+}
+
+}  // namespace ftpsniff
