@@ -15,6 +15,14 @@ bool is_private(const IpAddress& ip) {
            (b[0] == 100 && (b[1] & 0xc0) == 64);
 }
 
+// The values every diagnosis of a reply may name: its code and the verb it answers.
+DiagnosisFields reply_fields(const ReplyFacts& f) {
+    DiagnosisFields v;
+    v.code = f.code;
+    if (f.command) v.command = *f.command;
+    return v;
+}
+
 void check_expected(const ReplyFacts& f, const CommandReplies& table, const DiagnosisTexts& texts,
                     std::vector<Diagnosis>& out) {
     // Against a guessed command, an unexpected code says nothing.
@@ -22,9 +30,7 @@ void check_expected(const ReplyFacts& f, const CommandReplies& table, const Diag
     const std::vector<int>* allowed = table.replies_of(*f.command);
     if (allowed == nullptr || table.allows(*allowed, f.code)) return;
     const std::string expected = fmt::format("{}", fmt::join(*allowed, ", "));
-    DiagnosisFields v;
-    v.code = f.code;
-    v.command = *f.command;
+    DiagnosisFields v = reply_fields(f);
     v.expected = expected;
     out.push_back(texts.make("unexpected_reply", "", v));
 }
@@ -33,8 +39,7 @@ void check_passive_address(const ReplyFacts& f, const DiagnosisTexts& texts, std
     if (!f.command || !is_passive_verb(*f.command) || !f.data_address || f.code / 100 != 2 || f.flow == nullptr) return;
     const DataAddressResult& r = *f.data_address;
     if (!r.address) {
-        DiagnosisFields v;
-        v.command = *f.command;
+        DiagnosisFields v = reply_fields(f);
         v.error = address_error_text(r.error);
         out.push_back(texts.make("bad_data_address", "passive", v));
         return;
@@ -44,8 +49,7 @@ void check_passive_address(const ReplyFacts& f, const DiagnosisTexts& texts, std
     const bool behind_nat = is_private(told) && !is_private(f.flow->server.ip);
     const std::string told_text = to_string(told);
     const std::string server = to_string(f.flow->server.ip);
-    DiagnosisFields v;
-    v.command = *f.command;
+    DiagnosisFields v = reply_fields(f);
     v.told = told_text;
     v.server = server;
     out.push_back(texts.make("pasv_address_mismatch", behind_nat ? "private" : "", v));
@@ -55,8 +59,7 @@ void check_active_address(const ReplyFacts& f, const DiagnosisTexts& texts, std:
     if (!f.command || !is_active_verb(*f.command) || !f.data_address || f.flow == nullptr) return;
     const DataAddressResult& r = *f.data_address;
     if (!r.address) {
-        DiagnosisFields v;
-        v.command = *f.command;
+        DiagnosisFields v = reply_fields(f);
         v.error = address_error_text(r.error);
         out.push_back(texts.make("bad_data_address", "active", v));
         return;
@@ -64,8 +67,7 @@ void check_active_address(const ReplyFacts& f, const DiagnosisTexts& texts, std:
     if (!r.address->ip || *r.address->ip == f.flow->client.ip) return;
     const std::string told = to_string(*r.address->ip);
     const std::string client = to_string(f.flow->client.ip);
-    DiagnosisFields v;
-    v.command = *f.command;
+    DiagnosisFields v = reply_fields(f);
     v.told = told;
     v.client = client;
     out.push_back(texts.make("port_address_mismatch", "", v));
@@ -73,20 +75,20 @@ void check_active_address(const ReplyFacts& f, const DiagnosisTexts& texts, std:
 
 void check_data_connection(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code == 425) {
-        out.push_back(texts.make("data_connection_missing", "425", {}));
+        out.push_back(texts.make("data_connection_missing", "425", reply_fields(f)));
     } else if (f.code == 426 && f.command != "ABOR" && !f.abort_pending) {
-        out.push_back(texts.make("data_connection_missing", "426", {}));
+        out.push_back(texts.make("data_connection_missing", "426", reply_fields(f)));
     }
 }
 
 void check_login(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code != 530 || (f.command != "PASS" && f.command != "USER")) return;
-    out.push_back(texts.make("login_failed", f.command == "PASS" ? "pass" : "user", {}));
+    out.push_back(texts.make("login_failed", f.command == "PASS" ? "pass" : "user", reply_fields(f)));
 }
 
 void check_tls(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code != 234 || f.command != "AUTH") return;
-    out.push_back(texts.make("tls_started", "", {}));
+    out.push_back(texts.make("tls_started", "", reply_fields(f)));
 }
 
 void check_latency(const ReplyFacts& f, const DiagnosisTexts& texts, const DiagnoseOptions& opts,
@@ -94,8 +96,7 @@ void check_latency(const ReplyFacts& f, const DiagnosisTexts& texts, const Diagn
     if (!f.latency_ms || *f.latency_ms < opts.slow_reply_ms || !f.command) return;
     // A transfer's final reply waits for the transfer; its length is no delay.
     if (is_transfer_verb(*f.command) && f.code / 100 != 1) return;
-    DiagnosisFields v;
-    v.command = *f.command;
+    DiagnosisFields v = reply_fields(f);
     v.seconds = *f.latency_ms / 1000;
     out.push_back(texts.make("slow_reply", f.code == 530 ? "login" : "", v));
 }

@@ -82,7 +82,8 @@ void DiagnosisTexts::translate(const DiagnosisTexts& translation, std::string_vi
     for (const auto& [key, row] : translation.entries_) {
         auto it = entries_.find(key);
         if (it == entries_.end()) {
-            throw KnowledgeError(fmt::format("{}: {} {} is not in diagnoses.tsv", origin, key.first, key.second));
+            throw KnowledgeError(fmt::format("{}: there is no diagnosis '{}' with the variant '{}' (data/diagnoses.tsv lists them)",
+                                             origin, key.first, key.second));
         }
         it->second.message = row.message;
         it->second.remedy = row.remedy;

@@ -142,7 +142,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.add_option("--lang", lang, "Headings and labels (default: the locale)")
         ->check(CLI::IsMember(lang_codes).description(""))
         ->type_name(fmt::format("{}", fmt::join(lang_codes, "|")));
-    app.add_option("--codes", cl.codes_file, "Reply-code entries to add or replace")->type_name("FILE");
+    app.add_option("--codes", cl.codes_files, "Reply codes or diagnoses to add or reword")->type_name("FILE");
     app.add_flag("--show-passwords", cl.pipeline.show_passwords, "Show PASS arguments instead of ****");
     std::string color = "auto";
     std::vector<std::string> codes;

@@ -21,7 +21,7 @@ struct CommandLine {
     std::string drop_to_user;      // -Z
     StopWhen stop;                 // -c, --duration
     PipelineOptions pipeline;
-    std::string codes_file;   // --codes: entries that add to or replace the built-in ones
+    std::vector<std::string> codes_files;  // --codes: reply codes to add or replace, diagnoses to reword
     std::string report_file;  // --report: a Markdown bug report besides the output
     bool explain = false;     // `ftpsniff explain CODE [CODE]`
     std::vector<std::string> explain_codes;

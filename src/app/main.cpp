@@ -28,16 +28,17 @@ namespace {
 
 using namespace ftpsniff;
 
-// The built-in knowledge in the reader's language, with a user's file over it.
-KnowledgeBase load_knowledge(const CommandLine& cl) {
-    KnowledgeBase kb = KnowledgeBase::builtin(cl.pipeline.render.lang);
-    if (cl.codes_file.empty()) return kb;
-    std::ifstream in(cl.codes_file, std::ios::binary);
-    if (!in) throw KnowledgeError(cl.codes_file + ": cannot be read");
-    std::ostringstream text;
-    text << in.rdbuf();
-    kb.merge(KnowledgeBase::parse(text.str(), cl.codes_file));
-    return kb;
+// The built-in knowledge in the reader's language, with the user's files over it.
+Knowledge load_knowledge(const CommandLine& cl) {
+    Knowledge known = Knowledge::builtin(cl.pipeline.render.lang);
+    for (const std::string& path : cl.codes_files) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw KnowledgeError(path + ": cannot be read");
+        std::ostringstream text;
+        text << in.rdbuf();
+        known.add(text.str(), path);
+    }
+    return known;
 }
 
 int run_explain(const CommandLine& cl, const KnowledgeBase& kb) {
@@ -89,8 +90,8 @@ int main(int argc, char** argv) {
         return kExitOk;
     }
     try {
-        KnowledgeBase kb = load_knowledge(cl);
-        if (cl.explain) return run_explain(cl, kb);
+        Knowledge known = load_knowledge(cl);
+        if (cl.explain) return run_explain(cl, known.codes);
         PipelineOptions opts = cl.pipeline;
         std::unique_ptr<std::FILE, int (*)(std::FILE*)> report(nullptr, std::fclose);
         if (!cl.report_file.empty()) {
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
             sigaction(SIGTERM, &action, nullptr);
             stop.signalled = &g_stop;
         }
-        RunResult result = run_capture(reader, opts, kb, stdout, stderr, stop);
+        RunResult result = run_capture(reader, opts, known, stdout, stderr, stop);
         if (result == RunResult::capture_cut && !cl.live && !g_stop.load()) {
             fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown\n",
                        cl.read_file == "-" ? "standard input" : cl.read_file);

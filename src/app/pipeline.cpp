@@ -27,7 +27,7 @@ bool known_verb(std::string_view verb) { return CommandReplies::builtin().replie
 
 }  // namespace
 
-RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const KnowledgeBase& kb, std::FILE* out,
+RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Knowledge& known, std::FILE* out,
                       std::FILE* notes, StopWhen stop) {
     const std::string& path = reader.source();
     if (!linktype_supported(reader.linktype())) {
@@ -51,7 +51,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         anonymizer = std::make_shared<SharedAnonymizer>();
         renderer = make_anonymizer(std::move(renderer), anonymizer);
     }
-    Annotator annotator(kb, DiagnosisTexts::builtin(opts.render.lang), std::move(renderer));
+    Annotator annotator(known.codes, known.diagnoses, std::move(renderer));
     // Annotating and writing are half the work on a busy capture: off the packet loop's thread.
     std::unique_ptr<AsyncEvents> async;
     if (!opts.render.flush_each) async = make_async(annotator);

@@ -73,6 +73,15 @@ printf 'code\tafter\tname\tmeaning\twhen\tremedy\tsource\n550\tRETR\tSite says n
 grep -q 'Call the help desk.' "$work/site.txt" || fail "--codes entry not used in the annotation"
 printf 'code\tafter\tname\tmeaning\twhen\tremedy\tsource\n55x\t\tn\tm\tw\tr\ts\n' >"$work/bad.tsv"
 expect "bad --codes file" 1 "^ftpsniff: .*bad\.tsv:2: code '55x' is not three digits$" -- -r "$demo" --codes "$work/bad.tsv"
+# A second --codes file in diagnoses.<lang>.tsv's format rewords a diagnosis
+# and leaves the reply-code file's entry in force; an unknown id is an error.
+bad=${demo%vsftpd-python-demo.pcap}vsftpd-curl-badlogin.pcap
+printf '# our wording\nid\tvariant\tmessage\tremedy\nlogin_failed\tpass\tWrong password for {command}.\tReset it at the portal.\n' >"$work/diag.tsv"
+"$bin" -r "$bad" --codes "$work/site.tsv" --codes "$work/diag.tsv" --format json >"$work/diag.jsonl" 2>/dev/null
+grep -q '"message":"Wrong password for PASS.","remedy":"Reset it at the portal."' "$work/diag.jsonl" ||
+    fail "--codes diagnoses file not used"
+printf 'id\tvariant\tmessage\tremedy\nno_such_thing\t\tm\tr\n' >"$work/baddiag.tsv"
+expect "unknown diagnosis in --codes" 1 "^ftpsniff: .*baddiag\.tsv: there is no diagnosis 'no_such_thing' " -- -r "$bad" --codes "$work/baddiag.tsv"
 expect "missing --codes file" 1 "^ftpsniff: .*none\.tsv: cannot be read$" -- explain 530 --codes "$work/none.tsv"
 expect "explain without a code" 2 "codes" -- explain
 expect "explain three codes" 2 "." -- explain 200 226 550

@@ -209,7 +209,7 @@ std::string everything(const test::PcapWriter& capture, Format format) {
     opts.anonymize = true;
     opts.report = report;
     PcapReader reader = PcapReader::open_file(file.path());
-    run_capture(reader, opts, KnowledgeBase::builtin(), out, notes, {});
+    run_capture(reader, opts, Knowledge::builtin(), out, notes, {});
     std::fclose(out);
     std::fclose(notes);
     std::fclose(report);

@@ -31,7 +31,7 @@ std::string output(const PcapWriter& capture, PipelineOptions opts, StopWhen sto
     std::FILE* out = open_memstream(&text, &size);
     std::FILE* notes = std::fopen("/dev/null", "w");
     PcapReader reader = PcapReader::open_file(path);
-    run_capture(reader, opts, KnowledgeBase::builtin(), out, notes, stop);
+    run_capture(reader, opts, Knowledge::builtin(), out, notes, stop);
     std::fclose(out);
     std::fclose(notes);
     std::remove(path);

@@ -34,7 +34,7 @@ std::string markdown(const PcapWriter& capture) {
     PipelineOptions opts;
     opts.format = Format::markdown;
     PcapReader reader = PcapReader::open_file(path);
-    run_capture(reader, opts, KnowledgeBase::builtin(), out, notes, {});
+    run_capture(reader, opts, Knowledge::builtin(), out, notes, {});
     std::fclose(out);
     std::fclose(notes);
     std::remove(path);

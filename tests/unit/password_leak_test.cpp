@@ -26,7 +26,7 @@ std::string run(const std::string& capture, PipelineOptions opts) {
     std::FILE* out = open_memstream(&text, &size);
     std::FILE* notes = std::fopen("/dev/null", "w");
     PcapReader reader = PcapReader::open_file(capture);
-    run_capture(reader, opts, KnowledgeBase::builtin(), out, notes, {});
+    run_capture(reader, opts, Knowledge::builtin(), out, notes, {});
     std::fclose(out);
     std::fclose(notes);
     std::string result(text, size);

@@ -5,7 +5,7 @@
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/decode.hpp"
 #include "ftpsniff/ftp_session.hpp"
-#include "ftpsniff/knowledge.hpp"
+#include "ftpsniff/knowledge_files.hpp"
 #include "ftpsniff/output.hpp"
 #include "ftpsniff/reassembly.hpp"
 
@@ -47,7 +47,7 @@ struct StopWhen {
 // Reads `reader` to its end (or to a stop) and renders it to `out`; the text
 // summary goes to `notes`. Throws CaptureError when the link type is not
 // supported.
-RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const KnowledgeBase& kb, std::FILE* out,
+RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Knowledge& known, std::FILE* out,
                       std::FILE* notes, StopWhen stop = {});
 
 }  // namespace ftpsniff
