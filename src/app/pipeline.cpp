@@ -55,7 +55,8 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     // Annotating and writing are half the work on a busy capture: off the packet loop's thread.
     std::unique_ptr<AsyncEvents> async;
     if (!opts.render.flush_each) async = make_async(annotator);
-    DataChannelTracker tracker(async ? static_cast<EventSink&>(*async) : annotator, run.anomalies);
+    FrameCounter frames;
+    DataChannelTracker tracker(async ? static_cast<EventSink&>(*async) : annotator, run.anomalies, &frames);
     MemoryBudget budget(opts.max_memory);
     FrameDecoder decoder(budget, run.anomalies, opts.defrag);
     std::optional<RedactedWriter> writer;
@@ -76,6 +77,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     ftp.show_passwords = opts.show_passwords;
     ftp.known_verb = known_verb;
     ftp.rewriter = anonymized_lines.get();
+    ftp.frames = &frames;
     auto make_session = [&](const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks) {
         return std::make_unique<FtpSession>(flow, tracker, run.anomalies, budget, ftp, std::move(masks));
     };
@@ -107,6 +109,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     for (ReadResult got; !stopping() && (got = reader.read(frame)) != ReadResult::end;) {
         if (got == ReadResult::idle) continue;
         ++run.packets;
+        frames.next();
         last = frame.ts;
         const Decoded& d = decoder.decode(frame);
         if (d.status != DecodeStatus::tcp) continue;
@@ -136,6 +139,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         if (seg.missing > 0) run.anomalies.add(DecodeAnomaly::snaplen_cut_payload);
         reassembler.feed(seg, to_server);
     }
+    frames.end();
     reassembler.finish(last);
     tracker.data_flows().finish(last);
     if (writer) {

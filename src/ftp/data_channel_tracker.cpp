@@ -58,6 +58,7 @@ void DataChannelTracker::reply(const Event& ev, const ReplyEvent& r) {
     if (t.opened || (r.reply.code != 226 && r.reply.code != 250)) return;
     data_.flow = ev.flow;
     data_.ts = ev.ts;
+    data_.frame = ev.frame;
     std::get<DataChannelEvent>(data_.what) =
         DataChannelEvent{t.passive, t.transfer, t.listener, std::nullopt, ev.ts, ev.ts, 0, 0, DataEnd::never_opened};
     next_.on(data_);
@@ -84,6 +85,9 @@ void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
     Track& t = it->second;
     data_.flow = t.flow;
     data_.ts = report.last;
+    // A FIN or RST ends it as its packet is read; anything else, later.
+    const bool by_packet = report.end == CloseReason::fin || report.end == CloseReason::rst;
+    data_.frame = by_packet && frames_ != nullptr ? frames_->current() : 0;
     auto& ev = std::get<DataChannelEvent>(data_.what);
     ev.passive = t.passive;
     ev.command.assign(t.transfer);

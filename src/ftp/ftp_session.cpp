@@ -30,14 +30,24 @@ EventSlots& slots() {
 }  // namespace
 
 template <class Kind, class Fill>
-void FtpSession::emit(Timestamp ts, Fill&& fill) {
+void FtpSession::emit(Timestamp ts, std::uint64_t frame, Fill&& fill) {
     constexpr std::size_t kind = EventSlots::index_of<Kind>();
     Event* ev = out_.slot(kind);
     if (ev == nullptr) ev = &slots().of<Kind>();
     ev->flow = flow_;
     ev->ts = ts;
+    ev->frame = frame;
     fill(std::get<kind>(ev->what));
     out_.on(*ev);
+}
+
+template <class Kind, class Fill>
+void FtpSession::emit(Timestamp ts, Fill&& fill) {
+    emit<Kind>(ts, frame(), std::forward<Fill>(fill));
+}
+
+std::uint64_t FtpSession::frame() const {
+    return limits_.frames == nullptr || closing_late_ ? 0 : limits_.frames->current();
 }
 
 void FtpSession::unparsed(Direction dir, Timestamp ts, std::string_view text, bool truncated, UnparsedReason reason) {
@@ -302,6 +312,7 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
     if (line.truncated) report(Direction::to_client, ts, FtpAnomaly::line_too_long);
     if (!replies_.open()) {
         reply_start_ = ts;
+        reply_frame_ = frame();
         // After a gap only a well-formed reply line can be trusted to start
         // at a line boundary.
         if (line.after_gap && !parse_reply_line(line.text)) {
@@ -365,7 +376,7 @@ void FtpSession::finish_reply() {
     if (command && reply.code / 100 != 1) state_.on_final_reply(*command, answered_.arg, reply);
     bool uncertain = uncertain_;
     if (pending_.empty()) uncertain_ = false;
-    emit<ReplyEvent>(reply_start_, [&](ReplyEvent& ev) {
+    emit<ReplyEvent>(reply_start_, reply_frame_, [&](ReplyEvent& ev) {
         replies_.hand_over(ev.reply);  // from here on `reply` no longer holds this reply
         if (command) {
             ev.command = *command;
@@ -381,7 +392,7 @@ void FtpSession::finish_reply() {
     replies_.release();
     if (state_.tls == TlsMode::explicit_auth) {
         encrypted_ = true;
-        emit<TlsEvent>(reply_start_, [](TlsEvent& ev) { ev.mode = TlsMode::explicit_auth; });
+        emit<TlsEvent>(reply_start_, reply_frame_, [](TlsEvent& ev) { ev.mode = TlsMode::explicit_auth; });
     }
 }
 
@@ -422,6 +433,9 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
 }
 
 void FtpSession::on_close(Timestamp ts, CloseReason why) {
+    // A FIN closes the connection as its packet is read; the other reasons
+    // come later, with some other frame (or none) being read.
+    closing_late_ = why != CloseReason::fin;
     client_lines_.finish([&](const Line& line) { on_line(Direction::to_server, line, read_[0], ts); });
     server_lines_.finish([&](const Line& line) { on_line(Direction::to_client, line, read_[1], ts); });
     if (!encrypted_ && replies_.abandon()) finish_reply();

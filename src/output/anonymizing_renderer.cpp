@@ -21,7 +21,7 @@ public:
         Lock lock(shared_->mutex);
         const Event& shown = visit_event(ev, [&](const Event& e, const auto& kind) -> const Event& {
             using Kind = std::decay_t<decltype(kind)>;
-            hide(kind, shown_.fill<Kind>(hide(e.flow), e.ts));
+            hide(kind, shown_.fill<Kind>(hide(e.flow), e.ts, e.frame));
             return shown_.of<Kind>();
         });
         const Annotation* shown_note = &note;

@@ -147,17 +147,17 @@ public:
     JsonRenderer(std::FILE* out, bool flush_each) : out_(out, flush_each) {}
 
     void write(const Event& e, const SessionStartEvent& /*start*/) {
-        head("session_start", e.flow, e.ts).boolean("handshake_seen", e.flow.handshake_seen).end();
+        head("session_start", e).boolean("handshake_seen", e.flow.handshake_seen).end();
         out_.commit();
     }
 
     void write(const Event& e, const CommandEvent& ev) {
-        head("command", e.flow, e.ts).str("verb", ev.verb).str("arg", ev.arg).boolean("truncated", ev.truncated).end();
+        head("command", e).str("verb", ev.verb).str("arg", ev.arg).boolean("truncated", ev.truncated).end();
         out_.commit();
     }
 
     void write(const Event& e, const ReplyEvent& ev, const Annotation& note) {
-        JsonLine j = head("reply", e.flow, e.ts);
+        JsonLine j = head("reply", e);
         j.num("code", static_cast<std::uint64_t>(ev.reply.code)).reply_lines(ev.reply, tails_);
         if (ev.command) {
             j.str("command", *ev.command);
@@ -180,7 +180,7 @@ public:
     }
 
     void write(const Event& e, const UnparsedEvent& ev) {
-        JsonLine j = head("unparsed", e.flow, e.ts);
+        JsonLine j = head("unparsed", e);
         j.word("direction", direction_name(ev.dir))
             .str("line", ev.line)
             .word("reason", unparsed_reason_name(ev.reason))
@@ -197,12 +197,12 @@ public:
     }
 
     void write(const Event& e, const GapEvent& gap) {
-        head("gap", e.flow, e.ts).word("direction", direction_name(gap.dir)).num("bytes", gap.length).end();
+        head("gap", e).word("direction", direction_name(gap.dir)).num("bytes", gap.length).end();
         out_.commit();
     }
 
     void write(const Event& e, const AnomalyEvent& anomaly) {
-        head("anomaly", e.flow, e.ts)
+        head("anomaly", e)
             .word("direction", direction_name(anomaly.dir))
             .word("name", anomaly_name(anomaly.what))
             .end();
@@ -210,12 +210,12 @@ public:
     }
 
     void write(const Event& e, const TlsEvent& tls) {
-        head("tls", e.flow, e.ts).word("mode", tls_mode_name(tls.mode)).end();
+        head("tls", e).word("mode", tls_mode_name(tls.mode)).end();
         out_.commit();
     }
 
     void write(const Event& e, const DataChannelEvent& ev) {
-        JsonLine j = head("data_channel", e.flow, e.ts);
+        JsonLine j = head("data_channel", e);
         j.word("mode", ev.passive ? "passive" : "active");
         if (ev.command.empty()) {
             j.raw("command", "null");
@@ -242,7 +242,7 @@ public:
     }
 
     void write(const Event& e, const SessionEndEvent& end) {
-        JsonLine j = head("session_end", e.flow, e.ts);
+        JsonLine j = head("session_end", e);
         j.word("reason", close_reason_name(end.why));
         if (end.state.user.empty()) {
             j.raw("user", "null");
@@ -353,9 +353,15 @@ private:
         return it->second;
     }
 
-    JsonLine head(std::string_view type, const FlowInfo& flow, Timestamp ts) {
+    JsonLine head(std::string_view type, const Event& e) {
         JsonLine j(out_.buffer());
-        j.word("type", type).time("ts", ts, epoch_).members(session_members(flow));
+        j.word("type", type).time("ts", e.ts, epoch_);
+        if (e.frame > 0) {
+            j.num("frame", e.frame);
+        } else {
+            j.raw("frame", "null");
+        }
+        j.members(session_members(e.flow));
         return j;
     }
 

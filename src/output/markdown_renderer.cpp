@@ -55,7 +55,7 @@ std::string code_fence(const std::vector<std::string>& lines) {
 
 class MarkdownRenderer : public Renderer {
 public:
-    explicit MarkdownRenderer(std::FILE* out) : out_(out) {}
+    MarkdownRenderer(std::FILE* out, bool frames) : out_(out), frames_(frames) {}
 
     void write(const Event& e, const SessionStartEvent& /*start*/) {
         seen(e.ts);
@@ -63,15 +63,15 @@ public:
     }
     void write(const Event& e, const CommandEvent& ev) {
         seen(e.ts);
-        line(e.flow, e.ts, '>', ev.verb + (ev.arg.empty() ? "" : " " + plain(ev.arg)));
+        line(e, '>', ev.verb + (ev.arg.empty() ? "" : " " + plain(ev.arg)));
     }
     void write(const Event& e, const ReplyEvent& ev, const Annotation& note) {
         seen(e.ts);
-        for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) line(e.flow, e.ts, '<', plain(ev.reply.lines[i]));
+        for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) line(e, '<', plain(ev.reply.lines[i]));
         Session& s = session(e.flow.id);
         if (is_negative(ev.reply.code)) ++s.errors;
         for (const Diagnosis& d : note.diagnoses) {
-            line(e.flow, e.ts, '!', fmt::format("{}: {}", d.id, plain(d.message)));
+            line(e, '!', fmt::format("{}: {}", d.id, plain(d.message)));
         }
         if (!is_finding(ev.reply.code, note)) return;
         if (s.findings++ == 0) found_in(e.flow.id);
@@ -79,9 +79,9 @@ public:
             ++findings_left_out_;
             return;
         }
-        std::string f = fmt::format("**{} {}** (session {}, {}{}): {} *Remedy:* {}", note.code, note.name, e.flow.id,
-                                    clock_time(e.ts), ev.command ? ", after " + std::string(*ev.command) : "",
-                                    note.meaning, note.remedy);
+        std::string f = fmt::format("**{} {}** (session {}, frame {}, {}{}): {} *Remedy:* {}", note.code, note.name,
+                                    e.flow.id, frame_text(e.frame), clock_time(e.ts),
+                                    ev.command ? ", after " + std::string(*ev.command) : "", note.meaning, note.remedy);
         for (const Diagnosis& d : note.diagnoses) {
             f += fmt::format("\n   - `{}`: {} *Remedy:* {}", d.id, md(d.message), d.remedy);
         }
@@ -89,25 +89,24 @@ public:
     }
     void write(const Event& e, const UnparsedEvent& ev) {
         seen(e.ts);
-        line(e.flow, e.ts, ev.dir == Direction::to_server ? '>' : '<',
+        line(e, ev.dir == Direction::to_server ? '>' : '<',
              fmt::format("\"{}\" [{}]", plain(ev.line), unparsed_reason_name(ev.reason)));
     }
     void write(const Event& e, const GapEvent& gap) {
         seen(e.ts);
-        line(e.flow, e.ts, gap.dir == Direction::to_server ? '>' : '<',
-             fmt::format("[gap: {} bytes missing]", gap.length));
+        line(e, gap.dir == Direction::to_server ? '>' : '<', fmt::format("[gap: {} bytes missing]", gap.length));
     }
     void write(const Event& e, const AnomalyEvent& anomaly) {
         seen(e.ts);
-        line(e.flow, e.ts, '!', fmt::format("[{}: {}]", anomaly_name(anomaly.what), anomaly_description(anomaly.what)));
+        line(e, '!', fmt::format("[{}: {}]", anomaly_name(anomaly.what), anomaly_description(anomaly.what)));
     }
     void write(const Event& e, const TlsEvent& tls) {
         seen(e.ts);
-        line(e.flow, e.ts, ' ', fmt::format("[TLS ({}) from here: not readable]", tls_mode_name(tls.mode)));
+        line(e, ' ', fmt::format("[TLS ({}) from here: not readable]", tls_mode_name(tls.mode)));
     }
     void write(const Event& e, const DataChannelEvent& ev) {
         seen(e.ts);
-        line(e.flow, e.ts, '=',
+        line(e, '=',
              fmt::format("[data connection ({}) to {} for {}: {} bytes to the client, {} to the server, {}]",
                          ev.passive ? "passive" : "active", to_string(ev.listener),
                          ev.command.empty() ? "no transfer" : ev.command, ev.bytes_to_client, ev.bytes_to_server,
@@ -250,17 +249,24 @@ private:
         if (!first_) first_ = ts;
         last_ = std::max(last_, ts);
     }
-    void line(const FlowInfo& flow, Timestamp ts, char arrow, const std::string& text) {
-        Session& s = session(flow.id);
+    void line(const Event& e, char arrow, const std::string& text) {
+        Session& s = session(e.flow.id);
         if (s.out) return;
         if (s.lines.size() >= kMaxTranscriptLines) {
             ++s.lines_left_out;
             return;
         }
-        s.lines.push_back(fmt::format("{} {} {}", clock_time(ts), arrow, text));
+        if (frames_) {
+            s.lines.push_back(fmt::format("{:>6} {} {} {}", frame_text(e.frame), clock_time(e.ts), arrow, text));
+        } else {
+            s.lines.push_back(fmt::format("{} {} {}", clock_time(e.ts), arrow, text));
+        }
     }
 
+    static std::string frame_text(std::uint64_t frame) { return frame > 0 ? std::to_string(frame) : "-"; }
+
     BufferedFile out_;
+    bool frames_;
     std::map<std::uint64_t, Session> sessions_;
     std::uint64_t started_ = 0;
     std::size_t rows_left_out_ = 0;        // sessions past kMaxTableRows that ended without a transcript
@@ -274,6 +280,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Renderer> make_markdown_renderer(std::FILE* out) { return std::make_unique<MarkdownRenderer>(out); }
+std::unique_ptr<Renderer> make_markdown_renderer(std::FILE* out, bool frames) {
+    return std::make_unique<MarkdownRenderer>(out, frames);
+}
 
 }  // namespace ftpsniff

@@ -17,19 +17,24 @@ constexpr std::string_view kIndent = "    ";
 class TextRenderer : public Renderer {
 public:
     TextRenderer(std::FILE* out, std::FILE* notes, const RenderOptions& opts)
-        : out_(out, opts.flush_each), notes_(notes), labels_(labels_for(opts.lang)), color_(opts.color) {}
+        : out_(out, opts.flush_each),
+          notes_(notes),
+          labels_(labels_for(opts.lang)),
+          color_(opts.color),
+          frames_(opts.frames) {}
 
     void write(const Event& e, const SessionStartEvent& /*start*/) {
         auto& b = out_.buffer();
-        fmt::format_to(std::back_inserter(b), "session #{} {} -> {} at {}{}\n", e.flow.id, to_string(e.flow.client),
-                       to_string(e.flow.server), date_time(e.ts),
-                       e.flow.handshake_seen ? "" : " (no handshake in the capture: picked up mid-connection)");
+        fmt::format_to(std::back_inserter(b), "session #{} {} -> {} at {}", e.flow.id, to_string(e.flow.client),
+                       to_string(e.flow.server), date_time(e.ts));
+        if (frames_) fmt::format_to(std::back_inserter(b), ", frame {}", frame_text(e.frame));
+        b += e.flow.handshake_seen ? "\n" : " (no handshake in the capture: picked up mid-connection)\n";
         out_.commit();
     }
 
     void write(const Event& e, const CommandEvent& ev) {
         auto& b = out_.buffer();
-        prefix(b, e.flow, e.ts, '>');
+        prefix(b, e, '>');
         start(b, kBold);
         b += ev.verb;
         if (!ev.arg.empty()) {
@@ -47,9 +52,9 @@ public:
         std::string_view style = class_style(ev.reply.code);
         for (std::size_t i = 0; i < ev.reply.lines.size(); ++i) {
             if (i == 0) {
-                prefix(b, e.flow, e.ts, '<');
+                prefix(b, e, '<');
             } else {
-                b.append(kTimeWidth, ' ');
+                b.append(frame_width(e) + kTimeWidth, ' ');
                 fmt::format_to(std::back_inserter(b), " #{} < ", e.flow.id);
             }
             start(b, style);
@@ -85,7 +90,7 @@ public:
 
     void write(const Event& e, const UnparsedEvent& ev) {
         auto& b = out_.buffer();
-        prefix(b, e.flow, e.ts, ev.dir == Direction::to_server ? '>' : '<');
+        prefix(b, e, ev.dir == Direction::to_server ? '>' : '<');
         b += '"';
         append_escaped(b, ev.line);
         fmt::format_to(std::back_inserter(b), "\" [{}", describe(ev.reason));
@@ -96,7 +101,7 @@ public:
 
     void write(const Event& e, const GapEvent& gap) {
         auto& b = out_.buffer();
-        prefix(b, e.flow, e.ts, gap.dir == Direction::to_server ? '>' : '<');
+        prefix(b, e, gap.dir == Direction::to_server ? '>' : '<');
         start(b, kRed);
         fmt::format_to(std::back_inserter(b), "[gap: {} bytes from the {} are missing from the capture]", gap.length,
                        gap.dir == Direction::to_server ? "client" : "server");
@@ -107,7 +112,7 @@ public:
 
     void write(const Event& e, const AnomalyEvent& anomaly) {
         auto& b = out_.buffer();
-        prefix(b, e.flow, e.ts, anomaly.dir == Direction::to_server ? '>' : '<');
+        prefix(b, e, anomaly.dir == Direction::to_server ? '>' : '<');
         start(b, kRed);
         fmt::format_to(std::back_inserter(b), "[{}: {}]", anomaly_name(anomaly.what),
                        anomaly_description(anomaly.what));
@@ -118,7 +123,7 @@ public:
 
     void write(const Event& e, const TlsEvent& tls) {
         auto& b = out_.buffer();
-        prefix(b, e.flow, e.ts, ' ');
+        prefix(b, e, ' ');
         b += tls.mode == TlsMode::implicit
                  ? "[implicit FTPS: the connection starts with TLS; nothing in it can be read]\n"
                  : "[the control connection is encrypted (TLS) from here on; nothing more can be read]\n";
@@ -127,7 +132,7 @@ public:
 
     void write(const Event& e, const DataChannelEvent& ev) {
         auto& b = out_.buffer();
-        prefix(b, e.flow, e.ts, '=');
+        prefix(b, e, '=');
         std::string_view mode = ev.passive ? "passive" : "active";
         std::string_view command =
             ev.command.empty() ? std::string_view("no transfer seen") : std::string_view(ev.command);
@@ -216,6 +221,7 @@ public:
 
 private:
     static constexpr std::size_t kTimeWidth = 15;  // "HH:MM:SS.uuuuuu"
+    static constexpr std::size_t kFrameWidth = 6;
     // SGR sequences: ours alone reach the terminal; network text is escaped.
     static constexpr std::string_view kBold = "\x1b[1m", kRed = "\x1b[31m", kMagenta = "\x1b[35m";
 
@@ -236,9 +242,16 @@ private:
         if (color_) b += "\x1b[0m";
     }
 
-    static void prefix(std::string& b, const FlowInfo& flow, Timestamp ts, char arrow) {
-        fmt::format_to(std::back_inserter(b), "{} #{} {} ", clock_time(ts), flow.id, arrow);
+    // "[frame] time #session arrow ", the frame column as wide as the
+    // capture's first million frames need.
+    void prefix(std::string& b, const Event& e, char arrow) const {
+        if (frames_) fmt::format_to(std::back_inserter(b), "{:>{}} ", frame_text(e.frame), kFrameWidth);
+        fmt::format_to(std::back_inserter(b), "{} #{} {} ", clock_time(e.ts), e.flow.id, arrow);
     }
+    [[nodiscard]] std::size_t frame_width(const Event& e) const {
+        return frames_ ? std::max(kFrameWidth, frame_text(e.frame).size()) + 1 : 0;
+    }
+    static std::string frame_text(std::uint64_t frame) { return frame > 0 ? std::to_string(frame) : "-"; }
 
     static std::string_view describe(UnparsedReason why) {
         switch (why) {
@@ -275,6 +288,7 @@ private:
     std::FILE* notes_;
     const Labels& labels_;
     bool color_;
+    bool frames_;
 };
 
 }  // namespace

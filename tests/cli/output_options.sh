@@ -23,6 +23,21 @@ grep -q '"type":"reply",.*"code":550,' "$work/codes.jsonl" && fail "--code 2xx,1
 grep -q '"session":1,' "$work/session.jsonl" && fail "--session 2: session 1 shown"
 grep -q '"session":2,.*"type"\|"type":"session_start".*"session":2' "$work/session.jsonl" || fail "--session 2: nothing of session 2"
 
+# --frames: each line starts with the frame tshark numbers the same (the 550
+# to RETR is frame 55 of the demo capture); continuation lines keep the column.
+"$bin" -r "$demo" --frames --code 550 >"$work/frames.txt" 2>/dev/null
+grep -q '^    55 04:34:20.362422 #1 < 550 Failed to open file.$' "$work/frames.txt" || fail "--frames: no frame 55"
+"$bin" -r "$demo" --frames --format markdown >"$work/frames.md" 2>/dev/null
+grep -q '^    55 04:34:20.362422 < 550 Failed to open file.$' "$work/frames.md" || fail "--frames: not in the report"
+"$bin" -r "$demo" >"$work/noframes.txt" 2>/dev/null
+grep -q '^ *55 ' "$work/noframes.txt" && fail "frame numbers shown without --frames"
+"$bin" -r "$captures/vsftpd-lftp-ipv6.pcap" --frames --code 211 >"$work/multi.txt" 2>/dev/null
+grep -q '^     8 04:34:21.821858 #1 < 211-Features:$' "$work/multi.txt" || fail "--frames: no frame 8 for FEAT's reply"
+grep -q "^$(printf '%22s') #1 <  EPSV\$" "$work/multi.txt" || fail "--frames: a reply's next lines are not aligned"
+"$bin" -r "$demo" --format json 2>/dev/null | grep -o '"frame":[0-9a-z]*' >"$work/frames.a"
+"$bin" -r "$demo" --format json --anonymize 2>/dev/null | grep -o '"frame":[0-9a-z]*' >"$work/frames.b"
+cmp -s "$work/frames.a" "$work/frames.b" || fail "--anonymize changed the frame numbers"
+
 "$bin" -r "$demo" --color always >"$work/color.txt" 2>/dev/null
 grep -q $'\x1b\\[1;31m550' "$work/color.txt" || fail "--color always: the 550 is not red"
 "$bin" -r "$demo" --color never >"$work/plain.txt" 2>/dev/null
@@ -45,8 +60,8 @@ lost() { tshark -r "$1" -Y 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_s
 [ "$(lost "$demo")" = "$(lost "$work/out.pcap")" ] || fail "-w: tshark finds segments lost or unseen that were not"
 tshark -r "$work/out.pcap" -Y ftp.request -T fields -e ftp.request.command -e ftp.request.arg 2>/dev/null \
     | grep -q $'^PASS\t\\*\\*\\*\\*$' || fail "-w: tshark does not read PASS ****"
-"$bin" -r "$demo" --format json 2>/dev/null | grep '"type":"reply"' | sed 's/"ts":[0-9.]*,//' >"$work/a"
-"$bin" -r "$work/out.pcap" --format json 2>/dev/null | grep '"type":"reply"' | sed 's/"ts":[0-9.]*,//' >"$work/b"
+"$bin" -r "$demo" --format json 2>/dev/null | grep '"type":"reply"' | sed -E 's/"ts":[0-9.]*,"frame":[0-9]*,//' >"$work/a"
+"$bin" -r "$work/out.pcap" --format json 2>/dev/null | grep '"type":"reply"' | sed -E 's/"ts":[0-9.]*,"frame":[0-9]*,//' >"$work/b"
 cmp -s "$work/a" "$work/b" || fail "-w: the written capture does not read the same"
 "$bin" -r "$work/out.pcap" --format json >"$work/written.jsonl" 2>/dev/null
 grep -q '"type":"data_channel".*"end":"fin"' "$work/written.jsonl" || fail "-w --with-data: the data connections are missing"

@@ -13,6 +13,11 @@ connection was picked up mid-stream, ftpsniff never takes its first client
 line for a command (it may be the rest of one, a PASS even), so the reply
 that answers it answers nothing known.
 
+Every command and reply names the frame that carried it (a reply: its
+first line), numbered as tshark numbers them: that frame must be on the same
+connection, and its payload must hold the line's end (a line split over
+segments ends in the frame that completed it).
+
 Usage: check_corpus.py FTPSNIFF CORPUS_DIR
 """
 import collections
@@ -79,7 +84,7 @@ def ftpsniff_view(binary, pcap, ports):
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"ftpsniff exited {out.returncode}: {out.stderr.strip()}")
-    streams, lines, commands, fragments = {}, {}, {}, {}
+    streams, lines, commands, fragments, framed = {}, {}, {}, {}, []
     for line in out.stdout.splitlines():
         ev = json.loads(line)
         if ev["type"] == "summary":
@@ -90,14 +95,34 @@ def ftpsniff_view(binary, pcap, ports):
                 and key not in commands and key not in fragments):
             fragments[key] = ev["line"]
         if ev["type"] == "reply":
+            framed.append((key, ev["frame"], None if ev["truncated"] else ev["lines"][0]))
             seq.append((ev["code"], "<greeting>" if ev["greeting"] else ev["command"]))
             lines.setdefault(key, set()).update(escape(l) for l in ev["lines"])
         elif ev["type"] == "command":
+            framed.append((key, ev["frame"], None if ev["truncated"] else ev["verb"] + (" " + ev["arg"] if ev["arg"] else "")))
             commands.setdefault(key, []).append((ev["verb"], ev["arg"], ev["truncated"]))
         elif ev["type"] == "unparsed" and ev["direction"] == "to_client" and ev["reason"] == "not_a_reply":
             seq.append(("malformed", ev["command"]))
             lines.setdefault(key, set()).add(escape(ev["line"]))
-    return streams, lines, commands, fragments
+    return streams, lines, commands, fragments, framed
+
+
+def frame_mismatches(name, tshark_path, framed):
+    """Records whose frame is not on their connection or does not hold the end
+    of their line (unknown for a line cut at the length cap: text None)."""
+    payloads = {}
+    with open(tshark_path, newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            src = endpoint(row["ip.src"] or row["ipv6.src"], row["tcp.srcport"])
+            dst = endpoint(row["ip.dst"] or row["ipv6.dst"], row["tcp.dstport"])
+            payloads[int(row["frame.number"])] = ({src, dst}, row["payload_escaped"])
+    out = []
+    for key, frame, text in framed:
+        ends = payloads.get(frame)
+        shown = escape(text or "")
+        if ends is None or ends[0] != set(key) or shown[-6:] not in ends[1]:
+            out.append(f"{name}: '{shown[:60]}' names frame {frame}, which does not end it")
+    return out
 
 
 def as_fragment(fragment, seq, commands):
@@ -176,11 +201,13 @@ def same_commands(expected, got):
 
 def main():
     binary, corpus = sys.argv[1], pathlib.Path(sys.argv[2])
-    failures, checked, replies, commands, unseen_by_tshark = [], 0, 0, 0, 0
+    failures, checked, replies, commands, unseen_by_tshark, frames = [], 0, 0, 0, 0, 0
     for pcap in sorted(corpus.glob("*.pcap")):
         expected, first_lines, expected_commands, first_commands = line_view(pcap.with_suffix(".lines.tsv"))
         ports = {key[1].rsplit(":", 1)[1] for key in expected} or {"21"}
-        got, got_lines, got_commands, fragments = ftpsniff_view(binary, pcap, ports)
+        got, got_lines, got_commands, fragments, framed = ftpsniff_view(binary, pcap, ports)
+        failures += frame_mismatches(pcap.name, pcap.with_suffix(".tshark.tsv"), framed)
+        frames += len(framed)
         for key, seq in expected.items():
             want_commands = expected_commands.get(key, [])
             if key in fragments:
@@ -210,7 +237,7 @@ def main():
     for f in failures:
         print("FAIL:", f)
     print(f"corpus: {checked} captures, {replies} replies and {commands} commands checked, "
-          f"{unseen_by_tshark} of them unseen by tshark, {len(failures)} mismatches")
+          f"{unseen_by_tshark} of them unseen by tshark, {frames} frame numbers, {len(failures)} mismatches")
     return 1 if failures else 0
 
 

@@ -7,7 +7,7 @@ import json
 import pathlib
 import sys
 
-COMMON = {"type", "ts", "session", "client", "server"}
+COMMON = {"type", "ts", "frame", "session", "client", "server"}
 REQUIRED = {
     "session_start": COMMON | {"handshake_seen"},
     "command": COMMON | {"verb", "arg", "truncated"},

@@ -58,8 +58,8 @@ public:
     explicit Recorder(std::vector<std::string>& out) : out_(out) {}
     void on(const Event& ev) override {
         const FlowInfo& f = ev.flow;
-        out_.push_back(fmt::format("#{} {}>{} {} {}.{} {} ", f.id, to_string(f.client), to_string(f.server),
-                                   f.handshake_seen, f.first_seen.sec, f.first_seen.nsec, show(ev.ts)) +
+        out_.push_back(fmt::format("#{} {}>{} {} {}.{} {} frame {} ", f.id, to_string(f.client), to_string(f.server),
+                                   f.handshake_seen, f.first_seen.sec, f.first_seen.nsec, show(ev.ts), ev.frame) +
                        std::visit([](const auto& kind) { return show(kind); }, ev.what));
     }
 
@@ -90,13 +90,13 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
             plain.on(ev);
             async->on(ev);
         };
-        slots.fill<SessionStartEvent>(flow, {n, 0});
+        slots.fill<SessionStartEvent>(flow, {n, 0}, id * 10 + 0);
         send(slots.of<SessionStartEvent>());
-        slots.fill<CommandEvent>(flow, {n, 1}) = CommandEvent{"PORT", arg, id % 2 == 0};
+        slots.fill<CommandEvent>(flow, {n, 1}, id * 10 + 1) = CommandEvent{"PORT", arg, id % 2 == 0};
         send(slots.of<CommandEvent>());
 
         // A reply of many lines now and then, longer than a batch is meant to be.
-        ReplyEvent& r = slots.fill<ReplyEvent>(flow, {n, 2});
+        ReplyEvent& r = slots.fill<ReplyEvent>(flow, {n, 2}, id * 10 + 2);
         r.reply.code = 230;
         r.reply.lines.clear(0, 0);
         r.reply.lines.push_back("230-Login successful for " + user);
@@ -120,24 +120,24 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
         r.uncertain = true;
         send(slots.of<ReplyEvent>());
 
-        slots.fill<UnparsedEvent>(flow, {n, 4}) =
+        slots.fill<UnparsedEvent>(flow, {n, 4}, id * 10 + 4) =
             UnparsedEvent{Direction::to_client, arg, UnparsedReason::not_a_reply, true,
                           id % 2 == 0 ? std::optional<std::string>("LIST") : std::nullopt};
         send(slots.of<UnparsedEvent>());
         if (id % 100 == 0) {
-            slots.fill<GapEvent>(flow, {n, 5}) = GapEvent{Direction::to_server, id};
+            slots.fill<GapEvent>(flow, {n, 5}, id * 10 + 5) = GapEvent{Direction::to_server, id};
             send(slots.of<GapEvent>());
         }
         if (id % 100 == 1) {
-            slots.fill<AnomalyEvent>(flow, {n, 6}) =
+            slots.fill<AnomalyEvent>(flow, {n, 6}, id * 10 + 6) =
                 AnomalyEvent{Direction::to_client, StreamAnomaly::tcp_overlap_conflict};
             send(slots.of<AnomalyEvent>());
         }
         if (id % 100 == 2) {
-            slots.fill<TlsEvent>(flow, {n, 7}) = TlsEvent{TlsMode::implicit};
+            slots.fill<TlsEvent>(flow, {n, 7}, id * 10 + 7) = TlsEvent{TlsMode::implicit};
             send(slots.of<TlsEvent>());
         }
-        DataChannelEvent& data = slots.fill<DataChannelEvent>(flow, {n, 1});
+        DataChannelEvent& data = slots.fill<DataChannelEvent>(flow, {n, 1}, id * 10 + 1);
         data = DataChannelEvent{id % 2 == 0, "RETR", {v4(2), 3000}, std::nullopt,         {n, 2},
                                 {n, 3},      id,     2 * id,        DataEnd::never_opened};
         if (id % 4 == 0) {
@@ -146,7 +146,7 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
         }
         send(slots.of<DataChannelEvent>());
 
-        SessionEndEvent& end = slots.fill<SessionEndEvent>(flow, {n, 8});
+        SessionEndEvent& end = slots.fill<SessionEndEvent>(flow, {n, 8}, id * 10 + 8);
         end.why = CloseReason::rst;
         SessionState& state = end.state;
         state = SessionState{};

@@ -64,6 +64,35 @@ protected:
     FtpSession session{flow, rec, anomalies, budget};
 };
 
+// Each event names the frame being read when it was complete; a reply its
+// first line's; what a close with no packet of its own reports, none.
+TEST(FtpSession, EventsNameTheFrameThatCarriedThem) {
+    struct Frames : EventSink {
+        std::vector<std::uint64_t> seen;
+        void on(const Event& ev) override { seen.push_back(ev.frame); }
+    } rec;
+    AnomalyCounts anomalies;
+    MemoryBudget budget{1 << 20};
+    FrameCounter frames;
+    FtpLimits limits;
+    limits.frames = &frames;
+    frames.next();  // 1: the SYN that starts the session
+    FtpSession session{FlowInfo{1, {}, {}, true, {}}, rec, anomalies, budget, limits};
+    auto feed = [&](Direction dir, std::string_view bytes) {
+        frames.next();
+        session.on_data(dir, {}, std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+    };
+    feed(Direction::to_client, "220-first line\r\n");        // 2
+    feed(Direction::to_client, "220 last line\r\n");         // 3: completes the greeting
+    feed(Direction::to_server, "US");                        // 4
+    feed(Direction::to_server, "ER anonymous\r\nSYST\r\n");  // 5: ends both lines
+    feed(Direction::to_client, "331 pw\r\n");                // 6
+    feed(Direction::to_client, "215 UNIX\r\n");              // 7
+    feed(Direction::to_server, "QUIT");                      // 8: ended only by the close
+    session.on_close({}, CloseReason::end_of_capture);
+    EXPECT_EQ(rec.seen, (std::vector<std::uint64_t>{1, 2, 5, 5, 6, 7, 0, 0}));
+}
+
 TEST_F(SessionTest, GreetingThenFifoPairing) {
     server("220 hi\r\n");
     client("USER a\r\n", 10);

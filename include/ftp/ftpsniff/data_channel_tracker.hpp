@@ -14,7 +14,9 @@ namespace ftpsniff {
 
 class DataChannelTracker : public EventSink, public DataFlowEvents {
 public:
-    DataChannelTracker(EventSink& next, AnomalyCounts& anomalies) : next_(next), data_flows_(*this, anomalies) {}
+    // `frames`, if given, numbers the frame that ends a data connection.
+    DataChannelTracker(EventSink& next, AnomalyCounts& anomalies, const FrameCounter* frames = nullptr)
+        : next_(next), frames_(frames), data_flows_(*this, anomalies) {}
 
     // The data connections the sessions announced; the packet loop feeds it.
     DataFlowTable& data_flows() { return data_flows_; }
@@ -46,6 +48,7 @@ private:
     void drop_if_done(std::uint64_t id);
 
     EventSink& next_;
+    const FrameCounter* frames_;
     DataFlowTable data_flows_;
     absl::flat_hash_map<std::uint64_t, Track> tracks_;  // a Track& is never held across an insertion
     Event data_ = {{}, {}, DataChannelEvent{}};         // reused for every data-channel event

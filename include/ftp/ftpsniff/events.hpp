@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ftpsniff/data_channel.hpp"
+#include "ftpsniff/frame_counter.hpp"
 #include "ftpsniff/ftp_anomaly.hpp"
 #include "ftpsniff/ftp_parse.hpp"
 #include "ftpsniff/reassembly.hpp"
@@ -27,7 +28,7 @@ struct CommandEvent {
 };
 
 struct ReplyEvent {
-    Reply reply;                         // the event's time is when its first line arrived
+    Reply reply;                         // the event's time and frame are its first line's
     std::optional<std::string> command;  // verb answered; none for greeting or unsolicited
     std::optional<double> latency_ms;    // from that command to the first line
     bool greeting = false;
@@ -103,6 +104,7 @@ struct Event {
     FlowInfo flow;
     Timestamp ts;
     EventKind what;
+    std::uint64_t frame = 0;  // the frame that carried it (frame_counter.hpp); 0: none did
 };
 
 // Calls f(event, the event's kind) with the kind's own type.
@@ -129,10 +131,11 @@ public:
 class EventSlots {
 public:
     template <class Kind>
-    Kind& fill(const FlowInfo& flow, Timestamp ts) {
+    Kind& fill(const FlowInfo& flow, Timestamp ts, std::uint64_t frame = 0) {
         Event& ev = of<Kind>();
         ev.flow = flow;
         ev.ts = ts;
+        ev.frame = frame;
         return std::get<Kind>(ev.what);
     }
     template <class Kind>

@@ -29,7 +29,8 @@ struct FtpLimits {
     std::size_t max_pending_commands = 256;
     bool show_passwords = false;  // else every secret (secrets.hpp) is masked in the events
     KnownVerb known_verb = nullptr;
-    LineRewriter* rewriter = nullptr;  // -w --anonymize: lines written anonymized
+    LineRewriter* rewriter = nullptr;      // -w --anonymize: lines written anonymized
+    const FrameCounter* frames = nullptr;  // numbers each event's frame; none: 0
 };
 
 // Every line is masked (secrets.hpp) before it is parsed, so no event
@@ -50,6 +51,9 @@ private:
     // Fills this thread's event of that kind with `fill` and hands it on.
     template <class Kind, class Fill>
     void emit(Timestamp ts, Fill&& fill);
+    template <class Kind, class Fill>
+    void emit(Timestamp ts, std::uint64_t frame, Fill&& fill);
+    [[nodiscard]] std::uint64_t frame() const;
     void unparsed(Direction dir, Timestamp ts, std::string_view text, bool truncated, UnparsedReason reason);
     void report(Direction dir, Timestamp ts, Anomaly what);
     void check_budget(Direction dir, Timestamp ts);
@@ -85,6 +89,8 @@ private:
     LineSplitter server_lines_;
     ReplyAssembler replies_;
     Timestamp reply_start_;
+    std::uint64_t reply_frame_ = 0;
+    bool closing_late_ = false;  // closed by no packet of its own: its last events have no frame
     PendingCommands pending_;
     PendingCommand answered_;  // the command a reply being reported answers
     SessionState state_;

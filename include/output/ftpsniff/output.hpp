@@ -24,6 +24,7 @@ struct RenderOptions {
     Lang lang = Lang::en;     // headings and labels of the transcript; JSON keys never change
     bool color = false;       // ANSI colors by reply class in the transcript
     bool flush_each = false;  // write every record at once (live capture into a pipe)
+    bool frames = false;      // --frames: each record's frame number in the transcripts
 };
 
 // `out` receives the transcript or JSON Lines; `notes` the text summary.

@@ -1,0 +1,21 @@
+// Which frame of the capture is being read: 1 for the first, as Wireshark and
+// tshark number them, so a record can be found there (frame.number == N).
+// Events carry it; 0 means no frame of the capture caused the event (a
+// connection that idled out or outlived the capture).
+#pragma once
+
+#include <cstdint>
+
+namespace ftpsniff {
+
+class FrameCounter {
+public:
+    void next() { ++current_; }
+    void end() { current_ = 0; }  // the capture is read: what follows is no frame's doing
+    [[nodiscard]] std::uint64_t current() const { return current_; }
+
+private:
+    std::uint64_t current_ = 0;
+};
+
+}  // namespace ftpsniff
