@@ -29,6 +29,11 @@ void Annotator::on(const Event& ev) {
         } else if constexpr (std::is_same_v<Kind, SessionEndEvent>) {
             if (kind.state.login == LoginState::logged_in) ++counted_.logins_ok;
             if (kind.state.login == LoginState::failed) ++counted_.logins_failed;
+            auto found = software_.find(e.flow.id);
+            end_note_.software = found == software_.end() ? nullptr : &found->second;
+            next_->on(e, end_note_);
+            if (found != software_.end()) software_.erase(found);
+            return;
         }
         next_->on(e, none_);
     });
@@ -64,7 +69,29 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     }
     if (is_negative(r.reply.code)) count_error(r.reply.code, command.value_or(""));
     for (const Diagnosis& d : note.diagnoses) ++counted_.diagnoses[std::string(d.id)];
+    identify(ev, r, note);
     next_->on(ev, note);
+}
+
+// The greeting is the strongest clue, then the reply to SYST, then a phrase
+// of any reply; a weaker clue never replaces a stronger one.
+void Annotator::identify(const Event& ev, const ReplyEvent& r, Annotation& note) {
+    SoftwareClue clue = SoftwareClue::reply;
+    if (r.greeting) {
+        clue = SoftwareClue::greeting;
+    } else if (r.command == "SYST" && r.reply.code == 215) {
+        clue = SoftwareClue::syst;
+    }
+    auto known = software_.find(ev.flow.id);
+    if (known != software_.end() && known->second.clue <= clue) return;
+    for (std::string_view line : r.reply.lines) {
+        if (auto found = ServerSignatures::builtin().match(line, clue)) {
+            ServerSoftware& kept = software_[ev.flow.id];
+            kept = std::move(*found);
+            if (r.greeting) note.software = &kept;
+            return;
+        }
+    }
 }
 
 void Annotator::count_error(int code, std::string_view command) {

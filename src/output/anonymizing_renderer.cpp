@@ -25,11 +25,17 @@ public:
             return shown_.of<Kind>();
         });
         const Annotation* shown_note = &note;
-        if (!note.diagnoses.empty()) {
+        if (!note.diagnoses.empty() || note.software != nullptr) {
             note_ = note;
             for (Diagnosis& d : note_.diagnoses) {
                 d.message = a_.text(d.message);
                 d.remedy = a_.text(d.remedy);
+            }
+            // The version is the server's own word: it may be anything.
+            if (note.software != nullptr) {
+                software_ = *note.software;
+                software_.version = a_.text(software_.version);
+                note_.software = &software_;
             }
             shown_note = &note_;
         }
@@ -159,6 +165,7 @@ private:
     std::array<Hidden, 1024> hidden_{};
     EventSlots shown_;  // the hidden copies
     Annotation note_;
+    ServerSoftware software_;
     std::string text_;
 };
 

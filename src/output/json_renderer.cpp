@@ -241,9 +241,17 @@ public:
         out_.commit();
     }
 
-    void write(const Event& e, const SessionEndEvent& end) {
+    void write(const Event& e, const SessionEndEvent& end, const Annotation& note) {
         JsonLine j = head("session_end", e);
         j.word("reason", close_reason_name(end.why));
+        if (note.software == nullptr) {
+            j.raw("server_software", "null");
+        } else {
+            const ServerSoftware& s = *note.software;
+            j.key("server_software");
+            JsonLine sw(out_.buffer());
+            sw.str("product", s.product).str("version", s.version).word("from", clue_name(s.clue)).close();
+        }
         if (end.state.user.empty()) {
             j.raw("user", "null");
         } else {

@@ -112,10 +112,14 @@ public:
                          ev.command.empty() ? "no transfer" : ev.command, ev.bytes_to_client, ev.bytes_to_server,
                          data_end_name(ev.end)));
     }
-    void write(const Event& e, const SessionEndEvent& end) {
+    void write(const Event& e, const SessionEndEvent& end, const Annotation& note) {
         seen(e.ts);
         Session& s = session(e.flow.id);
         s.state = end.state;
+        if (note.software != nullptr) {
+            s.software = note.software->product;
+            if (!note.software->version.empty()) s.software += " " + md(note.software->version);
+        }
         s.end = close_reason_name(end.why);
         // Without findings it ranks after every session with a lower id:
         // with kMaxTranscripts of those it will not be shown.
@@ -166,11 +170,11 @@ public:
             }
         }
 
-        b += "\n## Sessions\n\n| # | Client | Server | User | Login | TLS | Commands | Errors | End |\n"
-             "|---|---|---|---|---|---|---|---|---|\n";
+        b += "\n## Sessions\n\n| # | Client | Server | Software | User | Login | TLS | Commands | Errors | End |\n"
+             "|---|---|---|---|---|---|---|---|---|---|\n";
         for (const auto& [id, s] : sessions_) {
-            fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", id, to_string(s.flow.client),
-                           to_string(s.flow.server), s.state.user.empty() ? "" : md(s.state.user),
+            fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", id, to_string(s.flow.client),
+                           to_string(s.flow.server), s.software, s.state.user.empty() ? "" : md(s.state.user),
                            login_state_name(s.state.login), tls_mode_name(s.state.tls), s.state.commands, s.errors,
                            s.end.empty() ? "open" : s.end);
         }
@@ -207,6 +211,7 @@ private:
         std::uint64_t errors = 0;
         std::uint64_t findings = 0;
         SessionState state;
+        std::string software;  // Markdown: the version from the network is escaped
         std::string_view end;
         std::uint64_t order = 0;  // 0 for the first session seen
         bool out = false;         // can no longer be among the transcripts: no lines kept

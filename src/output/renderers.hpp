@@ -5,11 +5,13 @@
 
 namespace ftpsniff {
 
-// Calls r.write(event, kind) for the event's kind, with the note for a reply.
+// Calls r.write(event, kind) for the event's kind, with the note for a
+// reply and for a session's end.
 template <class R>
 void write_event(R& r, const Event& ev, const Annotation& note) {
     visit_event(ev, [&](const Event& e, const auto& kind) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(kind)>, ReplyEvent>) {
+        using Kind = std::decay_t<decltype(kind)>;
+        if constexpr (std::is_same_v<Kind, ReplyEvent> || std::is_same_v<Kind, SessionEndEvent>) {
             r.write(e, kind, note);
         } else {
             r.write(e, kind);

@@ -66,6 +66,10 @@ public:
         fmt::format_to(std::back_inserter(b), "{} {} · {}", note.code, note.name, note.reply_class);
         if (ev.greeting) {
             b += " · greeting";
+            if (note.software != nullptr) {
+                b += " from ";
+                software(b, *note.software);
+            }
         } else if (ev.command) {
             fmt::format_to(std::back_inserter(b), " · answers {}", *ev.command);
             if (ev.latency_ms) fmt::format_to(std::back_inserter(b), " after {:.1f} ms", *ev.latency_ms);
@@ -155,10 +159,15 @@ public:
         out_.commit();
     }
 
-    void write(const Event& e, const SessionEndEvent& end) {
+    void write(const Event& e, const SessionEndEvent& end, const Annotation& note) {
         auto& b = out_.buffer();
         fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}: ", e.flow.id, describe(end.why),
                        date_time(e.ts));
+        if (note.software != nullptr) {
+            b += "server ";
+            software(b, *note.software);
+            fmt::format_to(std::back_inserter(b), " (from {}), ", describe(note.software->clue));
+        }
         if (!end.state.user.empty()) {
             b += "user ";
             append_escaped(b, end.state.user);
@@ -252,6 +261,24 @@ private:
         return frames_ ? std::max(kFrameWidth, frame_text(e.frame).size()) + 1 : 0;
     }
     static std::string frame_text(std::uint64_t frame) { return frame > 0 ? std::to_string(frame) : "-"; }
+
+    // The product is ours (data/servers.tsv); the version comes from the network.
+    static void software(std::string& b, const ServerSoftware& s) {
+        b += s.product;
+        if (!s.version.empty()) {
+            b += ' ';
+            append_escaped(b, s.version);
+        }
+    }
+
+    static std::string_view describe(SoftwareClue clue) {
+        switch (clue) {
+        case SoftwareClue::greeting: return "its greeting";
+        case SoftwareClue::syst: return "its reply to SYST";
+        case SoftwareClue::reply: return "its replies' wording";
+        }
+        return "";
+    }
 
     static std::string_view describe(UnparsedReason why) {
         switch (why) {

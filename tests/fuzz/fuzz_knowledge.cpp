@@ -1,6 +1,7 @@
 // fuzz_knowledge: the parsers of the tables in data/ on arbitrary text:
 // KnowledgeBase (data/reply_codes*.tsv, and a user's --codes file) and
-// CommandReplies (data/command_replies.tsv); each input goes to both. A
+// CommandReplies (data/command_replies.tsv) and ServerSignatures
+// (data/servers.tsv); each input goes to all three. A
 // malformed table must end in a KnowledgeError naming the line; anything
 // else that escapes is a crash. What a parser accepts must hold up to
 // lookups, and a knowledge base merged over another (as --codes does) wins.
@@ -11,6 +12,7 @@
 #include "ftpsniff/annotate.hpp"
 #include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/knowledge.hpp"
+#include "ftpsniff/server_software.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -74,10 +76,25 @@ void check_command_replies(std::string_view text) {
     }
 }
 
+// Whatever a table of server signatures holds, matching any line is safe.
+void check_server_signatures(std::string_view text) {
+    std::optional<ServerSignatures> table;
+    try {
+        table = ServerSignatures::parse(text, "fuzz");
+    } catch (const KnowledgeError& e) {
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
+        return;
+    }
+    for (auto clue : {SoftwareClue::greeting, SoftwareClue::syst, SoftwareClue::reply}) {
+        if (auto found = table->match(text, clue)) FUZZ_CHECK(!found->product.empty() && found->clue == clue);
+    }
+}
+
 }  // namespace
 
 extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
     check_knowledge(fuzz::as_text({data, size}));
     check_command_replies(fuzz::as_text({data, size}));
+    check_server_signatures(fuzz::as_text({data, size}));
     return 0;
 }

@@ -19,7 +19,7 @@ REQUIRED = {
     "tls": COMMON | {"mode"},
     "data_channel": COMMON | {"mode", "command", "listener", "opener", "bytes_to_server", "bytes_to_client",
                               "duration_ms", "throughput_bps", "end"},
-    "session_end": COMMON | {"reason", "user", "login", "tls", "transfer_type", "cwd", "commands", "replies",
+    "session_end": COMMON | {"reason", "server_software", "user", "login", "tls", "transfer_type", "cwd", "commands", "replies",
                              "bytes_to_server", "bytes_to_client"},
     "summary": {"type", "source", "linktype", "packets", "tcp_packets", "ftp_packets", "data_packets", "sessions",
                 "commands",

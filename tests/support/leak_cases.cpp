@@ -306,7 +306,8 @@ PcapWriter anonymity_case() {
     PcapWriter w(1);
     Conversation c(endpoint("203.0.113.77", 40000), endpoint("198.51.100.21", 21));
     w.add(c.handshake());
-    w.add(c.server("220 ftp.acme-corp.com FTP server ready\r\n"));
+    // ProFTPD: the word after its name, read as a version, is an address here.
+    w.add(c.server("220 ProFTPD 198.51.100.21 Server (ftp.acme-corp.com) ready\r\n"));
     for (int i = 0; i < 5; ++i) {  // enough for login_guessing and the summary's list, keyed by address
         w.add(c.client("USER Robert.Jones\r\n"));
         w.add(c.server("331 Please specify the password for robert.jones\r\n"));

@@ -54,6 +54,56 @@ TEST(Annotator, GuessingIsAddedToASlowFailedLogin) {
     EXPECT_EQ(seen.ids[4], (std::vector<std::string>{"login_failed", "slow_reply", "login_guessing"}));
 }
 
+// Keeps what each session's end says of the server software.
+class SoftwareAtEnd : public Renderer {
+public:
+    std::vector<std::string> seen;
+    void on(const Event& ev, const Annotation& note) override {
+        if (!std::holds_alternative<SessionEndEvent>(ev.what)) return;
+        const ServerSoftware* s = note.software;
+        seen.push_back(s == nullptr ? "unknown"
+                                    : s->product + " " + s->version + " from " + std::string(clue_name(s->clue)));
+    }
+    void summary(const RunSummary& /*run*/) override {}
+};
+
+// The greeting outranks the reply to SYST, which outranks a reply's wording;
+// what a session showed is forgotten at its end.
+TEST(Annotator, ServerSoftwareKeepsTheStrongestClue) {
+    auto kept = std::make_unique<SoftwareAtEnd>();
+    SoftwareAtEnd& ends = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    auto reply = [&](std::uint64_t session, int code, std::optional<std::string> command, std::string line) {
+        Event ev{{}, {}, ReplyEvent{}};
+        ev.flow.id = session;
+        auto& r = std::get<ReplyEvent>(ev.what);
+        r.reply.code = code;
+        r.reply.lines = {std::move(line)};
+        r.greeting = !command;
+        r.command = std::move(command);
+        annotator.on(ev);
+    };
+    auto end = [&](std::uint64_t session) {
+        Event ev{{}, {}, SessionEndEvent{}};
+        ev.flow.id = session;
+        annotator.on(ev);
+    };
+    reply(1, 220, std::nullopt, "220 (vsFTPd 3.0.3)");
+    reply(1, 215, "SYST", "215 UNIX emulated by FileZilla.");
+    reply(2, 220, std::nullopt, "220 Welcome.");
+    reply(2, 500, "SITE", "500 OOPS: child died");
+    end(2);
+    reply(3, 220, std::nullopt, "220 Welcome.");
+    reply(3, 500, "SITE", "500 OOPS: child died");
+    reply(3, 215, "SYST", "215 Windows_NT");
+    reply(3, 500, "SITE", "500 SITE not understood");
+    end(1);
+    end(3);
+    end(1);
+    EXPECT_EQ(ends.seen, (std::vector<std::string>{"vsftpd  from reply", "vsftpd 3.0.3 from greeting",
+                                                   "Microsoft IIS  from syst", "unknown"}));
+}
+
 TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
     RunSummary seen;
     Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::make_unique<SummaryKeeper>(seen));

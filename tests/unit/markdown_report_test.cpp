@@ -44,11 +44,11 @@ std::string markdown(const PcapWriter& capture) {
 }
 
 // A session whose client and server send `user` and `reply`.
-std::string report_of(std::string_view user, std::string_view reply) {
+std::string report_of(std::string_view user, std::string_view reply, std::string_view greeting = "220 ready") {
     PcapWriter w(1);
     Conversation c(kClient, kServer);
     w.add(c.handshake());
-    w.add(c.server("220 ready\r\n"));
+    w.add(c.server(std::string(greeting) + "\r\n"));
     w.add(c.client("USER " + std::string(user) + "\r\n"));
     w.add(c.server(std::string(reply) + "\r\n"));
     return markdown(w);
@@ -56,10 +56,17 @@ std::string report_of(std::string_view user, std::string_view reply) {
 
 TEST(MarkdownReport, UserNameInTheSessionsTableIsInert) {
     std::string md = report_of("[click](http://x) <img src=y> **bold** a|b `c` ~~s~~ $m$ & \\", "331 ok");
-    EXPECT_NE(md.find("| 1 | 192.0.2.10:40000 | 192.0.2.21:21 | "
+    EXPECT_NE(md.find("| 1 | 192.0.2.10:40000 | 192.0.2.21:21 |  | "
                       "\\[click\\]\\(http\\://x\\) &lt;img src=y&gt; \\*\\*bold\\*\\* a\\|b \\`c\\` "
                       "\\~\\~s\\~\\~ \\$m\\$ &amp; \\\\\\\\ | "),
               std::string::npos)
+        << md;
+}
+
+// The version comes from the greeting: the server chose its text.
+TEST(MarkdownReport, SoftwareVersionInTheSessionsTableIsInert) {
+    std::string md = report_of("x", "331 ok", "220 (vsFTPd 3.0.3|<b>[a](http://x))");
+    EXPECT_NE(md.find("| 192.0.2.21:21 | vsftpd 3\\.0\\.3\\|&lt;b&gt;\\[a\\]\\(http\\://x\\) | x |"), std::string::npos)
         << md;
 }
 

@@ -4,6 +4,7 @@
 
 #include "ftpsniff/diagnose.hpp"
 #include "ftpsniff/knowledge.hpp"
+#include "ftpsniff/server_software.hpp"
 
 #include <optional>
 #include <string>
@@ -21,6 +22,9 @@ struct Annotation {
     std::string_view source;
     bool known = true;  // false: explained from its digits alone
     std::vector<Diagnosis> diagnoses;
+    // The server's software as far as the session has shown it: on its
+    // greeting and on its session's end.
+    const ServerSoftware* software = nullptr;
 };
 
 Annotation annotate(const KnowledgeBase& kb, int code, std::optional<std::string_view> command);
