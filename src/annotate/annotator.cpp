@@ -20,19 +20,22 @@ void Annotator::on(const Event& ev) {
             return;
         } else if constexpr (std::is_same_v<Kind, SessionStartEvent>) {
             ++counted_.sessions;
+            sessions_[e.flow.id].whole = e.flow.handshake_seen;
         } else if constexpr (std::is_same_v<Kind, CommandEvent>) {
             ++counted_.commands;
         } else if constexpr (std::is_same_v<Kind, GapEvent>) {
             ++counted_.gaps;
+            sessions_[e.flow.id].whole = false;
         } else if constexpr (std::is_same_v<Kind, DataChannelEvent>) {
             data_channel(kind);
         } else if constexpr (std::is_same_v<Kind, SessionEndEvent>) {
             if (kind.state.login == LoginState::logged_in) ++counted_.logins_ok;
             if (kind.state.login == LoginState::failed) ++counted_.logins_failed;
-            auto found = software_.find(e.flow.id);
-            end_note_.software = found == software_.end() ? nullptr : &found->second;
+            auto found = sessions_.find(e.flow.id);
+            const bool known = found != sessions_.end() && found->second.software;
+            end_note_.software = known ? &*found->second.software : nullptr;
             next_->on(e, end_note_);
-            if (found != software_.end()) software_.erase(found);
+            if (found != sessions_.end()) sessions_.erase(found);
             return;
         }
         next_->on(e, none_);
@@ -55,9 +58,10 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     if (r.command) command = *r.command;
     // The greeting answers the opening of the connection: CONNECT in the knowledge base.
     Annotation note = explanation(r.reply.code, r.greeting ? std::optional<std::string_view>("CONNECT") : command);
-    note.diagnoses = diagnose(
-        ReplyFacts{r.reply.code, command, r.latency_ms, &ev.flow, r.data_address, r.abort_pending, r.uncertain},
-        CommandReplies::builtin(), texts_, diagnose_options_);
+    SessionContext& session = sessions_[ev.flow.id];
+    note.diagnoses = diagnose(ReplyFacts{r.reply.code, command, r.latency_ms, &ev.flow, r.data_address, r.abort_pending,
+                                         r.uncertain, &session},
+                              CommandReplies::builtin(), texts_, diagnose_options_);
     // Not from inside a loop over the diagnoses: at the threshold it adds one.
     if (std::any_of(note.diagnoses.begin(), note.diagnoses.end(),
                     [](const Diagnosis& d) { return d.id == "login_failed"; })) {
@@ -69,26 +73,38 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     }
     if (is_negative(r.reply.code)) count_error(r.reply.code, command.value_or(""));
     for (const Diagnosis& d : note.diagnoses) ++counted_.diagnoses[std::string(d.id)];
-    identify(ev, r, note);
+    learn(session, r, note);
     next_->on(ev, note);
+}
+
+// After the reply is diagnosed: what it tells of the session from here on.
+void Annotator::learn(SessionContext& s, const ReplyEvent& r, Annotation& note) {
+    identify(s, r, note);
+    const int code = r.reply.code;
+    if (code == 230 || code == 232) s.logged_in = true;
+    if (!r.command || r.uncertain) return;
+    if ((is_passive_verb(*r.command) && code / 100 == 2) || (is_active_verb(*r.command) && code == 200)) {
+        s.mode = is_passive_verb(*r.command) ? DataMode::passive : DataMode::active;
+        s.mode_used = false;
+    } else if (is_transfer_verb(*r.command) && code / 100 == 1) {
+        s.mode_used = true;  // the transfer took the data connection (a refusal without 1xx leaves it)
+    }
 }
 
 // The greeting is the strongest clue, then the reply to SYST, then a phrase
 // of any reply; a weaker clue never replaces a stronger one.
-void Annotator::identify(const Event& ev, const ReplyEvent& r, Annotation& note) {
+void Annotator::identify(SessionContext& s, const ReplyEvent& r, Annotation& note) {
     SoftwareClue clue = SoftwareClue::reply;
     if (r.greeting) {
         clue = SoftwareClue::greeting;
     } else if (r.command == "SYST" && r.reply.code == 215) {
         clue = SoftwareClue::syst;
     }
-    auto known = software_.find(ev.flow.id);
-    if (known != software_.end() && known->second.clue <= clue) return;
+    if (s.software && s.software->clue <= clue) return;
     for (std::string_view line : r.reply.lines) {
         if (auto found = ServerSignatures::builtin().match(line, clue)) {
-            ServerSoftware& kept = software_[ev.flow.id];
-            kept = std::move(*found);
-            if (r.greeting) note.software = &kept;
+            s.software = std::move(*found);
+            if (r.greeting) note.software = &*s.software;
             return;
         }
     }

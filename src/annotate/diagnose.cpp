@@ -23,6 +23,12 @@ DiagnosisFields reply_fields(const ReplyFacts& f) {
     return v;
 }
 
+// The product's settings for `topic`, or every product's when it is unknown.
+std::string settings_for(const ReplyFacts& f, std::string_view topic) {
+    const bool known = f.session != nullptr && f.session->software;
+    return ServerSettings::builtin().for_product(topic, known ? &f.session->software->product : nullptr);
+}
+
 void check_expected(const ReplyFacts& f, const CommandReplies& table, const DiagnosisTexts& texts,
                     std::vector<Diagnosis>& out) {
     // Against a guessed command, an unexpected code says nothing.
@@ -49,9 +55,11 @@ void check_passive_address(const ReplyFacts& f, const DiagnosisTexts& texts, std
     const bool behind_nat = is_private(told) && !is_private(f.flow->server.ip);
     const std::string told_text = to_string(told);
     const std::string server = to_string(f.flow->server.ip);
+    const std::string settings = settings_for(f, "passive_address");
     DiagnosisFields v = reply_fields(f);
     v.told = told_text;
     v.server = server;
+    v.settings = settings;
     out.push_back(texts.make("pasv_address_mismatch", behind_nat ? "private" : "", v));
 }
 
@@ -73,9 +81,34 @@ void check_active_address(const ReplyFacts& f, const DiagnosisTexts& texts, std:
     out.push_back(texts.make("port_address_mismatch", "", v));
 }
 
+// A 425 to a transfer: which data connection the session set up, if any,
+// tells a missing PASV or PORT from a blocked connection, and which side
+// had to open it.
+void check_no_data_connection(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
+    const SessionContext* s = f.session;
+    const bool transfer = f.command && is_transfer_verb(*f.command) && !f.uncertain;
+    if (s == nullptr || !transfer) {
+        out.push_back(texts.make("data_connection_missing", "425", reply_fields(f)));
+        return;
+    }
+    if (s->whole && (s->mode == DataMode::none || s->mode_used)) {
+        out.push_back(texts.make("no_data_mode", s->mode == DataMode::none ? "" : "used", reply_fields(f)));
+        return;
+    }
+    if (s->mode == DataMode::none) {
+        out.push_back(texts.make("data_connection_missing", "425", reply_fields(f)));
+        return;
+    }
+    const bool passive = s->mode == DataMode::passive;
+    const std::string settings = settings_for(f, "passive_ports");
+    DiagnosisFields v = reply_fields(f);
+    v.settings = settings;
+    out.push_back(texts.make("data_connection_missing", passive ? "425_passive" : "425_active", v));
+}
+
 void check_data_connection(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code == 425) {
-        out.push_back(texts.make("data_connection_missing", "425", reply_fields(f)));
+        check_no_data_connection(f, texts, out);
     } else if (f.code == 426 && f.command != "ABOR" && !f.abort_pending) {
         out.push_back(texts.make("data_connection_missing", "426", reply_fields(f)));
     }

@@ -20,8 +20,8 @@ std::string fill(std::string_view text, const DiagnosisFields& f) {
     return fmt::format(fmt::runtime(text), fmt::arg("code", f.code), fmt::arg("command", f.command),
                        fmt::arg("expected", f.expected), fmt::arg("error", f.error), fmt::arg("told", f.told),
                        fmt::arg("server", f.server), fmt::arg("client", f.client), fmt::arg("listener", f.listener),
-                       fmt::arg("seconds", f.seconds), fmt::arg("failures", f.failures),
-                       fmt::arg("sessions", f.sessions));
+                       fmt::arg("settings", f.settings), fmt::arg("seconds", f.seconds),
+                       fmt::arg("failures", f.failures), fmt::arg("sessions", f.sessions));
 }
 
 std::optional<Severity> parse_severity(std::string_view s) {
@@ -82,8 +82,9 @@ void DiagnosisTexts::translate(const DiagnosisTexts& translation, std::string_vi
     for (const auto& [key, row] : translation.entries_) {
         auto it = entries_.find(key);
         if (it == entries_.end()) {
-            throw KnowledgeError(fmt::format("{}: there is no diagnosis '{}' with the variant '{}' (data/diagnoses.tsv lists them)",
-                                             origin, key.first, key.second));
+            throw KnowledgeError(
+                fmt::format("{}: there is no diagnosis '{}' with the variant '{}' (data/diagnoses.tsv lists them)",
+                            origin, key.first, key.second));
         }
         it->second.message = row.message;
         it->second.remedy = row.remedy;

@@ -65,6 +65,36 @@ std::optional<ServerSoftware> ServerSignatures::match(std::string_view line, Sof
     return std::nullopt;
 }
 
+ServerSettings ServerSettings::parse(std::string_view tsv, std::string_view origin) {
+    static constexpr std::array<std::string_view, 4> kSettingsColumns = {"product", "topic", "settings", "source"};
+    ServerSettings out;
+    TsvReader reader(tsv, origin, kSettingsColumns);
+    std::vector<std::string_view> f;
+    while (reader.next(f)) {
+        for (std::string_view field : f) {
+            if (field.empty()) reader.fail("a field is empty");
+        }
+        out.rows_.push_back(Row{std::string(f[0]), std::string(f[1]), std::string(f[2])});
+    }
+    return out;
+}
+
+const ServerSettings& ServerSettings::builtin() {
+    static const ServerSettings table = parse(builtin_file("server_settings.tsv"), "data/server_settings.tsv");
+    return table;
+}
+
+std::string ServerSettings::for_product(std::string_view topic, const std::string* product) const {
+    std::string all;
+    for (const Row& row : rows_) {
+        if (row.topic != topic) continue;
+        if (product != nullptr && row.product == *product) return row.settings;
+        if (!all.empty()) all += ", ";
+        all += row.settings;
+    }
+    return all;
+}
+
 std::string_view clue_name(SoftwareClue c) {
     switch (c) {
     case SoftwareClue::greeting: return "greeting";

@@ -104,6 +104,47 @@ TEST(Annotator, ServerSoftwareKeepsTheStrongestClue) {
                                                    "Microsoft IIS  from syst", "unknown"}));
 }
 
+// What a 425 is blamed on follows the session: its data connection set up
+// and used, or a gap that may hide the PASV.
+TEST(Annotator, SessionHistoryDecidesWhatA425IsBlamedOn) {
+    struct Messages : Renderer {
+        std::vector<std::string> seen;
+        void on(const Event& /*ev*/, const Annotation& note) override {
+            for (const Diagnosis& d : note.diagnoses) seen.push_back(std::string(d.id) + ": " + d.message);
+        }
+        void summary(const RunSummary& /*run*/) override {}
+    };
+    auto kept = std::make_unique<Messages>();
+    Messages& got = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    FlowInfo flow{1, {}, {}, true, {}};
+    auto send = [&](EventKind what) { annotator.on(Event{flow, {}, std::move(what)}); };
+    auto reply = [&](int code, std::string command) {
+        ReplyEvent r;
+        r.reply.code = code;
+        r.command = std::move(command);
+        send(r);
+    };
+    send(SessionStartEvent{});
+    reply(227, "PASV");
+    reply(150, "RETR");
+    reply(226, "RETR");
+    reply(425, "RETR");  // the PASV's connection was used: none left
+    reply(227, "PASV");
+    reply(425, "LIST");  // the client did not get through to it
+    flow.id = 2;
+    send(SessionStartEvent{});
+    send(GapEvent{Direction::to_server, 100});
+    reply(425, "RETR");  // the gap may hold a PASV: no cause claimed
+    ASSERT_EQ(got.seen.size(), 3u);
+    EXPECT_TRUE(got.seen[0].starts_with("no_data_mode: RETR came after")) << got.seen[0];
+    EXPECT_TRUE(
+        got.seen[1].starts_with("data_connection_missing: the data connection for LIST was not made: in "
+                                "passive mode"))
+        << got.seen[1];
+    EXPECT_EQ(got.seen[2], "data_connection_missing: the server could not open the data connection");
+}
+
 TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
     RunSummary seen;
     Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::make_unique<SummaryKeeper>(seen));

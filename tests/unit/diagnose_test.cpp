@@ -60,6 +60,10 @@ TEST(Diagnose, UnexpectedReply) {
     EXPECT_EQ(ids({229, "EPSV", {}, &kFlow, parse_epsv_reply("(|||5000|)")}), Ids{});
     EXPECT_EQ(ids({200, "CLNT", {}, &kFlow, {}}), Ids{});        // unlisted command
     EXPECT_EQ(ids({220, std::nullopt, {}, &kFlow, {}}), Ids{});  // greeting answers nothing
+    // Not in the RFCs' lists, but what real servers send.
+    EXPECT_EQ(ids({550, "STOR", {}, &kFlow, {}}), Ids{});  // vsftpd, ProFTPD: permission denied
+    EXPECT_EQ(ids({202, "OPTS", {}, &kFlow, {}}), Ids{});  // FileZilla Server: UTF8 always on
+    EXPECT_EQ(ids({504, "OPTS", {}, &kFlow, {}}), Ids{});  // ProFTPD: language not supported
 }
 
 TEST(Diagnose, PassiveAddressBehindNat) {
@@ -92,6 +96,66 @@ TEST(Diagnose, DataConnectionLoginTlsAndLatency) {
     EXPECT_EQ(ids({226, "RETR", 60000.0, &kFlow, {}}), Ids{});  // the transfer took the time
 }
 
+// A 425 names the cause the session's own history shows: no data connection
+// set up, one used up, or the side that had to connect.
+TEST(Diagnose, RefusedDataConnectionByWhatTheSessionSetUp) {
+    auto with = [](SessionContext s, std::string_view command = "RETR", bool uncertain = false) {
+        static SessionContext kept;
+        kept = std::move(s);
+        ReplyFacts f{425, command, {}, &kFlow, {}, false, uncertain, &kept};
+        std::vector<std::string> out;
+        for (const Diagnosis& d : diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {})) {
+            out.push_back(std::string(d.id) + (d.message.find("passive mode") != std::string::npos         ? "/passive"
+                                               : d.message.find("active mode") != std::string::npos        ? "/active"
+                                               : d.message.find("used by an earlier") != std::string::npos ? "/used"
+                                                                                                           : ""));
+        }
+        return out;
+    };
+    SessionContext none;
+    EXPECT_EQ(with(none), Ids{"no_data_mode"});
+    SessionContext used;
+    used.mode = DataMode::passive;
+    used.mode_used = true;
+    EXPECT_EQ(with(used), Ids{"no_data_mode/used"});
+    SessionContext passive;
+    passive.mode = DataMode::passive;
+    EXPECT_EQ(with(passive), Ids{"data_connection_missing/passive"});
+    SessionContext active;
+    active.mode = DataMode::active;
+    EXPECT_EQ(with(active), Ids{"data_connection_missing/active"});
+    // Where the capture may lack the PASV or PORT, or the reply's command is
+    // a guess, no cause is claimed.
+    SessionContext partial;
+    partial.whole = false;
+    EXPECT_EQ(with(partial), Ids{"data_connection_missing"});
+    EXPECT_EQ(with(none, "RETR", true), Ids{"data_connection_missing"});
+    EXPECT_EQ(with(none, "PASV"), Ids{"data_connection_missing"});
+}
+
+// A remedy names the settings of the server at hand, or of every server
+// when it is unknown.
+TEST(Diagnose, RemedyNamesTheServersOwnSettings) {
+    SessionContext s;
+    s.mode = DataMode::passive;
+    ReplyFacts f{425, "RETR", {}, &kFlow, {}, false, false, &s};
+    auto remedy = [&] { return diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {}).at(0).remedy; };
+    std::string unknown = remedy();
+    EXPECT_NE(unknown.find("vsftpd pasv_min_port and pasv_max_port"), std::string::npos) << unknown;
+    EXPECT_NE(unknown.find("ProFTPD PassivePorts"), std::string::npos) << unknown;
+    s.software = ServerSoftware{"ProFTPD", "1.3.5", SoftwareClue::greeting};
+    std::string proftpd = remedy();
+    EXPECT_NE(proftpd.find("ProFTPD PassivePorts"), std::string::npos) << proftpd;
+    EXPECT_EQ(proftpd.find("vsftpd"), std::string::npos) << proftpd;
+    s.software = ServerSoftware{"Serv-U", "15.1", SoftwareClue::greeting};  // no row: every product's
+    EXPECT_NE(remedy().find("Pure-FTPd -p"), std::string::npos);
+}
+
+const SessionContext kNoMode;
+const SessionContext kUsedMode{std::nullopt, DataMode::active, true, true, false};
+const SessionContext kPassive{std::nullopt, DataMode::passive, false, true, false};
+const SessionContext kActive{std::nullopt, DataMode::active, false, true, false};
+
 // Facts that reach every (id, variant) diagnose() makes.
 std::vector<ReplyFacts> every_finding() {
     return {{227, "EPSV", {}, &kFlow, {}},
@@ -101,6 +165,10 @@ std::vector<ReplyFacts> every_finding() {
             {227, "PASV", {}, &kFlow, parse_pasv_reply("(198,51,100,9,19,137)")},
             {200, "PORT", {}, &kFlow, parse_port_arg("10,0,0,5,4,1")},
             {425, "RETR", {}, &kFlow, {}},
+            {425, "RETR", {}, &kFlow, {}, false, false, &kNoMode},
+            {425, "RETR", {}, &kFlow, {}, false, false, &kUsedMode},
+            {425, "RETR", {}, &kFlow, {}, false, false, &kPassive},
+            {425, "RETR", {}, &kFlow, {}, false, false, &kActive},
             {426, "STOR", {}, &kFlow, {}},
             {530, "PASS", 7500.0, &kFlow, {}},
             {530, "USER", {}, &kFlow, {}},

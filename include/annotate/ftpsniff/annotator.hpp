@@ -110,10 +110,11 @@ private:
     static constexpr std::size_t kErrorVerbBytesKept = 64 * 1024;
     std::size_t error_verb_bytes_ = 0;
     std::uint64_t error_pairs_forgotten_ = 0;
-    // Per open session, the server software its replies have shown so far;
-    // forgotten at the session's end.
-    void identify(const Event& ev, const ReplyEvent& r, Annotation& note);
-    absl::flat_hash_map<std::uint64_t, ServerSoftware> software_;
+    // Per open session, what it has shown so far (the server software, the
+    // data connection set up, the login); forgotten at the session's end.
+    void learn(SessionContext& s, const ReplyEvent& r, Annotation& note);
+    void identify(SessionContext& s, const ReplyEvent& r, Annotation& note);
+    absl::flat_hash_map<std::uint64_t, SessionContext> sessions_;
     Annotation end_note_;  // a session end's: the software found
 };
 

@@ -8,6 +8,7 @@
 #include "ftpsniff/data_channel.hpp"
 #include "ftpsniff/diagnosis_texts.hpp"
 #include "ftpsniff/reassembly.hpp"
+#include "ftpsniff/server_software.hpp"
 
 #include <optional>
 #include <string>
@@ -15,6 +16,18 @@
 #include <vector>
 
 namespace ftpsniff {
+
+enum class DataMode : std::uint8_t { none, passive, active };
+
+// What a session showed before a reply, as far as the capture holds it.
+struct SessionContext {
+    std::optional<ServerSoftware> software;
+    DataMode mode = DataMode::none;  // of the last PASV/EPSV/LPSV or PORT/EPRT/LPRT the server accepted
+    bool mode_used = false;          // a transfer has ended since then
+    // Seen from its start and without a gap: what it does not show was not sent.
+    bool whole = true;
+    bool logged_in = false;  // a 230 or 232 came
+};
 
 struct ReplyFacts {
     int code = 0;
@@ -24,8 +37,9 @@ struct ReplyFacts {
     // For a reply to PASV, EPSV or LPSV, or to PORT, EPRT or LPRT: the
     // announced address, parsed from the reply or the command's argument.
     std::optional<DataAddressResult> data_address;
-    bool abort_pending = false;  // a 426 then is the abort's doing
-    bool uncertain = false;      // which command it answers is a guess
+    bool abort_pending = false;               // a 426 then is the abort's doing
+    bool uncertain = false;                   // which command it answers is a guess
+    const SessionContext* session = nullptr;  // before this reply
 };
 
 struct DiagnoseOptions {

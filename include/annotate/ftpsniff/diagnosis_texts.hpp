@@ -33,6 +33,7 @@ struct DiagnosisFields {
     std::string_view server;    // the server's address
     std::string_view client;    // the client's address
     std::string_view listener;  // a data connection's announced endpoint
+    std::string_view settings;  // the server's settings for the remedy (server_settings.tsv)
     double seconds = 0;         // how long a reply took
     std::uint64_t failures = 0;
     std::uint64_t sessions = 0;

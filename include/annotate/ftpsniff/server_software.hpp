@@ -40,6 +40,24 @@ private:
     std::vector<Row> rows_;
 };
 
+// The settings a remedy names, by product (data/server_settings.tsv).
+class ServerSettings {
+public:
+    // Throws KnowledgeError naming `origin` and the line.
+    static ServerSettings parse(std::string_view tsv, std::string_view origin);
+    static const ServerSettings& builtin();
+
+    // `product`'s settings for `topic` when it has them; else every
+    // product's, joined ("vsftpd ..., ProFTPD ..."); "" for no such topic.
+    [[nodiscard]] std::string for_product(std::string_view topic, const std::string* product) const;
+
+private:
+    struct Row {
+        std::string product, topic, settings;
+    };
+    std::vector<Row> rows_;
+};
+
 std::string_view clue_name(SoftwareClue c);  // "greeting", "syst", "reply"
 
 }  // namespace ftpsniff
