@@ -29,9 +29,15 @@ void Annotator::on(const Event& ev) {
         } else if constexpr (std::is_same_v<Kind, DataChannelEvent>) {
             data_channel(kind);
         } else if constexpr (std::is_same_v<Kind, SessionEndEvent>) {
-            if (kind.state.login == LoginState::logged_in) ++counted_.logins_ok;
-            if (kind.state.login == LoginState::failed) ++counted_.logins_failed;
             auto found = sessions_.find(e.flow.id);
+            const bool policy = found != sessions_.end() && found->second.refused_by_policy;
+            if (kind.state.login == LoginState::logged_in) {
+                ++counted_.logins_ok;
+            } else if (policy) {
+                ++counted_.logins_refused;
+            } else if (kind.state.login == LoginState::failed) {
+                ++counted_.logins_failed;
+            }
             const bool known = found != sessions_.end() && found->second.software;
             end_note_.software = known ? &*found->second.software : nullptr;
             next_->on(e, end_note_);
@@ -59,9 +65,10 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     // The greeting answers the opening of the connection: CONNECT in the knowledge base.
     Annotation note = explanation(r.reply.code, r.greeting ? std::optional<std::string_view>("CONNECT") : command);
     SessionContext& session = sessions_[ev.flow.id];
-    note.diagnoses = diagnose(ReplyFacts{r.reply.code, command, r.latency_ms, &ev.flow, r.data_address, r.abort_pending,
-                                         r.uncertain, &session},
-                              CommandReplies::builtin(), texts_, diagnose_options_);
+    note.diagnoses =
+        diagnose(ReplyFacts{r.reply.code, command, r.latency_ms, &ev.flow, r.data_address, r.abort_pending, r.uncertain,
+                            &session, r.reply.lines.empty() ? std::string_view() : r.reply.lines[0]},
+                 CommandReplies::builtin(), texts_, diagnose_options_);
     // Not from inside a loop over the diagnoses: at the threshold it adds one.
     if (std::any_of(note.diagnoses.begin(), note.diagnoses.end(),
                     [](const Diagnosis& d) { return d.id == "login_failed"; })) {
@@ -82,6 +89,10 @@ void Annotator::learn(SessionContext& s, const ReplyEvent& r, Annotation& note) 
     identify(s, r, note);
     const int code = r.reply.code;
     if (code == 230 || code == 232) s.logged_in = true;
+    for (const Diagnosis& d : note.diagnoses) {
+        if (d.id == "login_failed") s.refused_by_policy = false;
+        if (d.id == "login_refused_policy" || d.id == "tls_required") s.refused_by_policy = true;
+    }
     if (!r.command || r.uncertain) return;
     if ((is_passive_verb(*r.command) && code / 100 == 2) || (is_active_verb(*r.command) && code == 200)) {
         s.mode = is_passive_verb(*r.command) ? DataMode::passive : DataMode::active;
@@ -178,6 +189,7 @@ void Annotator::summary(RunSummary& run) {
     run.login_failures = std::move(counted_.login_failures);
     run.logins_ok = counted_.logins_ok;
     run.logins_failed = counted_.logins_failed;
+    run.logins_refused = counted_.logins_refused;
     run.errors = std::move(counted_.errors);
     run.anomalies.add(BudgetAnomaly::memory_cap_hit, error_pairs_forgotten_);
     run.diagnoses = std::move(counted_.diagnoses);

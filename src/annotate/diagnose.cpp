@@ -1,5 +1,8 @@
 #include "ftpsniff/diagnose.hpp"
 
+#include "ftpsniff/annotate.hpp"
+#include "ftpsniff/login_refusals.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -114,8 +117,23 @@ void check_data_connection(const ReplyFacts& f, const DiagnosisTexts& texts, std
     }
 }
 
+// A refused USER or PASS is a failed login only when the credentials were
+// refused: the server's wording, or a login already made, can say it was
+// its policy instead.
 void check_login(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
-    if (f.code != 530 || (f.command != "PASS" && f.command != "USER")) return;
+    if ((f.command != "PASS" && f.command != "USER") || f.uncertain || !is_negative(f.code)) return;
+    if (auto refusal = LoginRefusals::builtin().match(*f.command, f.line)) {
+        const std::string settings = settings_for(f, "tls_required");
+        DiagnosisFields v = reply_fields(f);
+        v.settings = settings;
+        out.push_back(texts.make(refusal->id, refusal->variant, v));
+        return;
+    }
+    if (f.code != 530) return;
+    if (f.command == "USER" && f.session != nullptr && f.session->logged_in) {
+        out.push_back(texts.make("login_refused_policy", "user_change", reply_fields(f)));
+        return;
+    }
     out.push_back(texts.make("login_failed", f.command == "PASS" ? "pass" : "user", reply_fields(f)));
 }
 

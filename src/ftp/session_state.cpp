@@ -95,6 +95,9 @@ void SessionState::on_final_reply(std::string_view verb, std::string_view arg, c
 
     switch (key) {
     case verb_key("USER"):
+        // A refused change of user leaves the session logged in as before
+        // (vsftpd "530 Can't change to another user.").
+        if (login == LoginState::logged_in && code / 100 != 2 && code / 100 != 3) break;
         user = std::string(arg);
         login = code == 230 || code == 232 ? LoginState::logged_in
                 : code / 100 == 3          ? LoginState::user_sent

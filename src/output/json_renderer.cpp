@@ -303,7 +303,8 @@ public:
             o.str("client", to_string(ip)).num("failures", f.failures).num("sessions", f.sessions).close();
         }
         b += ']';
-        j.raw("logins", fmt::format("{{\"ok\":{},\"failed\":{}}}", run.logins_ok, run.logins_failed));
+        j.raw("logins", fmt::format("{{\"ok\":{},\"failed\":{},\"refused\":{}}}", run.logins_ok, run.logins_failed,
+                                    run.logins_refused));
         j.key("top_errors");
         b += '[';
         first = true;

@@ -142,8 +142,10 @@ public:
             fmt::format_to(out, "| Time span | {} to {} ({:.3f} s) |\n", date_time(*first_), date_time(last_),
                            millis_between(*first_, last_) / 1000);
         }
-        fmt::format_to(out, "| Sessions | {} ({} logged in, {} failed logins) |\n", run.sessions, run.logins_ok,
+        fmt::format_to(out, "| Sessions | {} ({} logged in, {} failed logins", run.sessions, run.logins_ok,
                        run.logins_failed);
+        if (run.logins_refused > 0) fmt::format_to(out, ", {} refused by the server's policy", run.logins_refused);
+        b += ") |\n";
         fmt::format_to(out, "| Gaps | {} |\n| Anomalies | ", run.gaps);
         bool any = false;
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {

@@ -191,8 +191,10 @@ public:
                        "summary of {} ({}): {} packets, {} TCP, {} on FTP control connections, {} on their data "
                        "connections\n",
                        run.source, run.linktype, run.packets, run.tcp_packets, run.ftp_packets, run.data_packets);
-        fmt::format_to(out, "  {} sessions, {} commands; logins: {} ok, {} failed\n", run.sessions, run.commands,
+        fmt::format_to(out, "  {} sessions, {} commands; logins: {} ok, {} failed", run.sessions, run.commands,
                        run.logins_ok, run.logins_failed);
+        if (run.logins_refused > 0) fmt::format_to(out, ", {} refused by the server's policy", run.logins_refused);
+        b += '\n';
         fmt::format_to(out, "  replies: 1xx {}, 2xx {}, 3xx {}, 4xx {}, 5xx {}, other {}\n", run.replies_by_class[1],
                        run.replies_by_class[2], run.replies_by_class[3], run.replies_by_class[4],
                        run.replies_by_class[5], run.replies_by_class[0] + run.replies_by_class[6]);

@@ -1,7 +1,8 @@
 // fuzz_knowledge: the parsers of the tables in data/ on arbitrary text:
 // KnowledgeBase (data/reply_codes*.tsv, and a user's --codes file) and
-// CommandReplies (data/command_replies.tsv) and ServerSignatures
-// (data/servers.tsv); each input goes to all three. A
+// CommandReplies (data/command_replies.tsv), ServerSignatures
+// (data/servers.tsv), LoginRefusals and ServerSettings; each input goes to
+// all of them. A
 // malformed table must end in a KnowledgeError naming the line; anything
 // else that escapes is a crash. What a parser accepts must hold up to
 // lookups, and a knowledge base merged over another (as --codes does) wins.
@@ -12,6 +13,7 @@
 #include "ftpsniff/annotate.hpp"
 #include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/knowledge.hpp"
+#include "ftpsniff/login_refusals.hpp"
 #include "ftpsniff/server_software.hpp"
 
 #include <algorithm>
@@ -90,11 +92,31 @@ void check_server_signatures(std::string_view text) {
     }
 }
 
+// The small tables of data/ (login refusals, server settings): a malformed
+// one names the line; a parsed one answers any lookup.
+void check_small_tables(std::string_view text) {
+    try {
+        LoginRefusals table = LoginRefusals::parse(text, "fuzz");
+        if (auto found = table.match("USER", text)) FUZZ_CHECK(!found->id.empty());
+    } catch (const KnowledgeError& e) {
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
+    }
+    try {
+        ServerSettings table = ServerSettings::parse(text, "fuzz");
+        const std::string product = "vsftpd";
+        fuzz::touch(table.for_product("passive_ports", &product));
+        fuzz::touch(table.for_product(text, nullptr));
+    } catch (const KnowledgeError& e) {
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
+    }
+}
+
 }  // namespace
 
 extern "C" int FTPSNIFF_FUZZ_ENTRY(const std::uint8_t* data, std::size_t size) {
     check_knowledge(fuzz::as_text({data, size}));
     check_command_replies(fuzz::as_text({data, size}));
     check_server_signatures(fuzz::as_text({data, size}));
+    check_small_tables(fuzz::as_text({data, size}));
     return 0;
 }

@@ -17,6 +17,9 @@ public:
     void summary(const RunSummary& run) override {
         out_.errors = run.errors;
         out_.anomalies = run.anomalies;
+        out_.logins_ok = run.logins_ok;
+        out_.logins_failed = run.logins_failed;
+        out_.logins_refused = run.logins_refused;
     }
 
 private:
@@ -143,6 +146,31 @@ TEST(Annotator, SessionHistoryDecidesWhatA425IsBlamedOn) {
                                 "passive mode"))
         << got.seen[1];
     EXPECT_EQ(got.seen[2], "data_connection_missing: the server could not open the data connection");
+}
+
+// The summary counts a login the server's policy refused apart from one
+// refused for its credentials.
+TEST(Annotator, LoginsRefusedByPolicyAreNoFailedLogins) {
+    RunSummary seen;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::make_unique<SummaryKeeper>(seen));
+    auto session = [&](std::uint64_t id, std::string verb, std::string line) {
+        FlowInfo flow{id, {}, {}, true, {}};
+        ReplyEvent r;
+        r.reply.code = 530;
+        r.reply.lines = {std::move(line)};
+        r.command = std::move(verb);
+        annotator.on(Event{flow, {}, r});
+        SessionEndEvent end;
+        end.state.login = LoginState::failed;
+        annotator.on(Event{flow, {}, end});
+    };
+    session(1, "USER", "530 This FTP server is anonymous only.");
+    session(2, "PASS", "530 Login incorrect.");
+    session(3, "PASS", "530 Non-anonymous sessions must use encryption.");
+    RunSummary run;
+    annotator.summary(run);
+    EXPECT_EQ(seen.logins_failed, 1u);
+    EXPECT_EQ(seen.logins_refused, 2u);
 }
 
 TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {

@@ -15,6 +15,12 @@ namespace {
 const FlowInfo kFlow{
     1, Endpoint{IpAddress{4, {203, 0, 113, 5}}, 50000}, Endpoint{IpAddress{4, {198, 51, 100, 7}}, 21}, true, {}};
 
+const SessionContext kNoMode;
+const SessionContext kLoggedIn{std::nullopt, DataMode::none, false, true, true, false};
+const SessionContext kUsedMode{std::nullopt, DataMode::active, true, true, false};
+const SessionContext kPassive{std::nullopt, DataMode::passive, false, true, false};
+const SessionContext kActive{std::nullopt, DataMode::active, false, true, false};
+
 std::vector<std::string> ids(const ReplyFacts& facts) {
     std::vector<std::string> out;
     for (const Diagnosis& d : diagnose(facts, CommandReplies::builtin(), DiagnosisTexts::builtin(), DiagnoseOptions{}))
@@ -133,6 +139,37 @@ TEST(Diagnose, RefusedDataConnectionByWhatTheSessionSetUp) {
     EXPECT_EQ(with(none, "PASV"), Ids{"data_connection_missing"});
 }
 
+// A refused login is a failed login only when the credentials were refused.
+TEST(Diagnose, LoginRefusedByPolicyIsNoFailedLogin) {
+    auto refused = [](std::string_view verb, std::string_view line, const SessionContext* s = nullptr) {
+        ReplyFacts f{std::stoi(std::string(line.substr(0, 3))), verb, {}, &kFlow, {}, false, false, s, line};
+        std::vector<std::string> out;
+        for (const Diagnosis& d : diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {})) {
+            out.emplace_back(d.id);
+        }
+        return out;
+    };
+    EXPECT_EQ(refused("PASS", "530 Login incorrect."), Ids{"login_failed"});
+    EXPECT_EQ(refused("USER", "530 This FTP server is anonymous only."), Ids{"login_refused_policy"});
+    EXPECT_EQ(refused("PASS", "530 Non-anonymous sessions must use encryption."), Ids{"tls_required"});
+    EXPECT_EQ(refused("USER", "550 SSL/TLS required on the control channel"), Ids{"tls_required"});
+    EXPECT_EQ(refused("USER",
+                      "421 Sorry, cleartext sessions and weak ciphers are not accepted on this server. "
+                      "Please reconnect using TLS security mechanisms."),
+              Ids{"tls_required"});
+    EXPECT_EQ(refused("USER", "530 Permission denied."), Ids{"login_refused_policy"});  // vsftpd's user list
+    EXPECT_EQ(refused("PASS", "530 Permission denied."), Ids{"login_failed"});          // not the user list's
+    EXPECT_EQ(refused("USER", "530 Can't change to another user.", &kLoggedIn), Ids{"login_refused_policy"});
+    EXPECT_EQ(refused("USER", "530 Not now.", &kLoggedIn), Ids{"login_refused_policy"});
+    // The remedy names the server's own setting for TLS.
+    SessionContext vsftpd;
+    vsftpd.software = ServerSoftware{"vsftpd", "3.0.3", SoftwareClue::greeting};
+    ReplyFacts f{530, "USER", {}, &kFlow, {}, false, false, &vsftpd, "530 Non-anonymous sessions must use encryption."};
+    std::string remedy = diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {}).at(0).remedy;
+    EXPECT_NE(remedy.find("vsftpd force_local_logins_ssl"), std::string::npos) << remedy;
+    EXPECT_EQ(remedy.find("ProFTPD"), std::string::npos) << remedy;
+}
+
 // A remedy names the settings of the server at hand, or of every server
 // when it is unknown.
 TEST(Diagnose, RemedyNamesTheServersOwnSettings) {
@@ -151,11 +188,6 @@ TEST(Diagnose, RemedyNamesTheServersOwnSettings) {
     EXPECT_NE(remedy().find("Pure-FTPd -p"), std::string::npos);
 }
 
-const SessionContext kNoMode;
-const SessionContext kUsedMode{std::nullopt, DataMode::active, true, true, false};
-const SessionContext kPassive{std::nullopt, DataMode::passive, false, true, false};
-const SessionContext kActive{std::nullopt, DataMode::active, false, true, false};
-
 // Facts that reach every (id, variant) diagnose() makes.
 std::vector<ReplyFacts> every_finding() {
     return {{227, "EPSV", {}, &kFlow, {}},
@@ -172,6 +204,12 @@ std::vector<ReplyFacts> every_finding() {
             {426, "STOR", {}, &kFlow, {}},
             {530, "PASS", 7500.0, &kFlow, {}},
             {530, "USER", {}, &kFlow, {}},
+            {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 This FTP server is anonymous only."},
+            {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 This is a private system - No anonymous login"},
+            {530, "PASS", {}, &kFlow, {}, false, false, nullptr, "530 Anonymous sessions may not use encryption."},
+            {530, "USER", {}, &kFlow, {}, false, false, &kLoggedIn, "530 Who knows."},
+            {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 Permission denied."},
+            {534, "USER", {}, &kFlow, {}, false, false, nullptr, "534 Policy requires SSL."},
             {234, "AUTH", {}, &kFlow, {}},
             {257, "PWD", 7500.0, &kFlow, {}}};
 }

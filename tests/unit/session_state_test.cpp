@@ -21,6 +21,10 @@ TEST(SessionState, LoginOutcome) {
     EXPECT_EQ(s.login, LoginState::logged_in);
     EXPECT_EQ(s.user, "anna");
     EXPECT_EQ(login_state_name(s.login), "ok");
+    // A change of user the server refuses leaves the login as it was.
+    answer(s, "USER", "bert", "530 Can't change to another user.");
+    EXPECT_EQ(s.login, LoginState::logged_in);
+    EXPECT_EQ(s.user, "anna");
 }
 
 TEST(SessionState, WorkingDirectoryFromPwdAndCwd) {

@@ -41,8 +41,9 @@ struct RunSummary {
     std::uint64_t gaps = 0;
     AnomalyCounts anomalies;
     std::map<IpAddress, LoginFailures> login_failures;
-    std::uint64_t logins_ok = 0;                                  // sessions that ended logged in
-    std::uint64_t logins_failed = 0;                              // sessions whose last login attempt failed
+    std::uint64_t logins_ok = 0;       // sessions that ended logged in
+    std::uint64_t logins_failed = 0;   // sessions whose last login attempt failed: credentials refused
+    std::uint64_t logins_refused = 0;  // sessions whose last login attempt the server's policy refused
     std::map<std::pair<int, std::string>, std::uint64_t> errors;  // 4xx/5xx replies by (code, command)
     std::map<std::string, std::uint64_t, std::less<>> diagnoses;  // by id
     std::optional<std::string> cut;                               // where a damaged capture stopped

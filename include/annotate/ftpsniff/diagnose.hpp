@@ -27,6 +27,9 @@ struct SessionContext {
     // Seen from its start and without a gap: what it does not show was not sent.
     bool whole = true;
     bool logged_in = false;  // a 230 or 232 came
+    // The last refused login was the server's policy (login_refused_policy,
+    // tls_required), not a wrong name or password.
+    bool refused_by_policy = false;
 };
 
 struct ReplyFacts {
@@ -40,6 +43,7 @@ struct ReplyFacts {
     bool abort_pending = false;               // a 426 then is the abort's doing
     bool uncertain = false;                   // which command it answers is a guess
     const SessionContext* session = nullptr;  // before this reply
+    std::string_view line{};                  // the reply's first line
 };
 
 struct DiagnoseOptions {
