@@ -1,7 +1,7 @@
 #include "ftpsniff/diagnose.hpp"
 
 #include "ftpsniff/annotate.hpp"
-#include "ftpsniff/login_refusals.hpp"
+#include "ftpsniff/reply_phrases.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -118,23 +118,30 @@ void check_data_connection(const ReplyFacts& f, const DiagnosisTexts& texts, std
 }
 
 // A refused USER or PASS is a failed login only when the credentials were
-// refused: the server's wording, or a login already made, can say it was
-// its policy instead.
+// refused: the server's wording (check_phrases), or a login already made,
+// can say it was its policy instead.
 void check_login(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
-    if ((f.command != "PASS" && f.command != "USER") || f.uncertain || !is_negative(f.code)) return;
-    if (auto refusal = LoginRefusals::builtin().match(*f.command, f.line)) {
-        const std::string settings = settings_for(f, "tls_required");
-        DiagnosisFields v = reply_fields(f);
-        v.settings = settings;
-        out.push_back(texts.make(refusal->id, refusal->variant, v));
-        return;
-    }
-    if (f.code != 530) return;
+    if (f.code != 530 || (f.command != "PASS" && f.command != "USER") || f.uncertain) return;
     if (f.command == "USER" && f.session != nullptr && f.session->logged_in) {
         out.push_back(texts.make("login_refused_policy", "user_change", reply_fields(f)));
         return;
     }
     out.push_back(texts.make("login_failed", f.command == "PASS" ? "pass" : "user", reply_fields(f)));
+}
+
+// A negative reply whose wording names its cause (data/reply_phrases.tsv).
+// True when it did: the reply needs no generic login diagnosis then.
+bool check_phrases(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
+    if (!is_negative(f.code)) return false;
+    // Against a guessed command, only phrases that any command may get count.
+    auto found = ReplyPhrases::builtin().match(f.uncertain ? "" : f.command.value_or(""), f.line);
+    if (!found) return false;
+    const std::string settings = settings_for(f, "tls_required");
+    DiagnosisFields v = reply_fields(f);
+    v.settings = settings;
+    v.error = found->rest;
+    out.push_back(texts.make(found->id, found->variant, v));
+    return true;
 }
 
 void check_tls(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
@@ -161,7 +168,7 @@ std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& t
     check_passive_address(facts, texts, out);
     check_active_address(facts, texts, out);
     check_data_connection(facts, texts, out);
-    check_login(facts, texts, out);
+    if (!check_phrases(facts, texts, out)) check_login(facts, texts, out);
     check_tls(facts, texts, out);
     check_latency(facts, texts, opts, out);
     return out;

@@ -1,7 +1,7 @@
 // fuzz_knowledge: the parsers of the tables in data/ on arbitrary text:
 // KnowledgeBase (data/reply_codes*.tsv, and a user's --codes file) and
 // CommandReplies (data/command_replies.tsv), ServerSignatures
-// (data/servers.tsv), LoginRefusals and ServerSettings; each input goes to
+// (data/servers.tsv), ReplyPhrases and ServerSettings; each input goes to
 // all of them. A
 // malformed table must end in a KnowledgeError naming the line; anything
 // else that escapes is a crash. What a parser accepts must hold up to
@@ -13,7 +13,7 @@
 #include "ftpsniff/annotate.hpp"
 #include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/knowledge.hpp"
-#include "ftpsniff/login_refusals.hpp"
+#include "ftpsniff/reply_phrases.hpp"
 #include "ftpsniff/server_software.hpp"
 
 #include <algorithm>
@@ -96,7 +96,7 @@ void check_server_signatures(std::string_view text) {
 // one names the line; a parsed one answers any lookup.
 void check_small_tables(std::string_view text) {
     try {
-        LoginRefusals table = LoginRefusals::parse(text, "fuzz");
+        ReplyPhrases table = ReplyPhrases::parse(text, "fuzz");
         if (auto found = table.match("USER", text)) FUZZ_CHECK(!found->id.empty());
     } catch (const KnowledgeError& e) {
         FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));

@@ -161,6 +161,16 @@ TEST(Diagnose, LoginRefusedByPolicyIsNoFailedLogin) {
     EXPECT_EQ(refused("PASS", "530 Permission denied."), Ids{"login_failed"});          // not the user list's
     EXPECT_EQ(refused("USER", "530 Can't change to another user.", &kLoggedIn), Ids{"login_refused_policy"});
     EXPECT_EQ(refused("USER", "530 Not now.", &kLoggedIn), Ids{"login_refused_policy"});
+    // vsftpd's fatal error, whatever command it answers, even a guessed one.
+    ReplyFacts oops{500,    "LIST",  {},
+                    &kFlow, {},      false,
+                    true,   nullptr, "500 OOPS: vsftpd: refusing to run with writable root inside chroot()"};
+    auto found = diagnose(oops, CommandReplies::builtin(), DiagnosisTexts::builtin(), {});
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(
+        found[0].message,
+        "vsftpd stopped the session on a fatal error: vsftpd: refusing to run with writable root inside chroot()");
+    EXPECT_NE(found[0].remedy.find("allow_writeable_chroot=YES"), std::string::npos);
     // The remedy names the server's own setting for TLS.
     SessionContext vsftpd;
     vsftpd.software = ServerSoftware{"vsftpd", "3.0.3", SoftwareClue::greeting};
@@ -210,6 +220,7 @@ std::vector<ReplyFacts> every_finding() {
             {530, "USER", {}, &kFlow, {}, false, false, &kLoggedIn, "530 Who knows."},
             {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 Permission denied."},
             {534, "USER", {}, &kFlow, {}, false, false, nullptr, "534 Policy requires SSL."},
+            {500, "LIST", {}, &kFlow, {}, false, true, nullptr, "500 OOPS: vsftpd: cannot locate user entry"},
             {234, "AUTH", {}, &kFlow, {}},
             {257, "PWD", 7500.0, &kFlow, {}}};
 }
