@@ -4,11 +4,20 @@
 #include "ftpsniff/reply_phrases.hpp"
 
 #include <fmt/format.h>
+
 #include <fmt/ranges.h>
+#include <algorithm>
 
 namespace ftpsniff {
 
 namespace {
+
+// 0.0.0.0 or ::, which names no host.
+bool is_unspecified(const IpAddress& ip) {
+    const std::size_t size = ip.version == 6 ? 16 : 4;
+    return std::all_of(ip.bytes.begin(), ip.bytes.begin() + static_cast<std::ptrdiff_t>(size),
+                       [](std::uint8_t b) { return b == 0; });
+}
 
 // RFC 1918 and RFC 6598 IPv4 ranges, and IPv6 unique local addresses.
 bool is_private(const IpAddress& ip) {
@@ -76,7 +85,17 @@ void check_active_address(const ReplyFacts& f, const DiagnosisTexts& texts, std:
         return;
     }
     if (!r.address->ip || *r.address->ip == f.flow->client.ip) return;
-    const std::string told = to_string(*r.address->ip);
+    const IpAddress& ip = *r.address->ip;
+    const std::string told = to_string(ip);
+    if (is_unspecified(ip)) {
+        DiagnosisFields v = reply_fields(f);
+        v.told = told;
+        out.push_back(texts.make("bad_data_address", "unspecified", v));
+        return;
+    }
+    // Another family than the connection's is a dual-stack client's choice,
+    // not a NAT's doing: the server says whether it takes it (522 if not).
+    if (ip.version != f.flow->client.ip.version) return;
     const std::string client = to_string(f.flow->client.ip);
     DiagnosisFields v = reply_fields(f);
     v.told = told;
@@ -144,6 +163,13 @@ bool check_phrases(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector
     return true;
 }
 
+// RFC 2428 §2, §3: 522 to EPRT or EPSV means the server does not take that
+// network protocol (address family).
+void check_family(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
+    if (f.code != 522 || (f.command != "EPRT" && f.command != "EPSV") || f.uncertain) return;
+    out.push_back(texts.make("eprt_family_unsupported", "", reply_fields(f)));
+}
+
 void check_tls(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code != 234 || f.command != "AUTH") return;
     out.push_back(texts.make("tls_started", "", reply_fields(f)));
@@ -168,6 +194,7 @@ std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& t
     check_passive_address(facts, texts, out);
     check_active_address(facts, texts, out);
     check_data_connection(facts, texts, out);
+    check_family(facts, texts, out);
     if (!check_phrases(facts, texts, out)) check_login(facts, texts, out);
     check_tls(facts, texts, out);
     check_latency(facts, texts, opts, out);

@@ -87,6 +87,15 @@ TEST(Diagnose, ActiveAddress) {
     EXPECT_EQ(ids({200, "PORT", {}, &kFlow, parse_port_arg("10,0,0,5,4,1")}), Ids{"port_address_mismatch"});
     EXPECT_EQ(ids({200, "PORT", {}, &kFlow, parse_port_arg("203,0,113,5,4,1")}), Ids{});
     EXPECT_EQ(ids({200, "EPRT", {}, &kFlow, parse_eprt_arg("|3|x|1|")}), Ids{"bad_data_address"});
+    // No host at all is the client's mistake, not a NAT.
+    EXPECT_EQ(ids({200, "EPRT", {}, &kFlow, parse_eprt_arg("|2|::|5282|")}), Ids{"bad_data_address"});
+    EXPECT_EQ(ids({200, "PORT", {}, &kFlow, parse_port_arg("0,0,0,0,4,1")}), Ids{"bad_data_address"});
+    // Another family than the connection's: a dual-stack client's choice.
+    EXPECT_EQ(ids({200, "EPRT", {}, &kFlow, parse_eprt_arg("|2|2001:db8::5|5282|")}), Ids{});
+    // The server refuses the family: RFC 2428's 522.
+    EXPECT_EQ(ids({522, "EPRT", {}, &kFlow, parse_eprt_arg("|2|2001:db8::5|5282|")}), Ids{"eprt_family_unsupported"});
+    EXPECT_EQ(ids({522, "EPSV", {}, &kFlow, {}}), Ids{"eprt_family_unsupported"});
+    EXPECT_EQ(ids({522, "RETR", {}, &kFlow, {}}), Ids{});  // RFC 4217: data connections must use TLS
 }
 
 TEST(Diagnose, DataConnectionLoginTlsAndLatency) {
@@ -206,6 +215,8 @@ std::vector<ReplyFacts> every_finding() {
             {227, "PASV", {}, &kFlow, parse_pasv_reply("(192,168,1,2,19,137)")},
             {227, "PASV", {}, &kFlow, parse_pasv_reply("(198,51,100,9,19,137)")},
             {200, "PORT", {}, &kFlow, parse_port_arg("10,0,0,5,4,1")},
+            {200, "EPRT", {}, &kFlow, parse_eprt_arg("|2|::|5282|")},
+            {522, "EPRT", {}, &kFlow, parse_eprt_arg("|2|2001:db8::5|5282|")},
             {425, "RETR", {}, &kFlow, {}},
             {425, "RETR", {}, &kFlow, {}, false, false, &kNoMode},
             {425, "RETR", {}, &kFlow, {}, false, false, &kUsedMode},
