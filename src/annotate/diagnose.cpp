@@ -155,7 +155,7 @@ bool check_phrases(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector
     // Against a guessed command, only phrases that any command may get count.
     auto found = ReplyPhrases::builtin().match(f.uncertain ? "" : f.command.value_or(""), f.line);
     if (!found) return false;
-    const std::string settings = settings_for(f, "tls_required");
+    const std::string settings = found->settings.empty() ? std::string() : settings_for(f, found->settings);
     DiagnosisFields v = reply_fields(f);
     v.settings = settings;
     v.error = found->rest;

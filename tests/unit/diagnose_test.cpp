@@ -189,6 +189,42 @@ TEST(Diagnose, LoginRefusedByPolicyIsNoFailedLogin) {
     EXPECT_EQ(remedy.find("ProFTPD"), std::string::npos) << remedy;
 }
 
+// Replies whose wording names their cause, as real servers send them
+// (../shared/reference/server_codes.md).
+TEST(Diagnose, RepliesThatNameTheirCause) {
+    auto cause = [](std::optional<std::string_view> verb, std::string_view line, const SessionContext* s = nullptr) {
+        ReplyFacts f{std::stoi(std::string(line.substr(0, 3))), verb, {}, &kFlow, {}, false, false, s, line};
+        std::vector<std::string> out;
+        for (const Diagnosis& d : diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {})) {
+            out.emplace_back(d.id);
+        }
+        return out;
+    };
+    EXPECT_EQ(cause(std::nullopt, "421 Timeout."), Ids{"idle_timeout"});                                // vsftpd
+    EXPECT_EQ(cause(std::nullopt, "421 Timeout (no operation for 900 seconds)"), Ids{"idle_timeout"});  // Pure-FTPd
+    EXPECT_EQ(cause(std::nullopt, "421 Idle timeout (600 seconds): closing control connection"), Ids{"idle_timeout"});
+    EXPECT_EQ(cause(std::nullopt, "421 Activity timeout."), Ids{"idle_timeout"});  // FileZilla Server
+    EXPECT_EQ(cause("RETR", "421 Data timeout. Reconnect. Sorry."), Ids{"data_timeout"});
+    EXPECT_EQ(cause(std::nullopt, "421 Timeout (no new data for 300 seconds)"), Ids{"data_timeout"});
+    EXPECT_EQ(cause(std::nullopt, "421 There are too many connections from your internet address."),
+              Ids{"too_many_connections"});
+    EXPECT_EQ(cause("PASS", "530 Sorry, the maximum number of allowed clients (10) are already connected."),
+              Ids{"too_many_connections"});  // ProFTPD: no failed login
+    EXPECT_EQ(cause(std::nullopt, "421 50 users (the maximum) are already logged in, sorry"),
+              Ids{"too_many_connections"});
+    EXPECT_EQ(cause("SIZE", "550 SIZE not allowed in ASCII mode"), Ids{"ascii_mode_refused"});
+    EXPECT_EQ(cause("STOR", "451 big.iso: Append/Restart not permitted, try again"), Ids{"restart_refused"});
+    EXPECT_EQ(cause("STOR", "552 Quota exceeded: [big.iso] won't be saved"), Ids{"disk_full"});
+    // The remedy names the limit of the server at hand.
+    SessionContext pure;
+    pure.software = ServerSoftware{"Pure-FTPd", "", SoftwareClue::greeting};
+    ReplyFacts f{421, std::nullopt, {}, &kFlow, {}, false, false, &pure, "421 Too many connections (5) from this IP"};
+    std::string remedy = diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {}).at(0).remedy;
+    EXPECT_NE(remedy.find("Pure-FTPd -c (--maxclientsnumber) and -C (--maxclientsperip)"), std::string::npos) << remedy;
+    // Not every 421 is a timeout: no cause claimed for one that names none.
+    EXPECT_EQ(cause(std::nullopt, "421 Service not available, closing control connection."), Ids{});
+}
+
 // A remedy names the settings of the server at hand, or of every server
 // when it is unknown.
 TEST(Diagnose, RemedyNamesTheServersOwnSettings) {
@@ -209,31 +245,42 @@ TEST(Diagnose, RemedyNamesTheServersOwnSettings) {
 
 // Facts that reach every (id, variant) diagnose() makes.
 std::vector<ReplyFacts> every_finding() {
-    return {{227, "EPSV", {}, &kFlow, {}},
-            {227, "PASV", {}, &kFlow, parse_pasv_reply("(1216,256,2,127,127,127)")},
-            {200, "EPRT", {}, &kFlow, parse_eprt_arg("|3|x|1|")},
-            {227, "PASV", {}, &kFlow, parse_pasv_reply("(192,168,1,2,19,137)")},
-            {227, "PASV", {}, &kFlow, parse_pasv_reply("(198,51,100,9,19,137)")},
-            {200, "PORT", {}, &kFlow, parse_port_arg("10,0,0,5,4,1")},
-            {200, "EPRT", {}, &kFlow, parse_eprt_arg("|2|::|5282|")},
-            {522, "EPRT", {}, &kFlow, parse_eprt_arg("|2|2001:db8::5|5282|")},
-            {425, "RETR", {}, &kFlow, {}},
-            {425, "RETR", {}, &kFlow, {}, false, false, &kNoMode},
-            {425, "RETR", {}, &kFlow, {}, false, false, &kUsedMode},
-            {425, "RETR", {}, &kFlow, {}, false, false, &kPassive},
-            {425, "RETR", {}, &kFlow, {}, false, false, &kActive},
-            {426, "STOR", {}, &kFlow, {}},
-            {530, "PASS", 7500.0, &kFlow, {}},
-            {530, "USER", {}, &kFlow, {}},
-            {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 This FTP server is anonymous only."},
-            {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 This is a private system - No anonymous login"},
-            {530, "PASS", {}, &kFlow, {}, false, false, nullptr, "530 Anonymous sessions may not use encryption."},
-            {530, "USER", {}, &kFlow, {}, false, false, &kLoggedIn, "530 Who knows."},
-            {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 Permission denied."},
-            {534, "USER", {}, &kFlow, {}, false, false, nullptr, "534 Policy requires SSL."},
-            {500, "LIST", {}, &kFlow, {}, false, true, nullptr, "500 OOPS: vsftpd: cannot locate user entry"},
-            {234, "AUTH", {}, &kFlow, {}},
-            {257, "PWD", 7500.0, &kFlow, {}}};
+    return {
+        {227, "EPSV", {}, &kFlow, {}},
+        {227, "PASV", {}, &kFlow, parse_pasv_reply("(1216,256,2,127,127,127)")},
+        {200, "EPRT", {}, &kFlow, parse_eprt_arg("|3|x|1|")},
+        {227, "PASV", {}, &kFlow, parse_pasv_reply("(192,168,1,2,19,137)")},
+        {227, "PASV", {}, &kFlow, parse_pasv_reply("(198,51,100,9,19,137)")},
+        {200, "PORT", {}, &kFlow, parse_port_arg("10,0,0,5,4,1")},
+        {200, "EPRT", {}, &kFlow, parse_eprt_arg("|2|::|5282|")},
+        {522, "EPRT", {}, &kFlow, parse_eprt_arg("|2|2001:db8::5|5282|")},
+        {425, "RETR", {}, &kFlow, {}},
+        {425, "RETR", {}, &kFlow, {}, false, false, &kNoMode},
+        {425, "RETR", {}, &kFlow, {}, false, false, &kUsedMode},
+        {425, "RETR", {}, &kFlow, {}, false, false, &kPassive},
+        {425, "RETR", {}, &kFlow, {}, false, false, &kActive},
+        {426, "STOR", {}, &kFlow, {}},
+        {530, "PASS", 7500.0, &kFlow, {}},
+        {530, "USER", {}, &kFlow, {}},
+        {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 This FTP server is anonymous only."},
+        {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 This is a private system - No anonymous login"},
+        {530, "PASS", {}, &kFlow, {}, false, false, nullptr, "530 Anonymous sessions may not use encryption."},
+        {530, "USER", {}, &kFlow, {}, false, false, &kLoggedIn, "530 Who knows."},
+        {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 Permission denied."},
+        {534, "USER", {}, &kFlow, {}, false, false, nullptr, "534 Policy requires SSL."},
+        {500, "LIST", {}, &kFlow, {}, false, true, nullptr, "500 OOPS: vsftpd: cannot locate user entry"},
+        {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Timeout."},
+        {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Login timeout (300 seconds): closing"},
+        {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Session Timeout (3600 seconds): closing"},
+        {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Data timeout. Reconnect. Sorry."},
+        {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 There are too many connected users, please"},
+        {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Too many connections (5) from this IP"},
+        {550, "SIZE", {}, &kFlow, {}, false, false, nullptr, "550 SIZE not allowed in ASCII mode"},
+        {451, "STOR", {}, &kFlow, {}, false, false, nullptr, "451 f.txt: Append/Restart not permitted, try again"},
+        {552, "STOR", {}, &kFlow, {}, false, false, nullptr, "552 Disk full - please upload later"},
+        {552, "STOR", {}, &kFlow, {}, false, false, nullptr, "552 Disk quota exceeded."},
+        {234, "AUTH", {}, &kFlow, {}},
+        {257, "PWD", 7500.0, &kFlow, {}}};
 }
 
 TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {

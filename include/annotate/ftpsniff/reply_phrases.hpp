@@ -1,7 +1,7 @@
 // Negative replies whose wording names their cause, by the server's own
 // phrase (data/reply_phrases.tsv): refusals of a login that are not about
 // the password (anonymous only, TLS required, no change of user...),
-// vsftpd's fatal "500 OOPS: ...".
+// vsftpd's fatal "500 OOPS: ...", timeouts, connection limits, full disks.
 #pragma once
 
 #include <optional>
@@ -16,7 +16,8 @@ public:
     struct Finding {
         std::string_view id;
         std::string_view variant;
-        std::string_view rest;  // of the line, after the phrase
+        std::string_view rest;      // of the line, after the phrase
+        std::string_view settings;  // the server_settings.tsv topic for the remedy, or ""
     };
 
     // Throws KnowledgeError naming `origin` and the line.
@@ -28,7 +29,7 @@ public:
 
 private:
     struct Row {
-        std::string text, after, id, variant;
+        std::string text, after, id, variant, settings;
     };
     std::vector<Row> rows_;
 };
