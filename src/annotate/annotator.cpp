@@ -54,7 +54,7 @@ void Annotator::data_channel(const DataChannelEvent& d) {
     DiagnosisFields v;
     v.command = d.command;
     v.listener = listener;
-    missing_ = texts_.make("data_connection_missing", "not_captured", v);
+    missing_ = texts_.make("data_not_captured", "", v);
 }
 
 void Annotator::reply(const Event& ev, const ReplyEvent& r) {

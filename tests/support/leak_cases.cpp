@@ -322,7 +322,7 @@ PcapWriter anonymity_case() {
     w.add(c.server("257 \"/home/alice.smith\" is the current directory\r\n"));
     w.add(c.client("PASV\r\n"));
     w.add(c.server("227 Entering Passive Mode (198,51,100,21,19,137).\r\n"));
-    w.add(c.client("RETR notes.txt\r\n"));  // no data connection in the capture: data_connection_missing
+    w.add(c.client("RETR notes.txt\r\n"));  // no data connection in the capture: data_not_captured
     w.add(c.server("150 Opening BINARY mode data connection\r\n"));
     w.add(c.server("226 Transfer complete\r\n"));
     w.add(c.client("LPRT 4,4,203,0,113,77,2,156,74\r\n"));

@@ -232,7 +232,7 @@ TEST(AnonymizedRun, NoOriginalAddressUserOrHostInAnyFormatOrTheSummary) {
                 << original << " in format " << int(format) << ": " << all.substr(at < 60 ? 0 : at - 60, 120);
         }
         EXPECT_NE(all.find("notes.txt"), std::string::npos);
-        EXPECT_NE(all.find("data_connection_missing"), std::string::npos) << "format " << int(format);
+        EXPECT_NE(all.find("data_not_captured"), std::string::npos) << "format " << int(format);
         EXPECT_NE(all.find("login_guessing"), std::string::npos) << "format " << int(format);
     }
 }

@@ -397,7 +397,7 @@ TEST(CaptureCases, ResetDataConnection) {
 TEST(CaptureCases, TransferWithoutDataConnectionIsDiagnosed) {
     auto events = run(transfer_session(true, false));
     EXPECT_EQ(events[6], "D passive RETR 0/0 never_opened");
-    EXPECT_EQ(events[7], "R 226 Transfer complete. !data_connection_missing <- RETR");
+    EXPECT_EQ(events[7], "R 226 Transfer complete. !data_not_captured <- RETR");
 }
 
 TEST(CaptureCases, PipeliningEarlyCommandsAndTelnetInterrupt) {

@@ -298,7 +298,7 @@ TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
         fields.client = "203.0.113.5";
         fields.failures = 5;
         fields.sessions = 2;
-        all.push_back(texts.make("data_connection_missing", "not_captured", fields));  // the annotator's
+        all.push_back(texts.make("data_not_captured", "", fields));  // the annotator's
         all.push_back(texts.make("login_guessing", "", fields));
         for (const Diagnosis& d : all) {
             EXPECT_FALSE(d.message.empty() || d.remedy.empty()) << d.id;
