@@ -22,8 +22,8 @@ struct CommandLine {
     StopWhen stop;                 // -c, --duration
     PipelineOptions pipeline;
     std::vector<std::string> codes_files;  // --codes: reply codes to add or replace, diagnoses to reword
-    std::string report_file;  // --report: a Markdown bug report besides the output
-    bool explain = false;     // `ftpsniff explain CODE [CODE]`
+    std::string report_file;               // --report: a Markdown bug report besides the output
+    bool explain = false;                  // `ftpsniff explain CODE [CODE]`
     std::vector<std::string> explain_codes;
     std::string explain_after;  // --after VERB
 };
