@@ -91,14 +91,18 @@ void Annotator::learn(SessionContext& s, const ReplyEvent& r, Annotation& note) 
     if (code == 230 || code == 232) s.logged_in = true;
     for (const Diagnosis& d : note.diagnoses) {
         if (d.id == "login_failed") s.refused_by_policy = false;
-        if (d.id == "login_refused_policy" || d.id == "tls_required") s.refused_by_policy = true;
+        if (d.id == "login_refused_policy" || d.id == "tls_required" || d.id == "too_many_connections") {
+            s.refused_by_policy = true;
+        }
     }
     if (!r.command || r.uncertain) return;
     if ((is_passive_verb(*r.command) && code / 100 == 2) || (is_active_verb(*r.command) && code == 200)) {
         s.mode = is_passive_verb(*r.command) ? DataMode::passive : DataMode::active;
         s.mode_used = false;
-    } else if (is_transfer_verb(*r.command) && code / 100 == 1) {
-        s.mode_used = true;  // the transfer took the data connection (a refusal without 1xx leaves it)
+    } else if (is_transfer_verb(*r.command) && code / 100 == 2) {
+        s.mode_used = true;  // a transfer done took the data connection (a refusal leaves it)
+    } else if (*r.command == "REIN" && code / 100 == 2) {
+        s.logged_in = false;  // RFC 959 §4.1.1: as if just connected
     }
 }
 

@@ -153,7 +153,9 @@ void check_login(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<D
 bool check_phrases(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (!is_negative(f.code)) return false;
     // Against a guessed command, only phrases that any command may get count.
-    auto found = ReplyPhrases::builtin().match(f.uncertain ? "" : f.command.value_or(""), f.line);
+    const bool known = f.session != nullptr && f.session->software;
+    auto found = ReplyPhrases::builtin().match(f.uncertain ? "" : f.command.value_or(""), f.line,
+                                               known ? &f.session->software->product : nullptr);
     if (!found) return false;
     const std::string settings = found->settings.empty() ? std::string() : settings_for(f, found->settings);
     DiagnosisFields v = reply_fields(f);

@@ -63,6 +63,9 @@ DiagnosisTexts DiagnosisTexts::parse(std::string_view tsv, std::string_view orig
         }
         e.message = f[at];
         e.remedy = f[at + 1];
+        // Outputs escape a message, which may quote the network; a remedy is
+        // ours and printed as it is.
+        if (e.remedy.find("{error") != std::string::npos) reader.fail("a remedy may not name {error}");
         for (std::string_view text : {f[at], f[at + 1]}) {
             if (text.empty()) reader.fail("a message or remedy is empty");
             try {

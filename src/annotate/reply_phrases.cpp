@@ -4,22 +4,28 @@
 #include "tsv_reader.hpp"
 
 #include <array>
+#include <cctype>
 
 namespace ftpsniff {
 
 ReplyPhrases ReplyPhrases::parse(std::string_view tsv, std::string_view origin) {
-    static constexpr std::array<std::string_view, 6> kColumns = {"text",    "after",    "id",
-                                                                 "variant", "settings", "source"};
+    static constexpr std::array<std::string_view, 7> kColumns = {"text",     "after",   "id",    "variant",
+                                                                 "settings", "product", "source"};
     ReplyPhrases out;
     TsvReader reader(tsv, origin, kColumns);
     std::vector<std::string_view> f;
     while (reader.next(f)) {
-        if (f[0].empty() || f[2].empty() || f[5].empty()) reader.fail("text, id and source must not be empty");
+        if (f[0].empty() || f[2].empty() || f[5].empty() || f[6].empty()) {
+            reader.fail("text, id, product and source must not be empty");
+        }
         if (f[1] != "USER" && f[1] != "PASS" && f[1] != "login" && f[1] != "*") {
             reader.fail(fmt::format("after '{}' is not USER, PASS, login or *", f[1]));
         }
-        out.rows_.push_back(
-            Row{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]), std::string(f[4])});
+        const bool anchored = f[0].size() > 3 && std::isdigit(static_cast<unsigned char>(f[0][0])) != 0 &&
+                              std::isdigit(static_cast<unsigned char>(f[0][1])) != 0 &&
+                              std::isdigit(static_cast<unsigned char>(f[0][2])) != 0 && f[0][3] == ' ';
+        out.rows_.push_back(Row{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[3]),
+                                std::string(f[4]), std::string(f[5]), anchored});
     }
     return out;
 }
@@ -29,11 +35,15 @@ const ReplyPhrases& ReplyPhrases::builtin() {
     return table;
 }
 
-std::optional<ReplyPhrases::Finding> ReplyPhrases::match(std::string_view verb, std::string_view line) const {
+std::optional<ReplyPhrases::Finding> ReplyPhrases::match(std::string_view verb, std::string_view line,
+                                                         const std::string* product) const {
     const bool login = verb == "USER" || verb == "PASS";
     for (const Row& row : rows_) {
         if (row.after != "*" && row.after != verb && !(row.after == "login" && login)) continue;
-        std::size_t at = line.find(row.text);
+        if (product != nullptr && row.product != "*" && row.product != *product) continue;
+        // A phrase with its code is the start of the line; one without may
+        // follow a name the server repeats ("<file>: Restart not permitted").
+        std::size_t at = row.anchored ? (line.starts_with(row.text) ? 0 : std::string_view::npos) : line.find(row.text);
         if (at == std::string_view::npos) continue;
         std::string_view rest = line.substr(at + row.text.size());
         while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);

@@ -3,6 +3,7 @@
 #include "builtin_data.hpp"
 #include "tsv_reader.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace ftpsniff {
@@ -18,7 +19,7 @@ std::string version_at(std::string_view rest) {
     while (end < rest.size() && rest[end] != ' ' && rest[end] != ')' && rest[end] != ',') ++end;
     // "2.6.2(1)": a build number in parentheses belongs to the version.
     if (end < rest.size() && rest[end] == ')' && rest.substr(0, end).find('(') != std::string_view::npos) ++end;
-    return std::string(rest.substr(0, end));
+    return std::string(rest.substr(0, std::min(end, kVersionMost)));
 }
 
 }  // namespace
@@ -92,6 +93,8 @@ std::string ServerSettings::for_product(std::string_view topic, const std::strin
         if (!all.empty()) all += ", ";
         all += row.settings;
     }
+    // Another product's settings would send its administrator the wrong way.
+    if (product != nullptr && !all.empty()) return fmt::format("{}'s own setting for it", *product);
     return all;
 }
 

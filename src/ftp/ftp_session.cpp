@@ -47,6 +47,7 @@ void FtpSession::emit(Timestamp ts, Fill&& fill) {
 }
 
 std::uint64_t FtpSession::frame() const {
+    if (frame_override_) return *frame_override_;
     return limits_.frames == nullptr || closing_late_ ? 0 : limits_.frames->current();
 }
 
@@ -107,6 +108,7 @@ void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8
     auto d = static_cast<std::size_t>(dir);
     const std::uint64_t at = read_[d];
     read_[d] += bytes.size();
+    last_frame_[d] = frame();
     (dir == Direction::to_server ? state_.bytes_to_server : state_.bytes_to_client) += bytes.size();
     if (!encrypted_ && starts_with_tls(dir, bytes)) {
         encrypted_ = true;
@@ -433,11 +435,15 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
 }
 
 void FtpSession::on_close(Timestamp ts, CloseReason why) {
+    // A line the close ends came with its direction's last bytes.
+    frame_override_ = last_frame_[0];
+    client_lines_.finish([&](const Line& line) { on_line(Direction::to_server, line, read_[0], ts); });
+    frame_override_ = last_frame_[1];
+    server_lines_.finish([&](const Line& line) { on_line(Direction::to_client, line, read_[1], ts); });
+    frame_override_.reset();
     // A FIN closes the connection as its packet is read; the other reasons
     // come later, with some other frame (or none) being read.
     closing_late_ = why != CloseReason::fin;
-    client_lines_.finish([&](const Line& line) { on_line(Direction::to_server, line, read_[0], ts); });
-    server_lines_.finish([&](const Line& line) { on_line(Direction::to_client, line, read_[1], ts); });
     if (!encrypted_ && replies_.abandon()) finish_reply();
     if (masks_) {
         mask_removed(Direction::to_server, read_[0]);

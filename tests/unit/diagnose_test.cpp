@@ -221,6 +221,13 @@ TEST(Diagnose, RepliesThatNameTheirCause) {
     ReplyFacts f{421, std::nullopt, {}, &kFlow, {}, false, false, &pure, "421 Too many connections (5) from this IP"};
     std::string remedy = diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {}).at(0).remedy;
     EXPECT_NE(remedy.find("Pure-FTPd -c (--maxclientsnumber) and -C (--maxclientsperip)"), std::string::npos) << remedy;
+    // A phrase with its code counts only at the start of the line, and a
+    // product's phrase not from another product: ProFTPD echoes the command,
+    // whatever the client sent.
+    SessionContext proftpd;
+    proftpd.software = ServerSoftware{"ProFTPD", "", SoftwareClue::greeting};
+    EXPECT_EQ(cause("OOPS:", "500 OOPS: not understood", &proftpd), Ids{});
+    EXPECT_EQ(cause("RETR", "550 421 Timeout.txt: No such file or directory"), Ids{});
     // Not every 421 is a timeout: no cause claimed for one that names none.
     EXPECT_EQ(cause(std::nullopt, "421 Service not available, closing control connection."), Ids{});
 }
@@ -239,8 +246,9 @@ TEST(Diagnose, RemedyNamesTheServersOwnSettings) {
     std::string proftpd = remedy();
     EXPECT_NE(proftpd.find("ProFTPD PassivePorts"), std::string::npos) << proftpd;
     EXPECT_EQ(proftpd.find("vsftpd"), std::string::npos) << proftpd;
-    s.software = ServerSoftware{"Serv-U", "15.1", SoftwareClue::greeting};  // no row: every product's
-    EXPECT_NE(remedy().find("Pure-FTPd -p"), std::string::npos);
+    s.software = ServerSoftware{"Serv-U", "15.1", SoftwareClue::greeting};  // no row: not another product's
+    EXPECT_NE(remedy().find("Serv-U's own setting for it"), std::string::npos) << remedy();
+    EXPECT_EQ(remedy().find("vsftpd"), std::string::npos) << remedy();
 }
 
 // Facts that reach every (id, variant) diagnose() makes.
@@ -272,6 +280,7 @@ std::vector<ReplyFacts> every_finding() {
         {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Timeout."},
         {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Login timeout (300 seconds): closing"},
         {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Session Timeout (3600 seconds): closing"},
+        {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 No transfer timeout (600 seconds): closing"},
         {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Data timeout. Reconnect. Sorry."},
         {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 There are too many connected users, please"},
         {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Too many connections (5) from this IP"},

@@ -88,9 +88,9 @@ TEST(FtpSession, EventsNameTheFrameThatCarriedThem) {
     feed(Direction::to_server, "ER anonymous\r\nSYST\r\n");  // 5: ends both lines
     feed(Direction::to_client, "331 pw\r\n");                // 6
     feed(Direction::to_client, "215 UNIX\r\n");              // 7
-    feed(Direction::to_server, "QUIT");                      // 8: ended only by the close
+    feed(Direction::to_server, "QUIT");                      // 8: the close ends it, but it came here
     session.on_close({}, CloseReason::end_of_capture);
-    EXPECT_EQ(rec.seen, (std::vector<std::uint64_t>{1, 2, 5, 5, 6, 7, 0, 0}));
+    EXPECT_EQ(rec.seen, (std::vector<std::uint64_t>{1, 2, 5, 5, 6, 7, 8, 0}));
 }
 
 TEST_F(SessionTest, GreetingThenFifoPairing) {

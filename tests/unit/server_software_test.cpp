@@ -41,7 +41,8 @@ TEST(ServerSoftware, EachClueIsLookedForWhereItAppears) {
     EXPECT_EQ(seen("215 UNIX emulated by FileZilla.", syst), "FileZilla Server");
     EXPECT_EQ(seen("215 UNIX Type: L8", syst), "unknown");  // vsftpd, ProFTPD and Pure-FTPd alike
     EXPECT_EQ(seen("500 OOPS: vsftpd: refusing to run with writable root inside chroot()", reply), "vsftpd");
-    EXPECT_EQ(seen("500 SITE UMASK not understood", reply), "ProFTPD");
+    // IIS, wu-ftpd and BSD ftpd say "not understood" too: no clue.
+    EXPECT_EQ(seen("500 SITE UMASK not understood", reply), "unknown");
     // A greeting's text is no clue in another reply, and the other way round.
     EXPECT_EQ(seen("215 Windows_NT", greeting), "unknown");
     EXPECT_EQ(seen("230 Login successful.", reply), "unknown");  // vsftpd and FileZilla Server both

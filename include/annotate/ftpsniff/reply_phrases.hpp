@@ -24,12 +24,15 @@ public:
     static ReplyPhrases parse(std::string_view tsv, std::string_view origin);
     static const ReplyPhrases& builtin();
 
-    // The diagnosis for a negative reply to `verb` whose first line is `line`.
-    [[nodiscard]] std::optional<Finding> match(std::string_view verb, std::string_view line) const;
+    // The diagnosis for a negative reply to `verb` whose first line is
+    // `line`, from a server identified as `product` (null: not identified).
+    [[nodiscard]] std::optional<Finding> match(std::string_view verb, std::string_view line,
+                                               const std::string* product = nullptr) const;
 
 private:
     struct Row {
-        std::string text, after, id, variant, settings;
+        std::string text, after, id, variant, settings, product;
+        bool anchored = false;  // the text starts with a code: only at the line's start
     };
     std::vector<Row> rows_;
 };

@@ -15,6 +15,9 @@ namespace ftpsniff {
 // Where a reply line was seen, strongest evidence first.
 enum class SoftwareClue : std::uint8_t { greeting, syst, reply };
 
+// The longest version kept: a greeting can say anything after the name.
+inline constexpr std::size_t kVersionMost = 32;
+
 struct ServerSoftware {
     std::string product;  // "vsftpd", "ProFTPD", ...
     std::string version;  // "" when the text names none
@@ -47,8 +50,10 @@ public:
     static ServerSettings parse(std::string_view tsv, std::string_view origin);
     static const ServerSettings& builtin();
 
-    // `product`'s settings for `topic` when it has them; else every
-    // product's, joined ("vsftpd ..., ProFTPD ..."); "" for no such topic.
+    // `product`'s settings for `topic` when the table has them; for a known
+    // product without them, "<product>'s own setting for it"; for an unknown
+    // one (null), every product's, joined ("vsftpd ..., ProFTPD ...").
+    // "" for no such topic.
     [[nodiscard]] std::string for_product(std::string_view topic, const std::string* product) const;
 
 private:

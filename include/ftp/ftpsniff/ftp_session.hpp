@@ -90,7 +90,9 @@ private:
     ReplyAssembler replies_;
     Timestamp reply_start_;
     std::uint64_t reply_frame_ = 0;
-    bool closing_late_ = false;  // closed by no packet of its own: its last events have no frame
+    bool closing_late_ = false;                    // closed by no packet of its own: its last events have no frame
+    std::uint64_t last_frame_[2] = {0, 0};         // per Direction: the frame of its last bytes
+    std::optional<std::uint64_t> frame_override_;  // while the close reads each direction's unterminated line
     PendingCommands pending_;
     PendingCommand answered_;  // the command a reply being reported answers
     SessionState state_;
