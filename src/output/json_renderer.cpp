@@ -172,7 +172,8 @@ public:
         for (const Diagnosis& d : note.diagnoses) {
             if (&d != &note.diagnoses.front()) b += ',';
             JsonLine o(b);
-            o.str("id", d.id).str("message", d.message).str("remedy", d.remedy).close();
+            o.str("id", d.id).word("severity", severity_name(d.severity)).str("message", d.message);
+            o.str("remedy", d.remedy).close();
         }
         b += ']';
         j.end();

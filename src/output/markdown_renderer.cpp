@@ -83,7 +83,8 @@ public:
                                     e.flow.id, frame_text(e.frame), clock_time(e.ts),
                                     ev.command ? ", after " + std::string(*ev.command) : "", note.meaning, note.remedy);
         for (const Diagnosis& d : note.diagnoses) {
-            f += fmt::format("\n   - `{}`: {} *Remedy:* {}", d.id, md(d.message), d.remedy);
+            f += fmt::format("\n   - `{}` ({}): {} *Remedy:* {}", d.id, severity_name(d.severity), md(d.message),
+                             d.remedy);
         }
         findings_.push_back(std::move(f));
     }

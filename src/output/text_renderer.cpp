@@ -84,7 +84,7 @@ public:
         for (const Diagnosis& d : note.diagnoses) {
             b += kIndent;
             start(b, kMagenta);
-            fmt::format_to(std::back_inserter(b), "! {}: ", d.id);
+            fmt::format_to(std::back_inserter(b), "! {} ({}): ", d.id, severity_name(d.severity));
             append_escaped(b, d.message);  // may quote addresses or codes from the capture
             stop(b, kMagenta);
             fmt::format_to(std::back_inserter(b), "\n{}  do: {}\n", kIndent, d.remedy);
