@@ -101,8 +101,29 @@ void Annotator::learn(SessionContext& s, const ReplyEvent& r, Annotation& note) 
         s.mode_used = false;
     } else if (is_transfer_verb(*r.command) && code / 100 == 2) {
         s.mode_used = true;  // a transfer done took the data connection (a refusal leaves it)
+    } else if (*r.command == "FEAT" && code == 211) {
+        learn_features(s, r.reply);
     } else if (*r.command == "REIN" && code / 100 == 2) {
         s.logged_in = false;  // RFC 959 §4.1.1: as if just connected
+    }
+}
+
+// RFC 2389 §3.2: between the first and last line, one feature per line, each
+// starting with a space and its name. Kept bounded: the list comes from the
+// network.
+void Annotator::learn_features(SessionContext& s, const Reply& reply) {
+    static constexpr std::size_t kFeaturesKept = 64;
+    static constexpr std::size_t kFeatureNameMost = 16;
+    s.features_seen = true;
+    s.features.clear();
+    for (std::size_t i = 1; i + 1 < reply.lines.size() && s.features.size() < kFeaturesKept; ++i) {
+        std::string_view line = reply.lines[i];
+        if (line.empty() || line.front() != ' ') continue;
+        line.remove_prefix(1);
+        std::string name(line.substr(0, std::min(line.find(' '), kFeatureNameMost)));
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+        s.features.push_back(std::move(name));
     }
 }
 

@@ -172,6 +172,32 @@ void check_family(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<
     out.push_back(texts.make("eprt_family_unsupported", "", reply_fields(f)));
 }
 
+// 502 (not implemented), or 500 to a verb no RFC ftpsniff knows names: the
+// server has no such command. A 500 to a known command objects to its
+// argument ("500 Illegal PORT command."), which the reply's meaning covers;
+// but SITE's argument is a subcommand of the server's own.
+void check_unknown_command(const ReplyFacts& f, const CommandReplies& table, const DiagnosisTexts& texts,
+                           std::vector<Diagnosis>& out) {
+    if (!f.command || f.uncertain) return;
+    const bool unknown =
+        f.code == 502 || (f.code == 500 && (f.command == "SITE" || table.replies_of(*f.command) == nullptr));
+    if (!unknown) return;
+    std::string_view variant;
+    if (f.command == "SITE") {
+        variant = "site";
+    } else if (f.session != nullptr && f.session->features_seen) {
+        const auto& listed = f.session->features;
+        variant = std::find(listed.begin(), listed.end(), *f.command) != listed.end() ? "listed" : "not_listed";
+    }
+    out.push_back(texts.make("command_unknown", variant, reply_fields(f)));
+}
+
+// RFC 959 §4.2: 503, bad sequence of commands.
+void check_sequence(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
+    if (f.code != 503 || !f.command || f.uncertain) return;
+    out.push_back(texts.make("sequence_error", "", reply_fields(f)));
+}
+
 void check_tls(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code != 234 || f.command != "AUTH") return;
     out.push_back(texts.make("tls_started", "", reply_fields(f)));
@@ -197,6 +223,8 @@ std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& t
     check_active_address(facts, texts, out);
     check_data_connection(facts, texts, out);
     check_family(facts, texts, out);
+    check_unknown_command(facts, table, texts, out);
+    check_sequence(facts, texts, out);
     if (!check_phrases(facts, texts, out)) check_login(facts, texts, out);
     check_tls(facts, texts, out);
     check_latency(facts, texts, opts, out);

@@ -15,6 +15,12 @@ namespace {
 const FlowInfo kFlow{
     1, Endpoint{IpAddress{4, {203, 0, 113, 5}}, 50000}, Endpoint{IpAddress{4, {198, 51, 100, 7}}, 21}, true, {}};
 
+const SessionContext kFeatures = [] {
+    SessionContext s;
+    s.features_seen = true;
+    s.features = {"EPRT", "EPSV", "MDTM", "SIZE", "UTF8"};
+    return s;
+}();
 const SessionContext kNoMode;
 const SessionContext kLoggedIn{std::nullopt, DataMode::none, false, true, true, false};
 const SessionContext kUsedMode{std::nullopt, DataMode::active, true, true, false};
@@ -226,10 +232,33 @@ TEST(Diagnose, RepliesThatNameTheirCause) {
     // whatever the client sent.
     SessionContext proftpd;
     proftpd.software = ServerSoftware{"ProFTPD", "", SoftwareClue::greeting};
-    EXPECT_EQ(cause("OOPS:", "500 OOPS: not understood", &proftpd), Ids{});
+    EXPECT_EQ(cause("OOPS:", "500 OOPS: not understood", &proftpd), Ids{"command_unknown"});  // no vsftpd error
     EXPECT_EQ(cause("RETR", "550 421 Timeout.txt: No such file or directory"), Ids{});
     // Not every 421 is a timeout: no cause claimed for one that names none.
     EXPECT_EQ(cause(std::nullopt, "421 Service not available, closing control connection."), Ids{});
+}
+
+// An unknown command is told apart from a refused argument, with the FEAT
+// list as evidence where the capture has it.
+TEST(Diagnose, UnknownCommandsWithTheServersFeatures) {
+    auto variant = [](int code, std::string_view verb, const SessionContext* s) {
+        ReplyFacts f{code, verb, {}, &kFlow, {}, false, false, s};
+        for (const Diagnosis& d : diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {})) {
+            if (d.id == "command_unknown") return d.message;
+        }
+        return std::string("none");
+    };
+    EXPECT_EQ(variant(502, "MLSD", &kFeatures),
+              "MLSD is not among the extensions the server's FEAT reply lists: it "
+              "does not implement it");
+    EXPECT_EQ(variant(502, "EPRT", &kFeatures).rfind("the server refused EPRT although its FEAT reply lists it", 0),
+              0u);
+    EXPECT_EQ(variant(500, "CLNT", nullptr), "the server does not implement CLNT");
+    EXPECT_EQ(variant(500, "SITE", nullptr), "the server does not know this SITE subcommand");
+    // 500 to a command an RFC defines objects to its argument, not the verb.
+    EXPECT_EQ(variant(500, "PORT", nullptr), "none");
+    EXPECT_EQ(variant(500, "EPRT", &kFeatures), "none");
+    EXPECT_EQ(ids({503, "PASS", {}, &kFlow, {}}), Ids{"sequence_error"});
 }
 
 // A remedy names the settings of the server at hand, or of every server
@@ -276,6 +305,11 @@ std::vector<ReplyFacts> every_finding() {
         {530, "USER", {}, &kFlow, {}, false, false, &kLoggedIn, "530 Who knows."},
         {530, "USER", {}, &kFlow, {}, false, false, nullptr, "530 Permission denied."},
         {534, "USER", {}, &kFlow, {}, false, false, nullptr, "534 Policy requires SSL."},
+        {502, "MLSD", {}, &kFlow, {}},
+        {502, "MLSD", {}, &kFlow, {}, false, false, &kFeatures},
+        {502, "EPRT", {}, &kFlow, {}, false, false, &kFeatures},
+        {500, "SITE", {}, &kFlow, {}},
+        {503, "RNTO", {}, &kFlow, {}},
         {500, "LIST", {}, &kFlow, {}, false, true, nullptr, "500 OOPS: vsftpd: cannot locate user entry"},
         {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Timeout."},
         {421, std::nullopt, {}, &kFlow, {}, false, false, nullptr, "421 Login timeout (300 seconds): closing"},

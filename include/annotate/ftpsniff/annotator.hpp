@@ -115,6 +115,7 @@ private:
     // data connection set up, the login); forgotten at the session's end.
     void learn(SessionContext& s, const ReplyEvent& r, Annotation& note);
     void identify(SessionContext& s, const ReplyEvent& r, Annotation& note);
+    static void learn_features(SessionContext& s, const Reply& reply);
     absl::flat_hash_map<std::uint64_t, SessionContext> sessions_;
     Annotation end_note_;  // a session end's: the software found
 };

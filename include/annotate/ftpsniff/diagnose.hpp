@@ -30,6 +30,9 @@ struct SessionContext {
     // The last refused login was the server's policy (login_refused_policy,
     // tls_required), not a wrong name or password.
     bool refused_by_policy = false;
+    // The extensions a 211 to FEAT listed (RFC 2389 §3.2), by verb.
+    bool features_seen = false;
+    std::vector<std::string> features{};
 };
 
 struct ReplyFacts {
