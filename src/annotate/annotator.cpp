@@ -109,21 +109,18 @@ void Annotator::learn(SessionContext& s, const ReplyEvent& r, Annotation& note) 
 }
 
 // RFC 2389 §3.2: between the first and last line, one feature per line, each
-// starting with a space and its name. Kept bounded: the list comes from the
-// network.
+// starting with a space and its name.
 void Annotator::learn_features(SessionContext& s, const Reply& reply) {
-    static constexpr std::size_t kFeaturesKept = 64;
-    static constexpr std::size_t kFeatureNameMost = 16;
     s.features_seen = true;
-    s.features.clear();
-    for (std::size_t i = 1; i + 1 < reply.lines.size() && s.features.size() < kFeaturesKept; ++i) {
+    s.features = " ";
+    for (std::size_t i = 1; i + 1 < reply.lines.size(); ++i) {
         std::string_view line = reply.lines[i];
         if (line.empty() || line.front() != ' ') continue;
         line.remove_prefix(1);
-        std::string name(line.substr(0, std::min(line.find(' '), kFeatureNameMost)));
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
-        s.features.push_back(std::move(name));
+        std::string_view name = line.substr(0, line.find(' '));
+        if (s.features.size() + name.size() + 1 > SessionContext::kFeatureBytes) break;
+        for (char c : name) s.features += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        s.features += ' ';
     }
 }
 

@@ -186,8 +186,7 @@ void check_unknown_command(const ReplyFacts& f, const CommandReplies& table, con
     if (f.command == "SITE") {
         variant = "site";
     } else if (f.session != nullptr && f.session->features_seen) {
-        const auto& listed = f.session->features;
-        variant = std::find(listed.begin(), listed.end(), *f.command) != listed.end() ? "listed" : "not_listed";
+        variant = f.session->lists(*f.command) ? "listed" : "not_listed";
     }
     out.push_back(texts.make("command_unknown", variant, reply_fields(f)));
 }

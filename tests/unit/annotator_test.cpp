@@ -148,6 +148,34 @@ TEST(Annotator, SessionHistoryDecidesWhatA425IsBlamedOn) {
     EXPECT_EQ(got.seen[2], "data_connection_missing: the server could not open the data connection");
 }
 
+// The FEAT reply's list is the evidence for an unknown command, in any case.
+TEST(Annotator, FeatListTellsAnUnknownCommandFromARefusedOne) {
+    struct Messages : Renderer {
+        std::vector<std::string> seen;
+        void on(const Event& /*ev*/, const Annotation& note) override {
+            for (const Diagnosis& d : note.diagnoses) seen.push_back(d.message);
+        }
+        void summary(const RunSummary& /*run*/) override {}
+    };
+    auto kept = std::make_unique<Messages>();
+    Messages& got = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    FlowInfo flow{1, {}, {}, true, {}};
+    auto reply = [&](int code, std::string command, ReplyLines lines) {
+        ReplyEvent r;
+        r.reply.code = code;
+        r.reply.lines = std::move(lines);
+        r.command = std::move(command);
+        annotator.on(Event{flow, {}, r});
+    };
+    reply(211, "FEAT", {"211-Features:", " eprt", " MDTM", " REST STREAM", "211 End"});
+    reply(502, "EPRT", {"502 Not now."});
+    reply(502, "MLSD", {"502 Unknown command."});
+    ASSERT_EQ(got.seen.size(), 2u);
+    EXPECT_TRUE(got.seen[0].starts_with("the server refused EPRT although its FEAT reply lists it")) << got.seen[0];
+    EXPECT_TRUE(got.seen[1].starts_with("MLSD is not among the extensions")) << got.seen[1];
+}
+
 // The summary counts a login the server's policy refused apart from one
 // refused for its credentials.
 TEST(Annotator, LoginsRefusedByPolicyAreNoFailedLogins) {

@@ -18,7 +18,7 @@ const FlowInfo kFlow{
 const SessionContext kFeatures = [] {
     SessionContext s;
     s.features_seen = true;
-    s.features = {"EPRT", "EPSV", "MDTM", "SIZE", "UTF8"};
+    s.features = " EPRT EPSV MDTM SIZE UTF8 ";
     return s;
 }();
 const SessionContext kNoMode;

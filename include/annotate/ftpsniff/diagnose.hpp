@@ -30,9 +30,15 @@ struct SessionContext {
     // The last refused login was the server's policy (login_refused_policy,
     // tls_required), not a wrong name or password.
     bool refused_by_policy = false;
-    // The extensions a 211 to FEAT listed (RFC 2389 §3.2), by verb.
+    // The extensions a 211 to FEAT listed (RFC 2389 §3.2), by verb, each
+    // between spaces (" EPRT EPSV "); at most kFeatureBytes of them: the list
+    // comes from the network and is kept per open session.
+    static constexpr std::size_t kFeatureBytes = 256;
     bool features_seen = false;
-    std::vector<std::string> features{};
+    std::string features{};
+    [[nodiscard]] bool lists(std::string_view verb) const {
+        return features.find(" " + std::string(verb) + " ") != std::string::npos;
+    }
 };
 
 struct ReplyFacts {
