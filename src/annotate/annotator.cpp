@@ -23,11 +23,16 @@ void Annotator::on(const Event& ev) {
             sessions_[e.flow.id].whole = e.flow.handshake_seen;
         } else if constexpr (std::is_same_v<Kind, CommandEvent>) {
             ++counted_.commands;
+            if (is_transfer_verb(kind.verb)) {
+                if (auto found = sessions_.find(e.flow.id); found != sessions_.end())
+                    found->second.transfer_cause.clear();
+            }
         } else if constexpr (std::is_same_v<Kind, GapEvent>) {
             ++counted_.gaps;
             sessions_[e.flow.id].whole = false;
         } else if constexpr (std::is_same_v<Kind, DataChannelEvent>) {
-            data_channel(kind);
+            data_channel(e, kind);
+            return;
         } else if constexpr (std::is_same_v<Kind, SessionEndEvent>) {
             auto found = sessions_.find(e.flow.id);
             const bool policy = found != sessions_.end() && found->second.refused_by_policy;
@@ -40,6 +45,8 @@ void Annotator::on(const Event& ev) {
             }
             const bool known = found != sessions_.end() && found->second.software;
             end_note_.software = known ? &*found->second.software : nullptr;
+            verdict_ = found != sessions_.end() ? found->second.verdict : SessionVerdict{};
+            end_note_.verdict = &verdict_;
             next_->on(e, end_note_);
             if (found != sessions_.end()) sessions_.erase(found);
             return;
@@ -48,13 +55,77 @@ void Annotator::on(const Event& ev) {
     });
 }
 
-void Annotator::data_channel(const DataChannelEvent& d) {
-    if (d.end != DataEnd::never_opened) return;
-    const std::string listener = to_string(d.listener);
-    DiagnosisFields v;
-    v.command = d.command;
-    v.listener = listener;
-    missing_ = texts_.make("data_not_captured", "", v);
+void Annotator::data_channel(const Event& ev, const DataChannelEvent& d) {
+    SessionContext& session = sessions_[ev.flow.id];
+    if (d.end == DataEnd::never_opened) {
+        const std::string listener = to_string(d.listener);
+        DiagnosisFields v;
+        v.command = d.command;
+        v.listener = listener;
+        missing_ = texts_.make("data_not_captured", "", v);
+        next_->on(ev, none_);
+        return;
+    }
+    data_note_.diagnoses = diagnose_data(d, ev.flow, session, texts_);
+    explain_by_transfer(session, d);
+    count_findings(ev, session, data_note_);
+    for (const Diagnosis& found : data_note_.diagnoses) {
+        // What a later 425 or 426 about this connection follows from.
+        if (found.severity == Severity::error) session.data_cause = fmt::format("{} (frame {})", found.id, ev.frame);
+    }
+    next_->on(ev, data_note_);
+}
+
+// A reset or short data connection after a transfer's reply said why (a
+// full disk, a dead server process) follows from that reply.
+void Annotator::explain_by_transfer(SessionContext& s, const DataChannelEvent& d) {
+    if (s.transfer_cause.empty()) return;
+    for (Diagnosis& found : data_note_.diagnoses) {
+        if (found.id != "transfer_reset" && found.id != "transfer_truncated") continue;
+        std::string_view cause_id = std::string_view(s.transfer_cause).substr(0, s.transfer_cause.find(' '));
+        if (auto g = counted_.diagnoses.find(cause_id); g != counted_.diagnoses.end()) ++g->second.explains;
+        DiagnosisFields v;
+        v.command = d.command;
+        v.bytes = d.bytes_to_client + d.bytes_to_server;
+        v.expected_bytes = d.expected_to_client.value_or(0);
+        v.cause = s.transfer_cause;
+        found = texts_.make(found.id, "explained", v);
+    }
+}
+
+// A reply's data_connection_missing that a data connection's failure
+// explains names it instead of guessing at a cause.
+void Annotator::link_cause(SessionContext& s, Annotation& note, std::optional<std::string_view> command) {
+    if (s.data_cause.empty()) return;
+    for (Diagnosis& d : note.diagnoses) {
+        if (d.id != "data_connection_missing") continue;
+        std::string_view cause_id = std::string_view(s.data_cause).substr(0, s.data_cause.find(' '));
+        if (auto found = counted_.diagnoses.find(cause_id); found != counted_.diagnoses.end()) ++found->second.explains;
+        DiagnosisFields v;
+        v.code = note.code;
+        v.command = command.value_or("");
+        v.cause = s.data_cause;
+        d = texts_.make("data_connection_missing", "explained", v);
+    }
+}
+
+// The run's groups of findings and the session's verdict.
+void Annotator::count_findings(const Event& ev, SessionContext& s, const Annotation& note) {
+    for (const Diagnosis& d : note.diagnoses) {
+        s.verdict.add(d, ev.frame);
+        auto [it, fresh] = counted_.diagnoses.try_emplace(std::string(d.id));
+        FindingGroup& g = it->second;
+        if (fresh) {
+            g.severity = d.severity;
+            g.first_frame = ev.frame;
+            g.message = d.message;
+            g.remedy = d.remedy;
+        }
+        ++g.count;
+        g.last_frame = ev.frame;
+        if (g.last_session != ev.flow.id) ++g.sessions;
+        g.last_session = ev.flow.id;
+    }
 }
 
 void Annotator::reply(const Event& ev, const ReplyEvent& r) {
@@ -78,8 +149,14 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
         note.diagnoses.push_back(std::move(*missing_));
         missing_.reset();
     }
+    link_cause(session, note, command);
     if (is_negative(r.reply.code)) count_error(r.reply.code, command.value_or(""));
-    for (const Diagnosis& d : note.diagnoses) ++counted_.diagnoses[std::string(d.id)];
+    count_findings(ev, session, note);
+    if (command && is_transfer_verb(*command) && !r.uncertain) {
+        for (const Diagnosis& d : note.diagnoses) {
+            if (d.severity == Severity::error) session.transfer_cause = fmt::format("{} (frame {})", d.id, ev.frame);
+        }
+    }
     learn(session, r, note);
     next_->on(ev, note);
 }
@@ -99,6 +176,7 @@ void Annotator::learn(SessionContext& s, const ReplyEvent& r, Annotation& note) 
     if ((is_passive_verb(*r.command) && code / 100 == 2) || (is_active_verb(*r.command) && code == 200)) {
         s.mode = is_passive_verb(*r.command) ? DataMode::passive : DataMode::active;
         s.mode_used = false;
+        s.data_cause.clear();
     } else if (is_transfer_verb(*r.command) && code / 100 == 2) {
         s.mode_used = true;  // a transfer done took the data connection (a refusal leaves it)
     } else if (*r.command == "FEAT" && code == 211) {

@@ -19,14 +19,6 @@ bool is_unspecified(const IpAddress& ip) {
                        [](std::uint8_t b) { return b == 0; });
 }
 
-// RFC 1918 and RFC 6598 IPv4 ranges, and IPv6 unique local addresses.
-bool is_private(const IpAddress& ip) {
-    const auto& b = ip.bytes;
-    if (ip.version == 6) return (b[0] & 0xfe) == 0xfc;
-    return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
-           (b[0] == 100 && (b[1] & 0xc0) == 64);
-}
-
 // The values every diagnosis of a reply may name: its code and the verb it answers.
 DiagnosisFields reply_fields(const ReplyFacts& f) {
     DiagnosisFields v;
@@ -35,11 +27,7 @@ DiagnosisFields reply_fields(const ReplyFacts& f) {
     return v;
 }
 
-// The product's settings for `topic`, or every product's when it is unknown.
-std::string settings_for(const ReplyFacts& f, std::string_view topic) {
-    const bool known = f.session != nullptr && f.session->software;
-    return ServerSettings::builtin().for_product(topic, known ? &f.session->software->product : nullptr);
-}
+std::string settings_for(const ReplyFacts& f, std::string_view topic) { return settings_for(f.session, topic); }
 
 void check_expected(const ReplyFacts& f, const CommandReplies& table, const DiagnosisTexts& texts,
                     std::vector<Diagnosis>& out) {
@@ -100,7 +88,7 @@ void check_active_address(const ReplyFacts& f, const DiagnosisTexts& texts, std:
     DiagnosisFields v = reply_fields(f);
     v.told = told;
     v.client = client;
-    out.push_back(texts.make("port_address_mismatch", "", v));
+    out.push_back(texts.make("active_nat", "", v));
 }
 
 // A 425 to a transfer: which data connection the session set up, if any,
@@ -213,6 +201,27 @@ void check_latency(const ReplyFacts& f, const DiagnosisTexts& texts, const Diagn
 }
 
 }  // namespace
+
+void SessionVerdict::add(const Diagnosis& d, std::uint64_t at) {
+    if (d.severity == Severity::info) return;
+    ++(d.severity == Severity::error ? errors : warnings);
+    if (worst && *worst <= d.severity) return;  // error < warning: an error replaces a warning
+    worst = d.severity;
+    id = d.id;
+    frame = at;
+}
+
+bool is_private(const IpAddress& ip) {
+    const auto& b = ip.bytes;
+    if (ip.version == 6) return (b[0] & 0xfe) == 0xfc;
+    return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+           (b[0] == 100 && (b[1] & 0xc0) == 64);
+}
+
+std::string settings_for(const SessionContext* session, std::string_view topic) {
+    const bool known = session != nullptr && session->software;
+    return ServerSettings::builtin().for_product(topic, known ? &session->software->product : nullptr);
+}
 
 std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnosisTexts& texts,
                                 const DiagnoseOptions& opts) {

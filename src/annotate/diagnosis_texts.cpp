@@ -21,7 +21,9 @@ std::string fill(std::string_view text, const DiagnosisFields& f) {
                        fmt::arg("expected", f.expected), fmt::arg("error", f.error), fmt::arg("told", f.told),
                        fmt::arg("server", f.server), fmt::arg("client", f.client), fmt::arg("listener", f.listener),
                        fmt::arg("settings", f.settings), fmt::arg("seconds", f.seconds),
-                       fmt::arg("failures", f.failures), fmt::arg("sessions", f.sessions));
+                       fmt::arg("failures", f.failures), fmt::arg("sessions", f.sessions), fmt::arg("count", f.count),
+                       fmt::arg("bytes", f.bytes), fmt::arg("expected_bytes", f.expected_bytes),
+                       fmt::arg("cause", f.cause));
 }
 
 std::optional<Severity> parse_severity(std::string_view s) {

@@ -1,5 +1,7 @@
 #include "ftpsniff/reply_phrases.hpp"
 
+#include <algorithm>
+
 #include "builtin_data.hpp"
 #include "tsv_reader.hpp"
 
@@ -18,8 +20,10 @@ ReplyPhrases ReplyPhrases::parse(std::string_view tsv, std::string_view origin) 
         if (f[0].empty() || f[2].empty() || f[5].empty() || f[6].empty()) {
             reader.fail("text, id, product and source must not be empty");
         }
-        if (f[1] != "USER" && f[1] != "PASS" && f[1] != "login" && f[1] != "*") {
-            reader.fail(fmt::format("after '{}' is not USER, PASS, login or *", f[1]));
+        const bool verb = !f[1].empty() && f[1].size() <= 4 &&
+                          std::all_of(f[1].begin(), f[1].end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+        if (!verb && f[1] != "login" && f[1] != "*") {
+            reader.fail(fmt::format("after '{}' is not a verb, login or *", f[1]));
         }
         const bool anchored = f[0].size() > 3 && std::isdigit(static_cast<unsigned char>(f[0][0])) != 0 &&
                               std::isdigit(static_cast<unsigned char>(f[0][1])) != 0 &&

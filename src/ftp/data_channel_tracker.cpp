@@ -1,5 +1,8 @@
 #include "ftpsniff/data_channel_tracker.hpp"
 
+#include <charconv>
+#include <functional>
+
 namespace ftpsniff {
 
 namespace {
@@ -10,6 +13,37 @@ std::optional<DataAddressResult> active_address(std::string_view verb, std::stri
     if (verb == "EPRT") return parse_eprt_arg(arg);
     if (verb == "LPRT") return parse_lprt_arg(arg);
     return std::nullopt;
+}
+
+std::size_t path_hash(std::string_view path) { return std::hash<std::string_view>{}(path); }
+
+std::optional<std::uint64_t> number(std::string_view text) {
+    std::uint64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end == text.data()) return std::nullopt;
+    return n;
+}
+
+// "(N bytes)" in a 150 or 125, as vsftpd, ProFTPD and many others announce
+// a download's size.
+std::optional<std::uint64_t> announced_size(std::string_view line) {
+    std::size_t close = line.rfind(" bytes)");
+    if (close == std::string_view::npos) return std::nullopt;
+    std::size_t open = line.rfind('(', close);
+    if (open == std::string_view::npos) return std::nullopt;
+    std::string_view digits = line.substr(open + 1, close - open - 1);
+    if (digits.empty() || digits.size() > 19) return std::nullopt;
+    auto n = number(digits);
+    if (!n || std::to_string(*n).size() != digits.size()) return std::nullopt;
+    return n;
+}
+
+// RFC 959 §3.1.1.3: TYPE I, or L 8, transfers the file's bytes unchanged.
+bool binary_type(std::string_view arg) {
+    if (arg.empty()) return false;
+    const char c = arg[0];
+    if (c == 'I' || c == 'i') return true;
+    return (c == 'L' || c == 'l') && arg.substr(1).find('8') != std::string_view::npos;
 }
 
 }  // namespace
@@ -23,6 +57,9 @@ void DataChannelTracker::on(const Event& ev) {
         reply(ev, *r);
     } else if (std::holds_alternative<SessionStartEvent>(ev.what)) {
         tracks_[ev.flow.id].flow = ev.flow;
+    } else if (std::holds_alternative<SessionEndEvent>(ev.what)) {
+        // Its connections that never got an answer end with it, before its end line.
+        if (auto it = tracks_.find(ev.flow.id); it != tracks_.end()) give_up(it->second);
     }
     next_.on(ev);
     if (std::holds_alternative<SessionEndEvent>(ev.what)) session_end(ev.flow);
@@ -31,11 +68,27 @@ void DataChannelTracker::on(const Event& ev) {
 // A PORT/EPRT/LPRT announces its address as it is sent: the server may
 // connect before it replies.
 void DataChannelTracker::command(const FlowInfo& flow, const CommandEvent& ev) {
-    if (is_transfer_verb(ev.verb)) tracks_[flow.id].transfer = ev.verb;
-    if (!is_active_verb(ev.verb)) return;
-    std::optional<DataAddressResult> a = active_address(ev.verb, ev.arg);
-    if (a && a->address && a->address->ip)
-        announce(tracks_[flow.id], false, Endpoint{*a->address->ip, a->address->port});
+    const std::string_view verb = ev.verb;
+    if (is_transfer_verb(verb)) {
+        Track& t = tracks_[flow.id];
+        t.transfer = ev.verb;
+        if (verb == "RETR") t.sizes.retr = path_hash(ev.arg);
+        return;
+    }
+    if (verb == "SIZE") {
+        tracks_[flow.id].sizes.size_query = path_hash(ev.arg);
+    } else if (verb == "REST") {
+        tracks_[flow.id].sizes.rest_pending = number(ev.arg).value_or(0);
+    } else if (verb == "TYPE") {
+        tracks_[flow.id].sizes.binary_pending = binary_type(ev.arg);
+    } else if (verb == "ABOR") {
+        Track& t = tracks_[flow.id];
+        if (t.open_flows > 0) t.aborted = true;
+    } else if (is_active_verb(verb)) {
+        std::optional<DataAddressResult> a = active_address(verb, ev.arg);
+        if (a && a->address && a->address->ip)
+            announce(tracks_[flow.id], false, Endpoint{*a->address->ip, a->address->port});
+    }
 }
 
 // An accepted PASV/EPSV/LPSV announces where the next data connection goes;
@@ -49,8 +102,17 @@ void DataChannelTracker::reply(const Event& ev, const ReplyEvent& r) {
         announce(t, true, Endpoint{a.ip.value_or(t.flow.server.ip), a.port});
         return;
     }
-    if (!is_transfer_verb(*r.command) || r.reply.code / 100 == 1) return;
+    const std::string_view verb = *r.command;
+    if (verb == "SIZE" || verb == "REST" || verb == "TYPE" || verb == "RETR") learn_sizes(tracks_[ev.flow.id], r);
+    if (!is_transfer_verb(verb)) return;
     Track& t = tracks_[ev.flow.id];
+    if (r.reply.code / 100 == 1) {
+        t.started = true;
+        return;
+    }
+    t.sizes.rest = 0;  // an offset serves the next transfer only
+    // The transfer is over: SYNs still unanswered will not be.
+    give_up(t);
     if (!t.announced) return;
     t.announced = false;
     // Only a reply saying the transfer happened makes a missing connection
@@ -59,48 +121,125 @@ void DataChannelTracker::reply(const Event& ev, const ReplyEvent& r) {
     data_.flow = ev.flow;
     data_.ts = ev.ts;
     data_.frame = ev.frame;
-    std::get<DataChannelEvent>(data_.what) =
-        DataChannelEvent{t.passive, t.transfer, t.listener, std::nullopt, ev.ts, ev.ts, 0, 0, DataEnd::never_opened};
+    auto& d = std::get<DataChannelEvent>(data_.what);
+    d = DataChannelEvent{};
+    d.passive = t.passive;
+    d.command = t.transfer;
+    d.listener = t.listener;
+    d.first = ev.ts;
+    d.last = ev.ts;
     next_.on(data_);
 }
 
+// SIZE, REST and TYPE replies, and a download's 150, tell how many bytes
+// its data connection should carry.
+void DataChannelTracker::learn_sizes(Track& t, const ReplyEvent& r) {
+    Sizes& s = t.sizes;
+    const std::string_view verb = *r.command;
+    const int code = r.reply.code;
+    const std::string_view line = r.reply.lines.empty() ? std::string_view() : std::string_view(r.reply.lines[0]);
+    if (verb == "SIZE" && code == 213 && line.size() > 4) {
+        if (auto n = number(line.substr(4))) s.sized = {s.size_query, *n};
+    } else if (verb == "REST") {
+        s.rest = code == 350 ? s.rest_pending : 0;
+    } else if (verb == "TYPE" && code / 100 == 2) {
+        s.binary = s.binary_pending;
+    } else if (verb == "RETR" && (code == 150 || code == 125)) {
+        std::optional<std::uint64_t> size = announced_size(line);
+        if (!size && s.sized && s.sized->first == s.retr) size = s.sized->second;
+        // Only bytes sent unchanged can be counted against a file's size.
+        const bool binary = s.binary || line.find("BINARY") != std::string_view::npos;
+        // Servers differ on whether the 150 counts from the REST offset:
+        // the smaller reading is the one every server meets.
+        t.expected.reset();
+        if (size && binary && *size >= s.rest) t.expected = *size - s.rest;
+    }
+}
+
 void DataChannelTracker::announce(Track& t, bool passive, const Endpoint& listener) {
+    give_up(t);
+    if (t.alternate) data_flows_.withdraw(*t.alternate, t.flow.id);
     t.passive = passive;
     t.listener = listener;
     t.announced = true;
     t.opened = false;
+    t.expected.reset();
+    t.started = false;
     data_flows_.expect(listener, t.flow.id);
+    // A client may replace a PASV address it cannot use with the control
+    // connection's (lftp and FileZilla do): expect it there too.
+    t.alternate.reset();
+    if (passive && listener.ip != t.flow.server.ip) {
+        t.alternate = Endpoint{t.flow.server.ip, listener.port};
+        data_flows_.expect(*t.alternate, t.flow.id);
+    }
+}
+
+void DataChannelTracker::give_up(Track& t) {
+    if (t.current && t.open_flows > 0) data_flows_.give_up_if_unanswered(t.current->first, t.current->second);
 }
 
 void DataChannelTracker::on_data_flow_open(const DataFlowReport& report) {
     auto it = tracks_.find(report.owner);
     if (it == tracks_.end()) return;
-    it->second.opened = true;
-    ++it->second.open_flows;
+    Track& t = it->second;
+    t.opened = true;
+    ++t.open_flows;
+    t.current = {report.opener, report.listener};
+    t.opened_frame = frames_ != nullptr ? frames_->current() : 0;
+    t.aborted = false;
+    // One of the two addresses was used: the other is no longer expected.
+    if (t.alternate) data_flows_.withdraw(report.listener == t.listener ? *t.alternate : t.listener, t.flow.id);
 }
 
 void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
     auto it = tracks_.find(report.owner);
     if (it == tracks_.end()) return;
     Track& t = it->second;
+    const bool current = t.current && t.current->first == report.opener && t.current->second == report.listener;
     data_.flow = t.flow;
     data_.ts = report.last;
     // A FIN or RST ends it as its packet is read; anything else, later.
     const bool by_packet = report.end == CloseReason::fin || report.end == CloseReason::rst;
     data_.frame = by_packet && frames_ != nullptr ? frames_->current() : 0;
+    // Unanswered SYNs end when their owner gives up, at a later packet: the
+    // first SYN is where to look.
+    if (!report.answered && report.end != CloseReason::rst && current) data_.frame = t.opened_frame;
     auto& ev = std::get<DataChannelEvent>(data_.what);
     ev.passive = t.passive;
     ev.command.assign(t.transfer);
     ev.listener = report.listener;
+    ev.announced.reset();
+    if (current && t.alternate && report.listener == *t.alternate) ev.announced = t.listener;
     ev.opener = report.opener;
     ev.first = report.first;
     ev.last = report.last;
     // In passive mode the client opens the connection; in active mode the server.
     ev.bytes_to_server = t.passive ? report.bytes_to_listener : report.bytes_to_opener;
     ev.bytes_to_client = t.passive ? report.bytes_to_opener : report.bytes_to_listener;
-    ev.end = report.end == CloseReason::fin   ? DataEnd::fin
-             : report.end == CloseReason::rst ? DataEnd::rst
-                                              : DataEnd::end_of_capture;
+    if (!report.answered) {
+        const bool refused = report.end == CloseReason::rst && report.closed_by == FlowSide::listener;
+        ev.end = refused ? DataEnd::refused : DataEnd::unanswered;
+    } else {
+        ev.end = report.end == CloseReason::fin   ? DataEnd::fin
+                 : report.end == CloseReason::rst ? DataEnd::rst
+                                                  : DataEnd::end_of_capture;
+    }
+    ev.syns = report.syns;
+    const bool opener_is_client = t.passive;
+    ev.closed_by = report.closed_by == FlowSide::none                           ? DataSide::none
+                   : (report.closed_by == FlowSide::opener) == opener_is_client ? DataSide::client
+                                                                                : DataSide::server;
+    ev.tls = report.tls;
+    ev.aborted = current && t.aborted;
+    ev.started = current && t.started;
+    ev.expected_to_client.reset();
+    if (current && t.transfer == "RETR") ev.expected_to_client = t.expected;
+    if (current) {
+        t.current.reset();
+        t.expected.reset();
+        t.started = false;
+    }
     next_.on(data_);
     --t.open_flows;
     drop_if_done(report.owner);

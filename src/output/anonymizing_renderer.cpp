@@ -59,6 +59,11 @@ public:
         for (const auto& [key, count] : run.errors) {
             copy.errors[{key.first, std::string(a_.verb(key.second))}] += count;
         }
+        // The first finding's words may quote addresses and names.
+        for (auto& [id, group] : copy.diagnoses) {
+            group.message = a_.text(group.message);
+            group.remedy = a_.text(group.remedy);
+        }
         lock.unlock();
         inner_->summary(copy);
     }
@@ -144,6 +149,7 @@ private:
         out.command = a_.verb(in.command);
         out.listener = a_.endpoint(in.listener);
         if (in.opener) out.opener = a_.endpoint(*in.opener);
+        if (in.announced) out.announced = a_.endpoint(*in.announced);
     }
     void hide(const SessionEndEvent& in, SessionEndEvent& out) {
         out.why = in.why;

@@ -166,6 +166,12 @@ public:
         }
         if (ev.latency_ms) j.millis("latency_ms", *ev.latency_ms);
         j.members(explanation(ev, note));
+        diagnoses(j, note);
+        j.end();
+        out_.commit();
+    }
+
+    void diagnoses(JsonLine& j, const Annotation& note) {
         j.key("diagnoses");
         OutBuffer& b = out_.buffer();
         b += '[';
@@ -176,8 +182,6 @@ public:
             o.str("remedy", d.remedy).close();
         }
         b += ']';
-        j.end();
-        out_.commit();
     }
 
     void write(const Event& e, const UnparsedEvent& ev) {
@@ -215,7 +219,7 @@ public:
         out_.commit();
     }
 
-    void write(const Event& e, const DataChannelEvent& ev) {
+    void write(const Event& e, const DataChannelEvent& ev, const Annotation& note) {
         JsonLine j = head("data_channel", e);
         j.word("mode", ev.passive ? "passive" : "active");
         if (ev.command.empty()) {
@@ -224,13 +228,24 @@ public:
             j.str("command", ev.command);
         }
         j.endpoint("listener", ev.listener);
+        if (ev.announced) {
+            j.endpoint("announced", *ev.announced);
+        } else {
+            j.raw("announced", "null");
+        }
         if (ev.opener) {
             j.endpoint("opener", *ev.opener);
         } else {
             j.raw("opener", "null");
         }
         double ms = millis_between(ev.first, ev.last);
+        j.num("syns", ev.syns);
         j.num("bytes_to_server", ev.bytes_to_server).num("bytes_to_client", ev.bytes_to_client);
+        if (ev.expected_to_client) {
+            j.num("expected_bytes_to_client", *ev.expected_to_client);
+        } else {
+            j.raw("expected_bytes_to_client", "null");
+        }
         j.millis("duration_ms", ms);
         if (ms > 0) {
             j.raw("throughput_bps",
@@ -238,7 +253,15 @@ public:
         } else {
             j.raw("throughput_bps", "null");
         }
-        j.word("end", data_end_name(ev.end)).end();
+        j.word("end", data_end_name(ev.end));
+        if (ev.closed_by == DataSide::none) {
+            j.raw("closed_by", "null");
+        } else {
+            j.word("closed_by", ev.closed_by == DataSide::client ? "client" : "server");
+        }
+        j.boolean("tls", ev.tls).boolean("after_abor", ev.aborted);
+        diagnoses(j, note);
+        j.end();
         out_.commit();
     }
 
@@ -266,7 +289,18 @@ public:
             j.raw("cwd", "null");
         }
         j.num("commands", end.state.commands).num("replies", end.state.replies);
-        j.num("bytes_to_server", end.state.bytes_to_server).num("bytes_to_client", end.state.bytes_to_client).end();
+        j.num("bytes_to_server", end.state.bytes_to_server).num("bytes_to_client", end.state.bytes_to_client);
+        const SessionVerdict v = note.verdict != nullptr ? *note.verdict : SessionVerdict{};
+        j.key("verdict");
+        JsonLine o(out_.buffer());
+        o.word("status", v.worst ? severity_name(*v.worst) : "healthy");
+        if (v.worst) {
+            o.str("finding", v.id).num("frame", v.frame);
+        } else {
+            o.raw("finding", "null").raw("frame", "null");
+        }
+        o.num("errors", v.errors).num("warnings", v.warnings).close();
+        j.end();
         out_.commit();
     }
 
@@ -322,12 +356,24 @@ public:
         }
         b += ']';
         std::string diagnoses = "{";
-        for (const auto& [id, count] : run.diagnoses) {
+        for (const auto& [id, group] : run.diagnoses) {
             if (diagnoses.size() > 1) diagnoses += ',';
-            fmt::format_to(std::back_inserter(diagnoses), "\"{}\":{}", id, count);
+            fmt::format_to(std::back_inserter(diagnoses), "\"{}\":{}", id, group.count);
         }
         diagnoses += '}';
         j.raw("diagnoses", diagnoses);
+        j.key("findings");
+        b += '[';
+        first = true;
+        for (const FindingEntry* f : findings_first(run)) {
+            if (!std::exchange(first, false)) b += ',';
+            const FindingGroup& g = f->second;
+            JsonLine o(b);
+            o.str("id", f->first).word("severity", severity_name(g.severity)).num("count", g.count);
+            o.num("sessions", g.sessions).num("first_frame", g.first_frame).num("last_frame", g.last_frame);
+            o.num("explains", g.explains).str("message", g.message).str("remedy", g.remedy).close();
+        }
+        b += ']';
         if (run.kernel) {
             j.raw("kernel", fmt::format("{{\"received\":{},\"dropped\":{},\"if_dropped\":{}}}", run.kernel->received,
                                         run.kernel->dropped, run.kernel->if_dropped));

@@ -105,13 +105,29 @@ public:
         seen(e.ts);
         line(e, ' ', fmt::format("[TLS ({}) from here: not readable]", tls_mode_name(tls.mode)));
     }
-    void write(const Event& e, const DataChannelEvent& ev) {
+    void write(const Event& e, const DataChannelEvent& ev, const Annotation& note) {
         seen(e.ts);
         line(e, '=',
-             fmt::format("[data connection ({}) to {} for {}: {} bytes to the client, {} to the server, {}]",
+             fmt::format("[data connection ({}) to {} for {}: {} SYNs, {} bytes to the client, {} to the server, {}]",
                          ev.passive ? "passive" : "active", to_string(ev.listener),
-                         ev.command.empty() ? "no transfer" : ev.command, ev.bytes_to_client, ev.bytes_to_server,
-                         data_end_name(ev.end)));
+                         ev.command.empty() ? "no transfer" : ev.command, ev.syns, ev.bytes_to_client,
+                         ev.bytes_to_server, data_end_name(ev.end)));
+        for (const Diagnosis& d : note.diagnoses) line(e, '!', fmt::format("{}: {}", d.id, plain(d.message)));
+        if (note.diagnoses.empty()) return;
+        Session& s = session(e.flow.id);
+        if (s.findings++ == 0) found_in(e.flow.id);
+        if (findings_.size() >= kMaxFindings) {
+            ++findings_left_out_;
+            return;
+        }
+        std::string f = fmt::format(
+            "**Data connection for {}** (session {}, frame {}, {}):", ev.command.empty() ? "no transfer" : ev.command,
+            e.flow.id, frame_text(e.frame), clock_time(e.ts));
+        for (const Diagnosis& d : note.diagnoses) {
+            f += fmt::format("\n   - `{}` ({}): {} *Remedy:* {}", d.id, severity_name(d.severity), md(d.message),
+                             d.remedy);
+        }
+        findings_.push_back(std::move(f));
     }
     void write(const Event& e, const SessionEndEvent& end, const Annotation& note) {
         seen(e.ts);
@@ -122,6 +138,11 @@ public:
             if (!note.software->version.empty()) s.software += " " + md(note.software->version);
         }
         s.end = close_reason_name(end.why);
+        s.verdict = "healthy";
+        if (note.verdict != nullptr && note.verdict->worst) {
+            s.verdict = fmt::format("`{}` ({}, frame {})", note.verdict->id, severity_name(*note.verdict->worst),
+                                    frame_text(note.verdict->frame));
+        }
         // Without findings it ranks after every session with a lower id:
         // with kMaxTranscripts of those it will not be shown.
         if (s.findings == 0 && first_ids_.size() == kMaxTranscripts && *first_ids_.rbegin() < e.flow.id) drop_lines(s);
@@ -132,10 +153,31 @@ public:
     }
     void on(const Event& ev, const Annotation& note) override { write_event(*this, ev, note); }
 
+    // Each finding once, errors first, with how often, where and its remedy.
+    static void findings_by_cause(std::string& b, const RunSummary& run) {
+        auto out = std::back_inserter(b);
+        b += "## Findings by cause\n\n";
+        std::vector<const FindingEntry*> all = findings_first(run);
+        if (all.empty()) b += "None: every session is healthy.\n";
+        for (const FindingEntry* f : all) {
+            const FindingGroup& g = f->second;
+            fmt::format_to(out, "- **`{}`** ({}) ×{} in {} session{}, frame {}", f->first, severity_name(g.severity),
+                           g.count, g.sessions, g.sessions == 1 ? "" : "s", frame_text(g.first_frame));
+            if (g.count > 1) fmt::format_to(out, " to {}", frame_text(g.last_frame));
+            if (g.explains > 0) {
+                fmt::format_to(out, ", the cause of {} later finding{}", g.explains, g.explains == 1 ? "" : "s");
+            }
+            fmt::format_to(out, ": {} *Remedy:* {}\n", md(g.message), g.remedy);
+        }
+        b += '\n';
+    }
+
     void summary(const RunSummary& run) override {
         std::string& b = out_.buffer();
         auto out = std::back_inserter(b);
-        fmt::format_to(out, "# FTP capture report: {}\n\n## What was captured\n\n| | |\n|---|---|\n", md(run.source));
+        fmt::format_to(out, "# FTP capture report: {}\n\n", md(run.source));
+        findings_by_cause(b, run);
+        b += "## What was captured\n\n| | |\n|---|---|\n";
         fmt::format_to(out, "| File | {} |\n| Link type | {} |\n", md(run.source), md(run.linktype));
         fmt::format_to(out, "| Packets | {} ({} TCP, {} on FTP control connections, {} on data connections) |\n",
                        run.packets, run.tcp_packets, run.ftp_packets, run.data_packets);
@@ -173,13 +215,14 @@ public:
             }
         }
 
-        b += "\n## Sessions\n\n| # | Client | Server | Software | User | Login | TLS | Commands | Errors | End |\n"
-             "|---|---|---|---|---|---|---|---|---|---|\n";
+        b += "\n## Sessions\n\n| # | Client | Server | Software | User | Login | TLS | Commands | Errors | End | "
+             "Verdict |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
         for (const auto& [id, s] : sessions_) {
-            fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", id, to_string(s.flow.client),
-                           to_string(s.flow.server), s.software, s.state.user.empty() ? "" : md(s.state.user),
-                           login_state_name(s.state.login), tls_mode_name(s.state.tls), s.state.commands, s.errors,
-                           s.end.empty() ? "open" : s.end);
+            fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", id,
+                           to_string(s.flow.client), to_string(s.flow.server), s.software,
+                           s.state.user.empty() ? "" : md(s.state.user), login_state_name(s.state.login),
+                           tls_mode_name(s.state.tls), s.state.commands, s.errors, s.end.empty() ? "open" : s.end,
+                           s.verdict);
         }
         if (rows_left_out_ > 0) fmt::format_to(out, "\n({} more sessions not in this table.)\n", rows_left_out_);
 
@@ -216,6 +259,7 @@ private:
         SessionState state;
         std::string software;  // Markdown: the version from the network is escaped
         std::string_view end;
+        std::string verdict = "open";
         std::uint64_t order = 0;  // 0 for the first session seen
         bool out = false;         // can no longer be among the transcripts: no lines kept
     };
@@ -270,8 +314,6 @@ private:
             s.lines.push_back(fmt::format("{} {} {}", clock_time(e.ts), arrow, text));
         }
     }
-
-    static std::string frame_text(std::uint64_t frame) { return frame > 0 ? std::to_string(frame) : "-"; }
 
     BufferedFile out_;
     bool frames_;

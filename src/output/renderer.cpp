@@ -40,12 +40,25 @@ std::vector<ErrorCount> top_errors(const RunSummary& run, std::size_t most) {
     return out;
 }
 
+std::string frame_text(std::uint64_t frame) { return frame > 0 ? std::to_string(frame) : "-"; }
+
+std::vector<const FindingEntry*> findings_first(const RunSummary& run) {
+    std::vector<const FindingEntry*> out;
+    for (const FindingEntry& f : run.diagnoses) out.push_back(&f);
+    std::stable_sort(out.begin(), out.end(), [](const FindingEntry* a, const FindingEntry* b) {
+        return std::pair(a->second.severity, b->second.count) < std::pair(b->second.severity, a->second.count);
+    });
+    return out;
+}
+
 std::string_view data_end_name(DataEnd end) {
     switch (end) {
     case DataEnd::fin: return "fin";
     case DataEnd::rst: return "rst";
     case DataEnd::end_of_capture: return "end_of_capture";
     case DataEnd::never_opened: return "never_opened";
+    case DataEnd::unanswered: return "unanswered";
+    case DataEnd::refused: return "refused";
     }
     return "";
 }

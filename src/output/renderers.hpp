@@ -11,7 +11,8 @@ template <class R>
 void write_event(R& r, const Event& ev, const Annotation& note) {
     visit_event(ev, [&](const Event& e, const auto& kind) {
         using Kind = std::decay_t<decltype(kind)>;
-        if constexpr (std::is_same_v<Kind, ReplyEvent> || std::is_same_v<Kind, SessionEndEvent>) {
+        if constexpr (std::is_same_v<Kind, ReplyEvent> || std::is_same_v<Kind, DataChannelEvent> ||
+                      std::is_same_v<Kind, SessionEndEvent>) {
             r.write(e, kind, note);
         } else {
             r.write(e, kind);

@@ -81,6 +81,40 @@ public:
         if (ev.reply.truncated) b += " · cut at the length limit";
         fmt::format_to(std::back_inserter(b), "\n{}{}: {}\n{}{}: {}\n", kIndent, labels_.meaning, note.meaning, kIndent,
                        labels_.remedy, note.remedy);
+        diagnoses(b, note);
+        out_.commit();
+    }
+
+    // The session's worst finding, or that it had none above info.
+    static void verdict(std::string& b, const SessionVerdict& v) {
+        auto out = std::back_inserter(b);
+        if (!v.worst) {
+            b += "\n  verdict: healthy";
+            return;
+        }
+        fmt::format_to(out, "\n  verdict: {} ({}, frame {})", v.id, severity_name(*v.worst), frame_text(v.frame));
+        if (v.errors + v.warnings > 1)
+            fmt::format_to(out, "; {} error{}, {} warning{} in all", v.errors, v.errors == 1 ? "" : "s", v.warnings,
+                           v.warnings == 1 ? "" : "s");
+    }
+
+    // Each finding once, errors first, with how often, where and its remedy.
+    static void findings(std::string& b, const RunSummary& run) {
+        auto out = std::back_inserter(b);
+        for (const FindingEntry* f : findings_first(run)) {
+            const FindingGroup& g = f->second;
+            fmt::format_to(out, "  {} {} x{} in {} session{}, frame{} {}", severity_name(g.severity), f->first, g.count,
+                           g.sessions, g.sessions == 1 ? "" : "s", g.count == 1 ? "" : "s", frame_text(g.first_frame));
+            if (g.count > 1) fmt::format_to(out, " to {}", frame_text(g.last_frame));
+            if (g.explains > 0)
+                fmt::format_to(out, ", the cause of {} later finding{}", g.explains, g.explains == 1 ? "" : "s");
+            b += ": ";
+            append_escaped(b, g.message);
+            fmt::format_to(out, "\n      do: {}\n", g.remedy);
+        }
+    }
+
+    void diagnoses(std::string& b, const Annotation& note) {
         for (const Diagnosis& d : note.diagnoses) {
             b += kIndent;
             start(b, kMagenta);
@@ -89,7 +123,6 @@ public:
             stop(b, kMagenta);
             fmt::format_to(std::back_inserter(b), "\n{}  do: {}\n", kIndent, d.remedy);
         }
-        out_.commit();
     }
 
     void write(const Event& e, const UnparsedEvent& ev) {
@@ -134,7 +167,7 @@ public:
         out_.commit();
     }
 
-    void write(const Event& e, const DataChannelEvent& ev) {
+    void write(const Event& e, const DataChannelEvent& ev, const Annotation& note) {
         auto& b = out_.buffer();
         prefix(b, e, '=');
         std::string_view mode = ev.passive ? "passive" : "active";
@@ -143,19 +176,36 @@ public:
         if (!ev.opener) {
             fmt::format_to(std::back_inserter(b), "[data connection ({}) to {} for {}: never opened in the capture]\n",
                            mode, to_string(ev.listener), command);
+            diagnoses(b, note);
             out_.commit();
             return;
         }
+        fmt::format_to(std::back_inserter(b), "[data connection ({}) {} -> {} for {}: ", mode, to_string(*ev.opener),
+                       to_string(ev.listener), command);
         double ms = millis_between(ev.first, ev.last);
-        fmt::format_to(std::back_inserter(b),
-                       "[data connection ({}) {} -> {} for {}: {} bytes to the client, {} to the server in {:.1f} ms",
-                       mode, to_string(*ev.opener), to_string(ev.listener), command, ev.bytes_to_client,
-                       ev.bytes_to_server, ms);
-        if (ms > 0) {
-            fmt::format_to(std::back_inserter(b), " ({:.1f} kB/s)",
-                           static_cast<double>(ev.bytes_to_client + ev.bytes_to_server) / ms);
+        if (ev.end == DataEnd::unanswered || ev.end == DataEnd::refused) {
+            fmt::format_to(std::back_inserter(b), "{} SYN{} over {:.1f} s, {}", ev.syns, ev.syns == 1 ? "" : "s",
+                           ms / 1000, ev.end == DataEnd::refused ? "refused with a reset" : "never answered");
+        } else {
+            fmt::format_to(std::back_inserter(b), "{} bytes to the client", ev.bytes_to_client);
+            if (ev.expected_to_client)
+                fmt::format_to(std::back_inserter(b), " (of {} expected)", *ev.expected_to_client);
+            fmt::format_to(std::back_inserter(b), ", {} to the server in {:.1f} ms", ev.bytes_to_server, ms);
+            if (ms > 0) {
+                fmt::format_to(std::back_inserter(b), " ({:.1f} kB/s)",
+                               static_cast<double>(ev.bytes_to_client + ev.bytes_to_server) / ms);
+            }
+            if (ev.tls) b += ", TLS";
+            fmt::format_to(std::back_inserter(b), ", {}", describe(ev.end));
+            if (ev.end == DataEnd::fin || ev.end == DataEnd::rst) {
+                fmt::format_to(std::back_inserter(b), " {}by the {}", ev.end == DataEnd::fin ? "first " : "",
+                               ev.closed_by == DataSide::client ? "client" : "server");
+            }
+            if (ev.aborted) b += ", after ABOR";
         }
-        fmt::format_to(std::back_inserter(b), ", {}]\n", describe(ev.end));
+        if (ev.announced) fmt::format_to(std::back_inserter(b), "; the server announced {}", to_string(*ev.announced));
+        b += "]\n";
+        diagnoses(b, note);
         out_.commit();
     }
 
@@ -177,6 +227,7 @@ public:
                        end.state.commands, end.state.replies);
         if (end.state.tls != TlsMode::none)
             fmt::format_to(std::back_inserter(b), ", TLS {}", tls_mode_name(end.state.tls));
+        if (note.verdict != nullptr) verdict(b, *note.verdict);
         b += "\n\n";
         out_.commit();
     }
@@ -191,6 +242,7 @@ public:
                        "summary of {} ({}): {} packets, {} TCP, {} on FTP control connections, {} on their data "
                        "connections\n",
                        run.source, run.linktype, run.packets, run.tcp_packets, run.ftp_packets, run.data_packets);
+        findings(b, run);
         fmt::format_to(out, "  {} sessions, {} commands; logins: {} ok, {} failed", run.sessions, run.commands,
                        run.logins_ok, run.logins_failed);
         if (run.logins_refused > 0) fmt::format_to(out, ", {} refused by the server's policy", run.logins_refused);
@@ -204,11 +256,6 @@ public:
             for (const ErrorCount& e : errors) {
                 fmt::format_to(out, " {}{}{} x{};", e.code, e.command.empty() ? "" : " after ", e.command, e.count);
             }
-            b.back() = '\n';
-        }
-        if (!run.diagnoses.empty()) {
-            b += "  diagnoses:";
-            for (const auto& [id, count] : run.diagnoses) fmt::format_to(out, " {} x{};", id, count);
             b.back() = '\n';
         }
         for (const auto& [ip, f] : run.login_failures) {
@@ -262,7 +309,6 @@ private:
     [[nodiscard]] std::size_t frame_width(const Event& e) const {
         return frames_ ? std::max(kFrameWidth, frame_text(e.frame).size()) + 1 : 0;
     }
-    static std::string frame_text(std::uint64_t frame) { return frame > 0 ? std::to_string(frame) : "-"; }
 
     // The product is ours (data/servers.tsv); the version comes from the network.
     static void software(std::string& b, const ServerSoftware& s) {
@@ -294,10 +340,12 @@ private:
 
     static std::string_view describe(DataEnd end) {
         switch (end) {
-        case DataEnd::fin: return "closed by both sides";
+        case DataEnd::fin: return "closed";
         case DataEnd::rst: return "reset";
         case DataEnd::end_of_capture: return "still open at the end of the capture";
         case DataEnd::never_opened: return "never opened";
+        case DataEnd::unanswered: return "never answered";
+        case DataEnd::refused: return "refused";
         }
         return "";
     }

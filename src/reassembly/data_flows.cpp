@@ -40,8 +40,30 @@ void DataFlowTable::forget(std::uint64_t owner) {
     announced_.erase(mine);
 }
 
-void DataFlowTable::track(Side& side, const TcpSegment& seg) {
-    std::uint32_t start = seg.seq + ((seg.flags & tcp_flag::syn) != 0 ? 1 : 0);
+namespace {
+
+// RFC 8446 §5.1: a TLS record starts with its type (22, handshake) and
+// legacy version (3, x); a ClientHello is the first thing either side sends.
+bool starts_tls(std::span<const std::uint8_t> payload) {
+    return payload.size() >= 2 && payload[0] == 22 && payload[1] == 3;
+}
+
+}  // namespace
+
+void DataFlowTable::withdraw(const Endpoint& listener, std::uint64_t owner) {
+    auto it = expected_.find(listener);
+    if (it == expected_.end() || it->second != owner) return;
+    expected_.erase(it);  // the owner's list drops it when pruned or forgotten
+    --listener_ports_[listener.port];
+}
+
+void DataFlowTable::track(Flow& flow, bool to_listener, const TcpSegment& seg) {
+    Side& side = to_listener ? flow.to_listener : flow.to_opener;
+    DataFlowReport& r = flow.report;
+    const bool syn = (seg.flags & tcp_flag::syn) != 0;
+    if (syn && to_listener) ++r.syns;
+    if (syn && !to_listener && (seg.flags & tcp_flag::ack) != 0) r.answered = true;
+    std::uint32_t start = seg.seq + (syn ? 1 : 0);
     auto end = static_cast<std::uint32_t>(start + seg.payload.size() + seg.missing);
     if (!side.started) {
         side.started = true;
@@ -49,7 +71,16 @@ void DataFlowTable::track(Side& side, const TcpSegment& seg) {
         side.end = start;
     }
     if (seq_diff(end, side.end) > 0) side.end = end;
-    if ((seg.flags & tcp_flag::fin) != 0) side.fin = true;
+    if (!seg.payload.empty() && !flow.to_listener.sent_bytes && !flow.to_opener.sent_bytes) {
+        r.tls = starts_tls(seg.payload);
+    }
+    if (!seg.payload.empty()) side.sent_bytes = true;
+    const FlowSide sender = to_listener ? FlowSide::opener : FlowSide::listener;
+    if ((seg.flags & tcp_flag::fin) != 0) {
+        side.fin = true;
+        if (r.closed_by == FlowSide::none) r.closed_by = sender;
+    }
+    if ((seg.flags & tcp_flag::rst) != 0) r.closed_by = sender;
 }
 
 bool DataFlowTable::feed(const TcpSegment& seg) {
@@ -80,7 +111,7 @@ bool DataFlowTable::feed(const TcpSegment& seg) {
     }
     Flow& flow = it->second;
     flow.report.last = seg.ts;
-    track(to_listener ? flow.to_listener : flow.to_opener, seg);
+    track(flow, to_listener, seg);
     if ((seg.flags & tcp_flag::rst) != 0) {
         close(it, CloseReason::rst);
     } else if (flow.to_listener.fin && flow.to_opener.fin) {
@@ -98,6 +129,11 @@ void DataFlowTable::close(Flows::iterator it, CloseReason why) {
     --listener_ports_[report.listener.port];
     flows_.erase(it);
     events_.on_data_flow_end(report);
+}
+
+void DataFlowTable::give_up_if_unanswered(const Endpoint& opener, const Endpoint& listener) {
+    auto it = flows_.find({opener, listener});
+    if (it != flows_.end() && !it->second.report.answered) close(it, CloseReason::end_of_capture);
 }
 
 void DataFlowTable::finish(Timestamp ts) {

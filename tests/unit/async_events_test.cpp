@@ -40,9 +40,9 @@ std::string show(const AnomalyEvent& ev) {
 }
 std::string show(const TlsEvent& ev) { return fmt::format("tls {}", static_cast<int>(ev.mode)); }
 std::string show(const DataChannelEvent& ev) {
-    return fmt::format("data {} {} {} {} {} {} {} {} {}", ev.passive, ev.command, to_string(ev.listener),
+    return fmt::format("data {} {} {} {} {} {} {} {} {} {} {}", ev.passive, ev.command, to_string(ev.listener),
                        ev.opener ? to_string(*ev.opener) : "-", show(ev.first), show(ev.last), ev.bytes_to_server,
-                       ev.bytes_to_client, data_end_name(ev.end));
+                       ev.bytes_to_client, data_end_name(ev.end), ev.syns, ev.expected_to_client.value_or(0));
 }
 std::string show(const SessionEndEvent& ev) {
     const SessionState& s = ev.state;
@@ -138,8 +138,10 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
             send(slots.of<TlsEvent>());
         }
         DataChannelEvent& data = slots.fill<DataChannelEvent>(flow, {n, 1}, id * 10 + 1);
-        data = DataChannelEvent{id % 2 == 0, "RETR", {v4(2), 3000}, std::nullopt,         {n, 2},
+        data = DataChannelEvent{id % 2 == 0, "RETR", {v4(2), 3000}, std::nullopt,         std::nullopt, {n, 2},
                                 {n, 3},      id,     2 * id,        DataEnd::never_opened};
+        data.syns = static_cast<std::uint32_t>(id % 5);
+        data.expected_to_client = id;
         if (id % 4 == 0) {
             data.opener = Endpoint{v4(1), 5000};
             data.end = DataEnd::fin;

@@ -90,7 +90,7 @@ TEST(Diagnose, PassiveAddressBehindNat) {
 }
 
 TEST(Diagnose, ActiveAddress) {
-    EXPECT_EQ(ids({200, "PORT", {}, &kFlow, parse_port_arg("10,0,0,5,4,1")}), Ids{"port_address_mismatch"});
+    EXPECT_EQ(ids({200, "PORT", {}, &kFlow, parse_port_arg("10,0,0,5,4,1")}), Ids{"active_nat"});
     EXPECT_EQ(ids({200, "PORT", {}, &kFlow, parse_port_arg("203,0,113,5,4,1")}), Ids{});
     EXPECT_EQ(ids({200, "EPRT", {}, &kFlow, parse_eprt_arg("|3|x|1|")}), Ids{"bad_data_address"});
     // No host at all is the client's mistake, not a NAT.
@@ -322,8 +322,41 @@ std::vector<ReplyFacts> every_finding() {
         {451, "STOR", {}, &kFlow, {}, false, false, nullptr, "451 f.txt: Append/Restart not permitted, try again"},
         {552, "STOR", {}, &kFlow, {}, false, false, nullptr, "552 Disk full - please upload later"},
         {552, "STOR", {}, &kFlow, {}, false, false, nullptr, "552 Disk quota exceeded."},
+        {451, "STOR", {}, &kFlow, {}, false, false, nullptr, "451 Failure writing to local file."},
+        {500, "RETR", {}, &kFlow, {}, false, false, nullptr, "500 OOPS: 500 OOPS: child died"},
+        {500, "EPRT", {}, &kFlow, {}, false, false, nullptr, "500 Bad EPRT protocol."},
         {234, "AUTH", {}, &kFlow, {}},
         {257, "PWD", 7500.0, &kFlow, {}}};
+}
+
+// Data connections that make every data finding.
+std::vector<DataChannelEvent> every_data_finding() {
+    std::vector<DataChannelEvent> out;
+    auto add = [&](bool passive, DataEnd end, std::uint8_t first_octet, DataSide side, bool started) {
+        DataChannelEvent d;
+        d.passive = passive;
+        d.command = "RETR";
+        d.listener = Endpoint{IpAddress{4, {first_octet, 0, 0, 2}}, 40001};
+        d.opener = Endpoint{IpAddress{4, {203, 0, 113, 5}}, 51000};
+        d.end = end;
+        d.syns = 3;
+        d.closed_by = side;
+        d.started = started;
+        out.push_back(d);
+        return &out.back();
+    };
+    add(true, DataEnd::unanswered, 198, DataSide::none, false);
+    add(true, DataEnd::unanswered, 10, DataSide::none, false);
+    add(true, DataEnd::refused, 198, DataSide::server, false);
+    add(false, DataEnd::unanswered, 203, DataSide::none, false);
+    add(false, DataEnd::refused, 203, DataSide::client, false);
+    add(true, DataEnd::rst, 198, DataSide::client, true);
+    add(true, DataEnd::rst, 198, DataSide::server, true);
+    add(true, DataEnd::fin, 198, DataSide::client, true)->expected_to_client = 100;
+    add(true, DataEnd::fin, 198, DataSide::server, true)->expected_to_client = 100;
+    add(true, DataEnd::fin, 198, DataSide::server, true)->aborted = true;
+    add(true, DataEnd::fin, 198, DataSide::server, true)->announced = Endpoint{IpAddress{4, {10, 0, 0, 2}}, 40001};
+    return out;
 }
 
 TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
@@ -343,6 +376,14 @@ TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
         fields.sessions = 2;
         all.push_back(texts.make("data_not_captured", "", fields));  // the annotator's
         all.push_back(texts.make("login_guessing", "", fields));
+        fields.code = 425;
+        fields.cause = "data_port_blocked (frame 12)";
+        all.push_back(texts.make("data_connection_missing", "explained", fields));
+        all.push_back(texts.make("transfer_reset", "explained", fields));
+        all.push_back(texts.make("transfer_truncated", "explained", fields));
+        for (const DataChannelEvent& d : every_data_finding()) {
+            for (Diagnosis& x : diagnose_data(d, kFlow, SessionContext{}, texts)) all.push_back(std::move(x));
+        }
         for (const Diagnosis& d : all) {
             EXPECT_FALSE(d.message.empty() || d.remedy.empty()) << d.id;
             EXPECT_EQ(d.message.find('{'), std::string::npos) << d.message;  // every value filled in

@@ -25,6 +25,8 @@ struct Annotation {
     // The server's software as far as the session has shown it: on its
     // greeting and on its session's end.
     const ServerSoftware* software = nullptr;
+    // On a session's end: what went wrong in it, if anything.
+    const SessionVerdict* verdict = nullptr;
 };
 
 Annotation annotate(const KnowledgeBase& kb, int code, std::optional<std::string_view> command);

@@ -28,6 +28,20 @@ struct LoginFailures {
 // Failed logins from one address at which they count as possible guessing.
 inline constexpr std::uint64_t kGuessingThreshold = 5;
 
+// One finding over the whole run: how often, where first and last, and
+// what the first one said. Ids come from a fixed table, so the groups are few.
+struct FindingGroup {
+    Severity severity = Severity::warning;
+    std::uint64_t count = 0;
+    std::uint64_t sessions = 0;  // sessions it appeared in
+    std::uint64_t last_session = 0;
+    std::uint64_t first_frame = 0;
+    std::uint64_t last_frame = 0;
+    std::uint64_t explains = 0;  // later replies it is the cause of
+    std::string message;         // the first one's
+    std::string remedy;
+};
+
 struct RunSummary {
     std::string source;  // file name, "-" for stdin
     std::string linktype;
@@ -45,7 +59,7 @@ struct RunSummary {
     std::uint64_t logins_failed = 0;   // sessions whose last login attempt failed: credentials refused
     std::uint64_t logins_refused = 0;  // sessions whose last login attempt the server's policy refused
     std::map<std::pair<int, std::string>, std::uint64_t> errors;  // 4xx/5xx replies by (code, command)
-    std::map<std::string, std::uint64_t, std::less<>> diagnoses;  // by id
+    std::map<std::string, FindingGroup, std::less<>> diagnoses;   // by id
     std::optional<std::string> cut;                               // where a damaged capture stopped
     std::optional<CaptureStats> kernel;                           // a live capture's packet and drop counts
 };
@@ -81,7 +95,10 @@ private:
     };
 
     void reply(const Event& ev, const ReplyEvent& r);
-    void data_channel(const DataChannelEvent& d);
+    void data_channel(const Event& ev, const DataChannelEvent& d);
+    void explain_by_transfer(SessionContext& s, const DataChannelEvent& d);
+    void count_findings(const Event& ev, SessionContext& s, const Annotation& note);
+    void link_cause(SessionContext& s, Annotation& note, std::optional<std::string_view> command);
     Annotation explanation(int code, std::optional<std::string_view> command);
     void count_error(int code, std::string_view command);
     void note_login_failure(const FlowInfo& flow, Annotation& note);
@@ -117,7 +134,9 @@ private:
     void identify(SessionContext& s, const ReplyEvent& r, Annotation& note);
     static void learn_features(SessionContext& s, const Reply& reply);
     absl::flat_hash_map<std::uint64_t, SessionContext> sessions_;
-    Annotation end_note_;  // a session end's: the software found
+    Annotation end_note_;  // a session end's: the software found, the verdict
+    SessionVerdict verdict_;
+    Annotation data_note_;  // a data connection's: its diagnoses
 };
 
 }  // namespace ftpsniff

@@ -7,6 +7,7 @@
 #include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/data_channel.hpp"
 #include "ftpsniff/diagnosis_texts.hpp"
+#include "ftpsniff/events.hpp"
 #include "ftpsniff/reassembly.hpp"
 #include "ftpsniff/server_software.hpp"
 
@@ -18,6 +19,19 @@
 namespace ftpsniff {
 
 enum class DataMode : std::uint8_t { none, passive, active };
+
+// A session's verdict: its worst finding (the first error, else the first
+// warning) and how many of each it had; none: healthy. Findings another one
+// explains (data_connection_missing "explained") are not counted.
+struct SessionVerdict {
+    std::optional<Severity> worst;
+    std::string_view id;  // a DiagnosisTexts id, which outlives the run
+    std::uint64_t frame = 0;
+    std::uint64_t errors = 0;
+    std::uint64_t warnings = 0;
+
+    void add(const Diagnosis& d, std::uint64_t at);
+};
 
 // What a session showed before a reply, as far as the capture holds it.
 struct SessionContext {
@@ -36,6 +50,14 @@ struct SessionContext {
     static constexpr std::size_t kFeatureBytes = 256;
     bool features_seen = false;
     std::string features{};
+    // The data connection's failure that later replies about it follow
+    // from, as "id (frame N)"; cleared when a new one is set up.
+    std::string data_cause{};
+    // The error a transfer's reply named ("disk_full (frame N)"), which a
+    // reset or short data connection after it follows from; cleared by the
+    // next transfer.
+    std::string transfer_cause{};
+    SessionVerdict verdict{};
     [[nodiscard]] bool lists(std::string_view verb) const {
         return features.find(" " + std::string(verb) + " ") != std::string::npos;
     }
@@ -61,5 +83,16 @@ struct DiagnoseOptions {
 
 std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnosisTexts& texts,
                                 const DiagnoseOptions& opts);
+
+// Findings about a data connection from its TCP evidence: SYNs unanswered
+// or refused, a reset or a short transfer, an ABOR, an address the client
+// used instead of the announced one (diagnose_data.cpp).
+std::vector<Diagnosis> diagnose_data(const DataChannelEvent& data, const FlowInfo& flow, const SessionContext& session,
+                                     const DiagnosisTexts& texts);
+
+// RFC 1918 and RFC 6598 IPv4 ranges, and IPv6 unique local addresses.
+bool is_private(const IpAddress& ip);
+// The product's settings for `topic`, or every product's when it is unknown.
+std::string settings_for(const SessionContext* session, std::string_view topic);
 
 }  // namespace ftpsniff

@@ -37,6 +37,10 @@ struct DiagnosisFields {
     double seconds = 0;         // how long a reply took
     std::uint64_t failures = 0;
     std::uint64_t sessions = 0;
+    std::uint64_t count = 0;           // SYNs sent
+    std::uint64_t bytes = 0;           // bytes a data connection carried
+    std::uint64_t expected_bytes = 0;  // bytes the server announced
+    std::string_view cause;            // an earlier finding that explains this one: "id (frame N)"
 };
 
 class DiagnosisTexts {

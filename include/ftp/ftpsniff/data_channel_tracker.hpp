@@ -10,6 +10,9 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include <optional>
+#include <utility>
+
 namespace ftpsniff {
 
 class DataChannelTracker : public EventSink, public DataFlowEvents {
@@ -30,21 +33,41 @@ public:
     void on_data_flow_end(const DataFlowReport& report) override;
 
 private:
+    // What a download should carry, from what the session said before it.
+    struct Sizes {
+        std::size_t size_query = 0;                                  // hash of the last SIZE argument
+        std::optional<std::pair<std::size_t, std::uint64_t>> sized;  // (hash of a path, its 213 size)
+        std::size_t retr = 0;                                        // hash of the last RETR argument
+        std::uint64_t rest_pending = 0;                              // a REST not yet accepted
+        std::uint64_t rest = 0;                                      // the accepted offset for the next transfer
+        bool binary_pending = false;                                 // the TYPE waiting for its reply
+        bool binary = false;                                         // TYPE I (or L 8) accepted
+    };
     struct Track {
         FlowInfo flow;
         bool passive = true;
         Endpoint listener;
-        bool announced = false;  // an address waits for its transfer
-        bool opened = false;     // a connection to it was seen
-        std::string transfer;    // the last transfer command
+        std::optional<Endpoint> alternate;  // the server's own address, for a PASV naming another
+        bool announced = false;             // an address waits for its transfer
+        bool opened = false;                // a connection to it was seen
+        std::string transfer;               // the last transfer command
         unsigned open_flows = 0;
         bool ended = false;
+        // The last connection opened for it, and what is known of it.
+        std::optional<std::pair<Endpoint, Endpoint>> current;  // (opener, listener)
+        std::uint64_t opened_frame = 0;                        // its first SYN
+        std::optional<std::uint64_t> expected;
+        bool started = false;
+        bool aborted = false;
+        Sizes sizes;
     };
 
     void command(const FlowInfo& flow, const CommandEvent& ev);
     void reply(const Event& ev, const ReplyEvent& reply);
+    void learn_sizes(Track& t, const ReplyEvent& r);
     void session_end(const FlowInfo& flow);
     void announce(Track& t, bool passive, const Endpoint& listener);
+    void give_up(Track& t);
     void drop_if_done(std::uint64_t id);
 
     EventSink& next_;

@@ -75,7 +75,13 @@ struct TlsEvent {
     TlsMode mode = TlsMode::none;
 };
 
-enum class DataEnd : std::uint8_t { fin, rst, end_of_capture, never_opened };
+// How a data connection ended: both FINs, a RST after its handshake, still
+// open when the capture ended; or it never got going: no packet of it in the
+// capture, SYNs nobody answered, a RST answering the SYN.
+enum class DataEnd : std::uint8_t { fin, rst, end_of_capture, never_opened, unanswered, refused };
+
+// Which end of the FTP session acted on a data connection.
+enum class DataSide : std::uint8_t { none, client, server };
 
 // A data connection announced by a session (PASV, EPSV, PORT, ...), once it
 // has ended or once its transfer finished without it; the event's time is
@@ -83,13 +89,24 @@ enum class DataEnd : std::uint8_t { fin, rst, end_of_capture, never_opened };
 struct DataChannelEvent {
     bool passive = true;  // the client connected to the server
     std::string command;  // the transfer it served (RETR, LIST, ...), "" if none was seen
-    Endpoint listener;
+    Endpoint listener;    // where the SYNs went
+    // The address the session announced, when the connection went to
+    // another one (a client replacing an unusable PASV address).
+    std::optional<Endpoint> announced;
     std::optional<Endpoint> opener;  // none when it never opened
     Timestamp first;
     Timestamp last;
     std::uint64_t bytes_to_server = 0;
     std::uint64_t bytes_to_client = 0;
     DataEnd end = DataEnd::never_opened;
+    std::uint32_t syns = 0;               // SYNs the opener sent, retransmissions included
+    DataSide closed_by = DataSide::none;  // who sent the first FIN, or the RST
+    bool tls = false;                     // it began with a TLS handshake
+    bool started = false;                 // a 125 or 150 said its transfer was starting
+    bool aborted = false;                 // the client sent ABOR while it was open
+    // For a download, the bytes the server said it would send: the size in
+    // its 150 reply or in a 213 to SIZE of the same file, less a REST offset.
+    std::optional<std::uint64_t> expected_to_client{};
 };
 
 struct SessionEndEvent {

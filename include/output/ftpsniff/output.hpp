@@ -66,4 +66,12 @@ struct ErrorCount {
 // The most frequent 4xx/5xx replies, most first.
 std::vector<ErrorCount> top_errors(const RunSummary& run, std::size_t most = 5);
 
+// A frame number as shown: "-" for none.
+std::string frame_text(std::uint64_t frame);
+
+// The run's findings, errors first, then warnings, then info; the most
+// frequent first within each.
+using FindingEntry = std::pair<const std::string, FindingGroup>;
+std::vector<const FindingEntry*> findings_first(const RunSummary& run);
+
 }  // namespace ftpsniff

@@ -17,6 +17,9 @@
 
 namespace ftpsniff {
 
+// Which end of a data connection did something first (sent the first FIN, or a RST).
+enum class FlowSide : std::uint8_t { none, opener, listener };
+
 struct DataFlowReport {
     std::uint64_t owner = 0;
     Endpoint opener;    // sent the SYN
@@ -26,6 +29,10 @@ struct DataFlowReport {
     std::uint64_t bytes_to_listener = 0;
     std::uint64_t bytes_to_opener = 0;
     CloseReason end = CloseReason::end_of_capture;
+    std::uint32_t syns = 0;               // the opener's SYNs, retransmissions included
+    bool answered = false;                // the listener sent SYN-ACK
+    FlowSide closed_by = FlowSide::none;  // the first FIN's or the RST's sender
+    bool tls = false;                     // the first bytes either way are a TLS handshake record
 };
 
 class DataFlowEvents {
@@ -46,12 +53,17 @@ public:
     void expect(const Endpoint& listener, std::uint64_t owner);
     // Forgets what `owner` expected and has not yet seen (its session ended).
     void forget(std::uint64_t owner);
+    // No longer expects `listener` for `owner` (another address was used).
+    void withdraw(const Endpoint& listener, std::uint64_t owner);
 
     // Cheap test for the packet loop: could this segment be ours?
     [[nodiscard]] bool empty() const { return expected_.empty() && flows_.empty(); }
     // Takes the segment if it belongs to an expected or followed connection.
     // A segment on ports no listener uses is turned away by an array lookup.
     bool feed(const TcpSegment& seg);
+    // Ends the connection from `opener` to `listener` if its SYNs are still
+    // unanswered (its owner has given up on it: the transfer's reply came).
+    void give_up_if_unanswered(const Endpoint& opener, const Endpoint& listener);
     // Reports every connection still open.
     void finish(Timestamp ts);
 
@@ -61,6 +73,7 @@ private:
         std::uint32_t first = 0;
         std::uint32_t end = 0;  // one past the highest byte seen
         bool fin = false;
+        bool sent_bytes = false;
         [[nodiscard]] std::uint64_t bytes() const { return started ? end - first : 0; }
     };
     struct Flow {
@@ -69,7 +82,7 @@ private:
     };
     using Flows = EndpointPairMap<Flow>;  // (opener, listener)
 
-    static void track(Side& side, const TcpSegment& seg);
+    static void track(Flow& flow, bool to_listener, const TcpSegment& seg);
     void close(Flows::iterator it, CloseReason why);
     [[nodiscard]] bool port_in_use(std::uint16_t port) const { return listener_ports_[port] != 0; }
 

@@ -1,0 +1,77 @@
+#include "ftpsniff/diagnose.hpp"
+
+namespace ftpsniff {
+
+namespace {
+
+// SYNs that got no answer, or a reset for one: who sent them says whose
+// side drops or refuses, and a private address the server announced says
+// why.
+void check_opening(const DataChannelEvent& d, const FlowInfo& flow, const SessionContext& s,
+                   const DiagnosisTexts& texts, DiagnosisFields& v, std::vector<Diagnosis>& out) {
+    const bool refused = d.end == DataEnd::refused;
+    if (!d.passive) {
+        out.push_back(texts.make("active_connect_failed", refused ? "refused" : "unanswered", v));
+        return;
+    }
+    const bool private_address = is_private(d.listener.ip) && !is_private(flow.server.ip);
+    if (private_address && !refused) {
+        const std::string settings = settings_for(&s, "passive_address");
+        v.settings = settings;
+        out.push_back(texts.make("pasv_private_address", "", v));
+        return;
+    }
+    const std::string settings = settings_for(&s, "passive_ports");
+    v.settings = settings;
+    out.push_back(texts.make(refused ? "data_port_refused" : "data_port_blocked", "", v));
+}
+
+// A connection that carried a transfer: reset or closed short of the size
+// the server announced, or cancelled by the client.
+void check_transfer(const DataChannelEvent& d, const DiagnosisTexts& texts, DiagnosisFields& v,
+                    std::vector<Diagnosis>& out) {
+    if (d.aborted) {
+        out.push_back(texts.make("transfer_aborted_by_client", "", v));
+        return;
+    }
+    if (!d.started || d.closed_by == DataSide::none) return;
+    const std::string_view side = d.closed_by == DataSide::client ? "client" : "server";
+    const bool complete = d.expected_to_client && d.bytes_to_client >= *d.expected_to_client;
+    if (d.end == DataEnd::rst && !complete) {
+        out.push_back(texts.make("transfer_reset", side, v));
+    } else if (d.end == DataEnd::fin && d.expected_to_client && !complete) {
+        v.expected_bytes = *d.expected_to_client;
+        out.push_back(texts.make("transfer_truncated", side, v));
+    }
+}
+
+}  // namespace
+
+std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& flow, const SessionContext& session,
+                                     const DiagnosisTexts& texts) {
+    std::vector<Diagnosis> out;
+    if (d.end == DataEnd::never_opened) return out;
+    const std::string listener = to_string(d.listener);
+    DiagnosisFields v;
+    v.command = d.command.empty() ? std::string_view("no transfer") : std::string_view(d.command);
+    v.listener = listener;
+    v.count = d.syns;
+    v.seconds = millis_between(d.first, d.last) / 1000;
+    v.bytes = d.bytes_to_client + d.bytes_to_server;
+    if (d.end == DataEnd::unanswered || d.end == DataEnd::refused) {
+        check_opening(d, flow, session, texts, v, out);
+        return out;
+    }
+    if (d.announced) {
+        const std::string told = to_string(*d.announced);
+        const std::string settings = settings_for(&session, "passive_address");
+        DiagnosisFields w = v;
+        w.told = told;
+        w.settings = settings;
+        out.push_back(texts.make("pasv_address_mismatch", "worked_around", w));
+    }
+    check_transfer(d, texts, v, out);
+    return out;
+}
+
+}  // namespace ftpsniff
