@@ -27,6 +27,8 @@ void Annotator::on(const Event& ev) {
                 if (auto found = sessions_.find(e.flow.id); found != sessions_.end())
                     found->second.transfer_cause.clear();
             }
+        } else if constexpr (std::is_same_v<Kind, TlsEvent>) {
+            sessions_[e.flow.id].tls_began = e.ts;
         } else if constexpr (std::is_same_v<Kind, GapEvent>) {
             ++counted_.gaps;
             sessions_[e.flow.id].whole = false;
@@ -45,6 +47,11 @@ void Annotator::on(const Event& ev) {
             }
             const bool known = found != sessions_.end() && found->second.software;
             end_note_.software = known ? &*found->second.software : nullptr;
+            end_note_.diagnoses.clear();
+            if (found != sessions_.end()) {
+                end_note_.diagnoses = diagnose_end(kind, e.ts, found->second, texts_);
+                count_findings(e, found->second, end_note_);
+            }
             verdict_ = found != sessions_.end() ? found->second.verdict : SessionVerdict{};
             end_note_.verdict = &verdict_;
             next_->on(e, end_note_);
@@ -70,6 +77,13 @@ void Annotator::data_channel(const Event& ev, const DataChannelEvent& d) {
     explain_by_transfer(session, d);
     count_findings(ev, session, data_note_);
     for (const Diagnosis& found : data_note_.diagnoses) {
+        if (found.severity != Severity::error) continue;
+        if (found.id == "transfer_reset" || found.id == "transfer_truncated") {
+            session.data_effect = found.id;
+            session.data_effect_frame = ev.frame;
+        }
+    }
+    for (const Diagnosis& found : data_note_.diagnoses) {
         // What a later 425 or 426 about this connection follows from.
         if (found.severity == Severity::error) session.data_cause = fmt::format("{} (frame {})", found.id, ev.frame);
     }
@@ -91,6 +105,21 @@ void Annotator::explain_by_transfer(SessionContext& s, const DataChannelEvent& d
         v.cause = s.transfer_cause;
         found = texts_.make(found.id, "explained", v);
     }
+}
+
+// The transfer's reply named the cause of the reset or short data
+// connection reported before it: the session's verdict is the cause, and
+// the effect is counted as explained.
+void Annotator::root_cause(SessionContext& s, const Diagnosis& cause, std::uint64_t frame) {
+    if (s.data_effect.empty()) return;
+    if (auto g = counted_.diagnoses.find(cause.id); g != counted_.diagnoses.end()) ++g->second.explains;
+    SessionVerdict& v = s.verdict;
+    if (v.id == s.data_effect && v.frame == s.data_effect_frame) {
+        v.id = cause.id;
+        v.frame = frame;
+    }
+    if (v.errors > 1) --v.errors;  // the effect is no finding of its own
+    s.data_effect = {};
 }
 
 // A reply's data_connection_missing that a data connection's failure
@@ -154,7 +183,9 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     count_findings(ev, session, note);
     if (command && is_transfer_verb(*command) && !r.uncertain) {
         for (const Diagnosis& d : note.diagnoses) {
-            if (d.severity == Severity::error) session.transfer_cause = fmt::format("{} (frame {})", d.id, ev.frame);
+            if (d.severity != Severity::error) continue;
+            session.transfer_cause = fmt::format("{} (frame {})", d.id, ev.frame);
+            root_cause(session, d, ev.frame);
         }
     }
     learn(session, r, note);

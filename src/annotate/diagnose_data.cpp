@@ -74,4 +74,22 @@ std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& 
     return out;
 }
 
+// A client that got through the handshake sends its Finished and then a
+// command (USER, PBSZ): at least two records after its hello. A connection
+// closed with fewer never got that far; an alert sent in the clear is the
+// handshake's own refusal.
+std::vector<Diagnosis> diagnose_end(const SessionEndEvent& end, Timestamp at, const SessionContext& session,
+                                    const DiagnosisTexts& texts) {
+    std::vector<Diagnosis> out;
+    const SessionState& s = end.state;
+    const bool closed = end.why == CloseReason::fin || end.why == CloseReason::rst;
+    if (s.tls == TlsMode::none || !s.tls_readable || !closed || !session.tls_began) return out;
+    if (s.tls_records_to_server == 0 || s.tls_records_to_server > 3) return out;
+    DiagnosisFields v;
+    v.count = s.tls_records_to_server;
+    v.seconds = millis_between(*session.tls_began, at) / 1000;
+    out.push_back(texts.make("tls_handshake_failed", s.tls_alerts > 0 ? "alert" : "", v));
+    return out;
+}
+
 }  // namespace ftpsniff

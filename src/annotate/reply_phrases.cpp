@@ -22,8 +22,8 @@ ReplyPhrases ReplyPhrases::parse(std::string_view tsv, std::string_view origin) 
         }
         const bool verb = !f[1].empty() && f[1].size() <= 4 &&
                           std::all_of(f[1].begin(), f[1].end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-        if (!verb && f[1] != "login" && f[1] != "*") {
-            reader.fail(fmt::format("after '{}' is not a verb, login or *", f[1]));
+        if (!verb && f[1] != "login" && f[1] != "path" && f[1] != "*") {
+            reader.fail(fmt::format("after '{}' is not a verb, login, path or *", f[1]));
         }
         const bool anchored = f[0].size() > 3 && std::isdigit(static_cast<unsigned char>(f[0][0])) != 0 &&
                               std::isdigit(static_cast<unsigned char>(f[0][1])) != 0 &&
@@ -39,11 +39,27 @@ const ReplyPhrases& ReplyPhrases::builtin() {
     return table;
 }
 
+namespace {
+
+// Commands whose argument is a path (RFC 959 §4.1.3, RFC 3659).
+bool takes_path(std::string_view verb) {
+    static constexpr std::array<std::string_view, 17> kVerbs = {"RETR", "STOR", "STOU", "APPE", "DELE", "RMD",
+                                                                "MKD",  "CWD",  "SIZE", "MDTM", "RNFR", "RNTO",
+                                                                "LIST", "NLST", "MLSD", "MLST", "XMKD"};
+    return std::find(kVerbs.begin(), kVerbs.end(), verb) != kVerbs.end();
+}
+
+}  // namespace
+
 std::optional<ReplyPhrases::Finding> ReplyPhrases::match(std::string_view verb, std::string_view line,
                                                          const std::string* product) const {
     const bool login = verb == "USER" || verb == "PASS";
+    const bool path = takes_path(verb);
     for (const Row& row : rows_) {
-        if (row.after != "*" && row.after != verb && !(row.after == "login" && login)) continue;
+        if (row.after != "*" && row.after != verb && !(row.after == "login" && login) &&
+            !(row.after == "path" && path)) {
+            continue;
+        }
         if (product != nullptr && row.product != "*" && row.product != *product) continue;
         // A phrase with its code is the start of the line; one without may
         // follow a name the server repeats ("<file>: Restart not permitted").

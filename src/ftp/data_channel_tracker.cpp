@@ -52,14 +52,14 @@ bool binary_type(std::string_view arg) {
 // track is not looked up.
 void DataChannelTracker::on(const Event& ev) {
     if (const auto* c = std::get_if<CommandEvent>(&ev.what)) {
-        command(ev.flow, *c);
+        command(ev.flow, ev.ts, *c);
     } else if (const auto* r = std::get_if<ReplyEvent>(&ev.what)) {
         reply(ev, *r);
     } else if (std::holds_alternative<SessionStartEvent>(ev.what)) {
         tracks_[ev.flow.id].flow = ev.flow;
     } else if (std::holds_alternative<SessionEndEvent>(ev.what)) {
         // Its connections that never got an answer end with it, before its end line.
-        if (auto it = tracks_.find(ev.flow.id); it != tracks_.end()) give_up(it->second);
+        if (auto it = tracks_.find(ev.flow.id); it != tracks_.end()) give_up(it->second, ev.ts);
     }
     next_.on(ev);
     if (std::holds_alternative<SessionEndEvent>(ev.what)) session_end(ev.flow);
@@ -67,7 +67,7 @@ void DataChannelTracker::on(const Event& ev) {
 
 // A PORT/EPRT/LPRT announces its address as it is sent: the server may
 // connect before it replies.
-void DataChannelTracker::command(const FlowInfo& flow, const CommandEvent& ev) {
+void DataChannelTracker::command(const FlowInfo& flow, Timestamp ts, const CommandEvent& ev) {
     const std::string_view verb = ev.verb;
     if (is_transfer_verb(verb)) {
         Track& t = tracks_[flow.id];
@@ -87,7 +87,7 @@ void DataChannelTracker::command(const FlowInfo& flow, const CommandEvent& ev) {
     } else if (is_active_verb(verb)) {
         std::optional<DataAddressResult> a = active_address(verb, ev.arg);
         if (a && a->address && a->address->ip)
-            announce(tracks_[flow.id], false, Endpoint{*a->address->ip, a->address->port});
+            announce(tracks_[flow.id], false, Endpoint{*a->address->ip, a->address->port}, ts);
     }
 }
 
@@ -99,7 +99,7 @@ void DataChannelTracker::reply(const Event& ev, const ReplyEvent& r) {
     if (is_passive_verb(*r.command) && r.data_address && r.data_address->address && r.reply.code / 100 == 2) {
         Track& t = tracks_[ev.flow.id];
         const DataAddress& a = *r.data_address->address;
-        announce(t, true, Endpoint{a.ip.value_or(t.flow.server.ip), a.port});
+        announce(t, true, Endpoint{a.ip.value_or(t.flow.server.ip), a.port}, ev.ts);
         return;
     }
     const std::string_view verb = *r.command;
@@ -112,7 +112,7 @@ void DataChannelTracker::reply(const Event& ev, const ReplyEvent& r) {
     }
     t.sizes.rest = 0;  // an offset serves the next transfer only
     // The transfer is over: SYNs still unanswered will not be.
-    give_up(t);
+    give_up(t, ev.ts);
     if (!t.announced) return;
     t.announced = false;
     // Only a reply saying the transfer happened makes a missing connection
@@ -156,8 +156,8 @@ void DataChannelTracker::learn_sizes(Track& t, const ReplyEvent& r) {
     }
 }
 
-void DataChannelTracker::announce(Track& t, bool passive, const Endpoint& listener) {
-    give_up(t);
+void DataChannelTracker::announce(Track& t, bool passive, const Endpoint& listener, Timestamp now) {
+    give_up(t, now);
     if (t.alternate) data_flows_.withdraw(*t.alternate, t.flow.id);
     t.passive = passive;
     t.listener = listener;
@@ -175,8 +175,11 @@ void DataChannelTracker::announce(Track& t, bool passive, const Endpoint& listen
     }
 }
 
-void DataChannelTracker::give_up(Track& t) {
-    if (t.current && t.open_flows > 0) data_flows_.give_up_if_unanswered(t.current->first, t.current->second);
+void DataChannelTracker::give_up(Track& t, Timestamp now) {
+    if (!t.current || t.open_flows == 0) return;
+    giving_up_at_ = now;
+    data_flows_.give_up_if_unanswered(t.current->first, t.current->second);
+    giving_up_at_.reset();
 }
 
 void DataChannelTracker::on_data_flow_open(const DataFlowReport& report) {
@@ -198,7 +201,8 @@ void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
     Track& t = it->second;
     const bool current = t.current && t.current->first == report.opener && t.current->second == report.listener;
     data_.flow = t.flow;
-    data_.ts = report.last;
+    // Given up on, it is reported in order with what made its owner give up.
+    data_.ts = giving_up_at_.value_or(report.last);
     // A FIN or RST ends it as its packet is read; anything else, later.
     const bool by_packet = report.end == CloseReason::fin || report.end == CloseReason::rst;
     data_.frame = by_packet && frames_ != nullptr ? frames_->current() : 0;

@@ -115,6 +115,8 @@ void FtpSession::on_data(Direction dir, Timestamp ts, std::span<const std::uint8
         state_.tls = TlsMode::implicit;
         emit<TlsEvent>(ts, [](TlsEvent& ev) { ev.mode = TlsMode::implicit; });
     }
+    // A 234 ends its chunk: what follows it comes in later ones.
+    if (encrypted_) tls_[d].feed(bytes);
     // Once encrypted, the client's lines are still read for -w: a client
     // may go on in plain text after 234, and its PASS must not be written.
     if (!encrypted_ || (masks_ && dir == Direction::to_server)) {
@@ -417,6 +419,7 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
         line_at_[d].restart(read_[d] + length);
     }
     read_[d] += length;
+    if (encrypted_) tls_[d].lose();
     // A 331 or the start of a PASS line may have been lost.
     password_may_follow_ = true;
     if (masks_) decide();
@@ -453,6 +456,10 @@ void FtpSession::on_close(Timestamp ts, CloseReason why) {
         masks_->closed = true;
         masks_->closed_at = ts;
     }
+    state_.tls_records_to_server = tls_[0].records();
+    state_.tls_records_to_client = tls_[1].records();
+    state_.tls_alerts = tls_[0].alerts() + tls_[1].alerts();
+    state_.tls_readable = tls_[0].readable();
     emit<SessionEndEvent>(ts, [&](SessionEndEvent& ev) {
         ev.why = why;
         ev.state = state_;

@@ -300,6 +300,10 @@ public:
             o.raw("finding", "null").raw("frame", "null");
         }
         o.num("errors", v.errors).num("warnings", v.warnings).close();
+        j.raw("tls_records",
+              fmt::format("{{\"to_server\":{},\"to_client\":{},\"alerts\":{}}}", end.state.tls_records_to_server,
+                          end.state.tls_records_to_client, end.state.tls_alerts));
+        diagnoses(j, note);
         j.end();
         out_.commit();
     }

@@ -138,6 +138,20 @@ public:
             if (!note.software->version.empty()) s.software += " " + md(note.software->version);
         }
         s.end = close_reason_name(end.why);
+        for (const Diagnosis& d : note.diagnoses) line(e, '!', fmt::format("{}: {}", d.id, plain(d.message)));
+        if (!note.diagnoses.empty()) {
+            if (s.findings++ == 0) found_in(e.flow.id);
+            if (findings_.size() < kMaxFindings) {
+                std::string f = fmt::format("**Session end** (session {}, {}):", e.flow.id, clock_time(e.ts));
+                for (const Diagnosis& d : note.diagnoses) {
+                    f += fmt::format("\n   - `{}` ({}): {} *Remedy:* {}", d.id, severity_name(d.severity),
+                                     md(d.message), d.remedy);
+                }
+                findings_.push_back(std::move(f));
+            } else {
+                ++findings_left_out_;
+            }
+        }
         s.verdict = "healthy";
         if (note.verdict != nullptr && note.verdict->worst) {
             s.verdict = fmt::format("`{}` ({}, frame {})", note.verdict->id, severity_name(*note.verdict->worst),
@@ -165,7 +179,7 @@ public:
                            g.count, g.sessions, g.sessions == 1 ? "" : "s", frame_text(g.first_frame));
             if (g.count > 1) fmt::format_to(out, " to {}", frame_text(g.last_frame));
             if (g.explains > 0) {
-                fmt::format_to(out, ", the cause of {} later finding{}", g.explains, g.explains == 1 ? "" : "s");
+                fmt::format_to(out, ", the cause of {} other finding{}", g.explains, g.explains == 1 ? "" : "s");
             }
             fmt::format_to(out, ": {} *Remedy:* {}\n", md(g.message), g.remedy);
         }

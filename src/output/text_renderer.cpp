@@ -107,7 +107,7 @@ public:
                            g.sessions, g.sessions == 1 ? "" : "s", g.count == 1 ? "" : "s", frame_text(g.first_frame));
             if (g.count > 1) fmt::format_to(out, " to {}", frame_text(g.last_frame));
             if (g.explains > 0)
-                fmt::format_to(out, ", the cause of {} later finding{}", g.explains, g.explains == 1 ? "" : "s");
+                fmt::format_to(out, ", the cause of {} other finding{}", g.explains, g.explains == 1 ? "" : "s");
             b += ": ";
             append_escaped(b, g.message);
             fmt::format_to(out, "\n      do: {}\n", g.remedy);
@@ -227,8 +227,10 @@ public:
                        end.state.commands, end.state.replies);
         if (end.state.tls != TlsMode::none)
             fmt::format_to(std::back_inserter(b), ", TLS {}", tls_mode_name(end.state.tls));
+        b += '\n';
+        diagnoses(b, note);
         if (note.verdict != nullptr) verdict(b, *note.verdict);
-        b += "\n\n";
+        b += "\n";
         out_.commit();
     }
 

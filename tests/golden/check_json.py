@@ -17,13 +17,15 @@ REQUIRED = {
     "gap": COMMON | {"direction", "bytes"},
     "anomaly": COMMON | {"direction", "name"},
     "tls": COMMON | {"mode"},
-    "data_channel": COMMON | {"mode", "command", "listener", "opener", "bytes_to_server", "bytes_to_client",
-                              "duration_ms", "throughput_bps", "end"},
+    "data_channel": COMMON | {"mode", "command", "listener", "announced", "opener", "syns", "bytes_to_server",
+                              "bytes_to_client", "expected_bytes_to_client", "duration_ms", "throughput_bps", "end",
+                              "closed_by", "tls", "after_abor", "diagnoses"},
     "session_end": COMMON | {"reason", "server_software", "user", "login", "tls", "transfer_type", "cwd", "commands", "replies",
-                             "bytes_to_server", "bytes_to_client"},
+                             "bytes_to_server", "bytes_to_client", "verdict", "tls_records", "diagnoses"},
     "summary": {"type", "source", "linktype", "packets", "tcp_packets", "ftp_packets", "data_packets", "sessions",
                 "commands",
-                "replies", "gaps", "anomalies", "login_guessing", "logins", "top_errors", "diagnoses", "kernel", "cut"},
+                "replies", "gaps", "anomalies", "login_guessing", "logins", "top_errors", "diagnoses", "findings", "kernel",
+                "cut"},
 }
 
 

@@ -247,3 +247,114 @@ TEST(Annotator, FewErrorPairsAreAllCountedWithNoAnomaly) {
 
 }  // namespace
 }  // namespace ftpsniff
+
+namespace ftpsniff {
+namespace {
+
+// Keeps each event's diagnoses and each session end's verdict.
+struct Verdicts : Renderer {
+    std::vector<std::string> seen;
+    std::vector<std::string> verdicts;
+    RunSummary run;
+    void on(const Event& /*ev*/, const Annotation& note) override {
+        for (const Diagnosis& d : note.diagnoses)
+            seen.push_back(std::string(d.id) + " " + std::string(severity_name(d.severity)));
+        if (note.verdict != nullptr) {
+            verdicts.push_back(note.verdict->worst ? std::string(note.verdict->id) : "healthy");
+        }
+    }
+    void summary(const RunSummary& r) override { run.diagnoses = r.diagnoses; }
+};
+
+struct Session {
+    Annotator& annotator;
+    FlowInfo flow{1, {IpAddress{4, {198, 51, 100, 7}}, 50000}, {IpAddress{4, {203, 0, 113, 9}}, 21}, true, {}};
+    std::uint64_t frame = 0;
+    void send(EventKind what) { annotator.on(Event{flow, {}, std::move(what), ++frame}); }
+    void reply(int code, std::string command, std::string line = "") {
+        ReplyEvent r;
+        r.reply.code = code;
+        r.command = std::move(command);
+        if (!line.empty()) r.reply.lines.push_back(line);
+        send(r);
+    }
+    void data(DataEnd end, DataSide side, bool started) {
+        DataChannelEvent d;
+        d.command = "RETR";
+        d.listener = {IpAddress{4, {203, 0, 113, 9}}, 40001};
+        d.opener = flow.client;
+        d.end = end;
+        d.syns = 3;
+        d.closed_by = side;
+        d.started = started;
+        send(d);
+    }
+};
+
+TEST(AnnotatorCauses, A425AfterUnansweredSynsNamesThemAndTheVerdictIsTheirs) {
+    auto kept = std::make_unique<Verdicts>();
+    Verdicts& got = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Session s{annotator};
+    s.send(SessionStartEvent{});
+    s.reply(227, "PASV");
+    s.data(DataEnd::unanswered, DataSide::none, false);  // frame 3
+    s.reply(425, "RETR");
+    s.send(SessionEndEvent{});
+    RunSummary run;
+    annotator.summary(run);
+    EXPECT_EQ(got.seen, (std::vector<std::string>{"data_port_blocked error", "data_connection_missing info"}));
+    EXPECT_EQ(got.verdicts, std::vector<std::string>{"data_port_blocked"});
+    EXPECT_EQ(got.run.diagnoses.at("data_port_blocked").explains, 1U);
+}
+
+TEST(AnnotatorCauses, AReplyNamingTheCauseAfterAResetTakesTheVerdict) {
+    auto kept = std::make_unique<Verdicts>();
+    Verdicts& got = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Session s{annotator};
+    s.send(SessionStartEvent{});
+    s.reply(220, "", "220 (vsFTPd 3.0.3)");
+    s.send(CommandEvent{"STOR", "big.bin", false});
+    s.reply(150, "STOR");
+    s.data(DataEnd::rst, DataSide::server, true);
+    s.reply(451, "STOR", "451 Failure writing to local file.");
+    s.send(SessionEndEvent{});
+    RunSummary run;
+    annotator.summary(run);
+    EXPECT_EQ(got.seen, (std::vector<std::string>{"transfer_reset error", "disk_full error"}));
+    EXPECT_EQ(got.verdicts, std::vector<std::string>{"disk_full"});
+    EXPECT_EQ(got.run.diagnoses.at("disk_full").explains, 1U);
+}
+
+TEST(AnnotatorCauses, AResetAfterTheReplyThatNamedTheCauseIsExplained) {
+    auto kept = std::make_unique<Verdicts>();
+    Verdicts& got = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Session s{annotator};
+    s.send(SessionStartEvent{});
+    s.send(CommandEvent{"STOR", "big.bin", false});
+    s.reply(150, "STOR");
+    s.reply(451, "STOR", "451 Failure writing to local file.");
+    s.data(DataEnd::rst, DataSide::server, true);
+    s.send(CommandEvent{"RETR", "other.bin", false});  // a new transfer: the old cause explains nothing of it
+    s.data(DataEnd::rst, DataSide::server, true);
+    s.send(SessionEndEvent{});
+    EXPECT_EQ(got.seen, (std::vector<std::string>{"disk_full error", "transfer_reset info", "transfer_reset error"}));
+    EXPECT_EQ(got.verdicts, std::vector<std::string>{"disk_full"});
+}
+
+TEST(AnnotatorCauses, OnlyInfoIsHealthy) {
+    auto kept = std::make_unique<Verdicts>();
+    Verdicts& got = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Session s{annotator};
+    s.send(SessionStartEvent{});
+    s.reply(234, "AUTH");
+    s.send(SessionEndEvent{});
+    EXPECT_EQ(got.seen, std::vector<std::string>{"tls_started info"});
+    EXPECT_EQ(got.verdicts, std::vector<std::string>{"healthy"});
+}
+
+}  // namespace
+}  // namespace ftpsniff

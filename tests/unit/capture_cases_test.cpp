@@ -74,10 +74,12 @@ std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {
             events.push_back("TLS");
         } else if (type == "data_channel") {
             std::string command = j["command"].is_null() ? "?" : j["command"].get<std::string>();
+            std::string found;
+            for (const auto& d : j["diagnoses"]) found += " !" + d["id"].get<std::string>();
             events.push_back("D " + j["mode"].get<std::string>() + " " + command + " " +
                              std::to_string(j["bytes_to_client"].get<std::uint64_t>()) + "/" +
                              std::to_string(j["bytes_to_server"].get<std::uint64_t>()) + " " +
-                             j["end"].get<std::string>());
+                             j["end"].get<std::string>() + found);
         } else if (type == "session_end") {
             events.push_back("E " + j["reason"].get<std::string>());
         }
@@ -390,8 +392,75 @@ TEST(CaptureCases, ActiveDataConnectionIsFollowed) {
 
 TEST(CaptureCases, ResetDataConnection) {
     auto events = run(transfer_session(true, true, true));
-    EXPECT_EQ(events[6], "D passive RETR 3000/0 rst");
+    EXPECT_EQ(events[6], "D passive RETR 3000/0 rst !transfer_reset");
     EXPECT_EQ(events[7], "R 426 Connection closed; transfer aborted. !data_connection_missing <- RETR");
+}
+
+// A PASV download whose 150 announces `announced` bytes after a REST of
+// `rest`, of which the data connection carries 3000 and closes.
+PcapWriter sized_download(std::uint64_t announced, std::uint64_t rest) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("TYPE I\r\n"));
+    w.add(c.server("200 Switching to Binary mode.\r\n"));
+    w.add(c.client("PASV\r\n"));
+    w.add(c.server("227 Entering Passive Mode (192,0,2,21,195,80).\r\n"));
+    if (rest > 0) {
+        w.add(c.client("REST " + std::to_string(rest) + "\r\n"));
+        w.add(c.server("350 Restart position accepted.\r\n"));
+    }
+    w.add(c.client("RETR file.bin\r\n"));
+    w.add(c.server("150 Opening BINARY mode data connection for file.bin (" + std::to_string(announced) +
+                   " bytes).\r\n"));
+    Conversation data(test::endpoint("192.0.2.10", 43210), test::endpoint("192.0.2.21", 50000), 7000, 9000);
+    w.add(data.handshake());
+    w.add(data.server(std::string(3000, 'x')));
+    w.add(data.close());
+    w.add(c.server("226 Transfer complete.\r\n"));
+    w.add(c.close());
+    return w;
+}
+
+TEST(CaptureCases, ADownloadShortOfTheAnnouncedSizeIsTruncated) {
+    auto events = run(sized_download(5000, 0));
+    EXPECT_EQ(events[events.size() - 3], "D passive RETR 3000/0 fin !transfer_truncated");
+    // After REST 2000 the server may count the whole file: 3000 is all of it.
+    events = run(sized_download(5000, 2000));
+    EXPECT_EQ(events[events.size() - 3], "D passive RETR 3000/0 fin");
+    events = run(sized_download(3000, 0));
+    EXPECT_EQ(events[events.size() - 3], "D passive RETR 3000/0 fin");
+}
+
+// PASV names a private address; the client connects to the server's own,
+// as lftp does; then a second PASV whose SYNs nobody answers.
+TEST(CaptureCases, DataConnectionsTellAWorkaroundFromUnansweredSyns) {
+    PcapWriter w(1);
+    Conversation c(kClient, kServer);
+    w.add(c.handshake());
+    w.add(c.server("220 ready\r\n"));
+    w.add(c.client("PASV\r\n"));
+    w.add(c.server("227 Entering Passive Mode (10,1,2,3,195,80).\r\n"));
+    w.add(c.client("LIST\r\n"));
+    w.add(c.server("150 Here comes the directory listing.\r\n"));
+    Conversation data(test::endpoint("192.0.2.10", 43210), test::endpoint("192.0.2.21", 50000), 7000, 9000);
+    w.add(data.handshake());
+    w.add(data.server("a\r\n"));
+    w.add(data.close());
+    w.add(c.server("226 Directory send OK.\r\n"));
+    w.add(c.client("PASV\r\n"));
+    w.add(c.server("227 Entering Passive Mode (192,0,2,21,195,81).\r\n"));
+    Conversation lost(test::endpoint("192.0.2.10", 43211), test::endpoint("192.0.2.21", 50001), 8000, 9000);
+    Packet syn = lost.handshake().front();
+    for (int i = 0; i < 3; ++i) w.add(syn);
+    w.add(c.client("RETR file.bin\r\n"));
+    w.add(c.server("425 Failed to establish connection.\r\n"));
+    w.add(c.close());
+    auto events = run(w);
+    EXPECT_EQ(events[6], "D passive LIST 3/0 fin !pasv_address_mismatch");
+    EXPECT_EQ(events[11], "D passive RETR 0/0 unanswered !data_port_blocked");
+    EXPECT_EQ(events[12], "R 425 Failed to establish connection. !data_connection_missing <- RETR");
 }
 
 TEST(CaptureCases, TransferWithoutDataConnectionIsDiagnosed) {

@@ -9,8 +9,9 @@ namespace {
 
 struct Opened : DataFlowEvents {
     std::vector<std::uint64_t> owners;
+    std::vector<DataFlowReport> ended;
     void on_data_flow_open(const DataFlowReport& r) override { owners.push_back(r.owner); }
-    void on_data_flow_end(const DataFlowReport&) override {}
+    void on_data_flow_end(const DataFlowReport& r) override { ended.push_back(r); }
 };
 
 Endpoint at(std::uint8_t host, std::uint16_t port) { return Endpoint{IpAddress{4, {10, 0, 0, host}}, port}; }
@@ -62,6 +63,71 @@ TEST_F(DataFlows, AnOwnerThatAnnouncesThousandsStillForgetsThemAll) {
     for (std::uint16_t p = 1; p <= 3000; p += 2) {
         EXPECT_FALSE(table.feed(syn(client, at(2, static_cast<std::uint16_t>(10000 + p))))) << p;
     }
+}
+
+TcpSegment packet(const Endpoint& from, const Endpoint& to, std::uint8_t flags, std::uint32_t seq,
+                  std::vector<std::uint8_t>* payload = nullptr) {
+    TcpSegment s = syn(from, to);
+    s.flags = flags;
+    s.seq = seq;
+    if (payload != nullptr) s.payload = *payload;
+    return s;
+}
+
+TEST_F(DataFlows, SynsNobodyAnswersAreCountedAndGivenUpOn) {
+    const Endpoint listener = at(2, 5001);
+    table.expect(listener, 1);
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(table.feed(syn(client, listener)));
+    table.give_up_if_unanswered(client, listener);
+    ASSERT_EQ(events.ended.size(), 1U);
+    EXPECT_EQ(events.ended[0].syns, 3U);
+    EXPECT_FALSE(events.ended[0].answered);
+    EXPECT_FALSE(table.feed(syn(client, listener))) << "one more SYN starts nothing: the port served its one";
+}
+
+TEST_F(DataFlows, AnAnsweredConnectionIsNotGivenUpOn) {
+    const Endpoint listener = at(2, 5001);
+    table.expect(listener, 1);
+    table.feed(syn(client, listener));
+    table.feed(packet(listener, client, tcp_flag::syn | tcp_flag::ack, 500));
+    table.give_up_if_unanswered(client, listener);
+    EXPECT_TRUE(events.ended.empty());
+}
+
+TEST_F(DataFlows, TheResetsSenderAndTheFirstBytesAreKept) {
+    const Endpoint listener = at(2, 5001);
+    table.expect(listener, 1);
+    table.feed(packet(client, listener, tcp_flag::syn, 100));
+    table.feed(packet(listener, client, tcp_flag::syn | tcp_flag::ack, 500));
+    std::vector<std::uint8_t> hello = {22, 3, 1, 0, 5, 1, 0, 0, 1, 0};
+    table.feed(packet(client, listener, tcp_flag::ack, 101, &hello));
+    table.feed(packet(listener, client, tcp_flag::rst | tcp_flag::ack, 501));
+    ASSERT_EQ(events.ended.size(), 1U);
+    const DataFlowReport& r = events.ended[0];
+    EXPECT_TRUE(r.answered);
+    EXPECT_TRUE(r.tls);
+    EXPECT_EQ(r.closed_by, FlowSide::listener);
+    EXPECT_EQ(r.end, CloseReason::rst);
+    EXPECT_EQ(r.bytes_to_listener, hello.size());
+}
+
+TEST_F(DataFlows, ARstAnsweringTheSynIsNoAnswer) {
+    const Endpoint listener = at(2, 5001);
+    table.expect(listener, 1);
+    table.feed(syn(client, listener));
+    table.feed(packet(listener, client, tcp_flag::rst | tcp_flag::ack, 0));
+    ASSERT_EQ(events.ended.size(), 1U);
+    EXPECT_FALSE(events.ended[0].answered);
+    EXPECT_EQ(events.ended[0].closed_by, FlowSide::listener);
+}
+
+TEST_F(DataFlows, AWithdrawnAddressTakesNoConnection) {
+    table.expect(at(2, 5001), 1);
+    table.expect(at(3, 5001), 1);
+    table.withdraw(at(3, 5001), 1);
+    table.withdraw(at(2, 5001), 2);  // not 2's to withdraw
+    EXPECT_FALSE(table.feed(syn(client, at(3, 5001))));
+    EXPECT_TRUE(table.feed(syn(client, at(2, 5001))));
 }
 
 }  // namespace

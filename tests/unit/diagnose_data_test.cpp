@@ -150,3 +150,36 @@ TEST(DiagnoseData, ANormalTransferHasNoFinding) {
 
 }  // namespace
 }  // namespace ftpsniff
+
+namespace ftpsniff {
+namespace {
+
+SessionEndEvent tls_end(std::uint32_t client_records, CloseReason why = CloseReason::fin) {
+    SessionEndEvent end{why, {}};
+    end.state.tls = TlsMode::explicit_auth;
+    end.state.tls_records_to_server = client_records;
+    return end;
+}
+
+TEST(DiagnoseEnd, AHandshakeThatNeverReachedACommandFailed) {
+    SessionContext s;
+    s.tls_began = Timestamp{100, 0};
+    const DiagnosisTexts& texts = DiagnosisTexts::builtin();
+    auto found = diagnose_end(tls_end(2), Timestamp{100, 200000000}, s, texts);
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(found[0].id, "tls_handshake_failed");
+    EXPECT_NE(found[0].message.find("0.2 s"), std::string::npos) << found[0].message;
+    // A client that sent its Finished and commands got through.
+    EXPECT_TRUE(diagnose_end(tls_end(9), Timestamp{101, 0}, s, texts).empty());
+    // Still open at the end of the capture: nothing is known yet.
+    EXPECT_TRUE(diagnose_end(tls_end(2, CloseReason::end_of_capture), Timestamp{101, 0}, s, texts).empty());
+    // Records the capture lost cannot be counted.
+    SessionEndEvent lost = tls_end(2);
+    lost.state.tls_readable = false;
+    EXPECT_TRUE(diagnose_end(lost, Timestamp{101, 0}, s, texts).empty());
+    // No TLS at all.
+    EXPECT_TRUE(diagnose_end(SessionEndEvent{}, Timestamp{101, 0}, SessionContext{}, texts).empty());
+}
+
+}  // namespace
+}  // namespace ftpsniff

@@ -233,7 +233,7 @@ TEST(Diagnose, RepliesThatNameTheirCause) {
     SessionContext proftpd;
     proftpd.software = ServerSoftware{"ProFTPD", "", SoftwareClue::greeting};
     EXPECT_EQ(cause("OOPS:", "500 OOPS: not understood", &proftpd), Ids{"command_unknown"});  // no vsftpd error
-    EXPECT_EQ(cause("RETR", "550 421 Timeout.txt: No such file or directory"), Ids{});
+    EXPECT_EQ(cause("RETR", "550 421 Timeout.txt: No such file or directory"), Ids{"not_found"});
     // Not every 421 is a timeout: no cause claimed for one that names none.
     EXPECT_EQ(cause(std::nullopt, "421 Service not available, closing control connection."), Ids{});
 }
@@ -325,6 +325,10 @@ std::vector<ReplyFacts> every_finding() {
         {451, "STOR", {}, &kFlow, {}, false, false, nullptr, "451 Failure writing to local file."},
         {500, "RETR", {}, &kFlow, {}, false, false, nullptr, "500 OOPS: 500 OOPS: child died"},
         {500, "EPRT", {}, &kFlow, {}, false, false, nullptr, "500 Bad EPRT protocol."},
+        {550, "RETR", {}, &kFlow, {}, false, false, nullptr, "550 Failed to open file."},
+        {550, "RETR", {}, &kFlow, {}, false, false, nullptr, "550 missing.txt: No such file or directory"},
+        {550, "STOR", {}, &kFlow, {}, false, false, nullptr, "550 Permission denied."},
+        {553, "STOR", {}, &kFlow, {}, false, false, nullptr, "553 Can't open that file: Permission denied"},
         {234, "AUTH", {}, &kFlow, {}},
         {257, "PWD", 7500.0, &kFlow, {}}};
 }
@@ -383,6 +387,15 @@ TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
         all.push_back(texts.make("transfer_truncated", "explained", fields));
         for (const DataChannelEvent& d : every_data_finding()) {
             for (Diagnosis& x : diagnose_data(d, kFlow, SessionContext{}, texts)) all.push_back(std::move(x));
+        }
+        SessionContext tls;
+        tls.tls_began = Timestamp{100, 0};
+        for (std::uint32_t alerts : {0U, 1U}) {
+            SessionEndEvent end{CloseReason::fin, {}};
+            end.state.tls = TlsMode::explicit_auth;
+            end.state.tls_records_to_server = 2;
+            end.state.tls_alerts = alerts;
+            for (Diagnosis& x : diagnose_end(end, Timestamp{100, 50000}, tls, texts)) all.push_back(std::move(x));
         }
         for (const Diagnosis& d : all) {
             EXPECT_FALSE(d.message.empty() || d.remedy.empty()) << d.id;

@@ -97,6 +97,7 @@ private:
     void reply(const Event& ev, const ReplyEvent& r);
     void data_channel(const Event& ev, const DataChannelEvent& d);
     void explain_by_transfer(SessionContext& s, const DataChannelEvent& d);
+    void root_cause(SessionContext& s, const Diagnosis& cause, std::uint64_t frame);
     void count_findings(const Event& ev, SessionContext& s, const Annotation& note);
     void link_cause(SessionContext& s, Annotation& note, std::optional<std::string_view> command);
     Annotation explanation(int code, std::optional<std::string_view> command);

@@ -57,7 +57,12 @@ struct SessionContext {
     // reset or short data connection after it follows from; cleared by the
     // next transfer.
     std::string transfer_cause{};
+    // A reset or short data connection of the current transfer not yet
+    // explained: its transfer's reply may still name the cause.
+    std::string_view data_effect{};
+    std::uint64_t data_effect_frame = 0;
     SessionVerdict verdict{};
+    std::optional<Timestamp> tls_began{};
     [[nodiscard]] bool lists(std::string_view verb) const {
         return features.find(" " + std::string(verb) + " ") != std::string::npos;
     }
@@ -89,6 +94,11 @@ std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& t
 // used instead of the announced one (diagnose_data.cpp).
 std::vector<Diagnosis> diagnose_data(const DataChannelEvent& data, const FlowInfo& flow, const SessionContext& session,
                                      const DiagnosisTexts& texts);
+
+// Findings only a session's end shows: a TLS handshake that never got as
+// far as a command.
+std::vector<Diagnosis> diagnose_end(const SessionEndEvent& end, Timestamp at, const SessionContext& session,
+                                    const DiagnosisTexts& texts);
 
 // RFC 1918 and RFC 6598 IPv4 ranges, and IPv6 unique local addresses.
 bool is_private(const IpAddress& ip);

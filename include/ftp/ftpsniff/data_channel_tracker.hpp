@@ -62,12 +62,13 @@ private:
         Sizes sizes;
     };
 
-    void command(const FlowInfo& flow, const CommandEvent& ev);
+    void command(const FlowInfo& flow, Timestamp ts, const CommandEvent& ev);
     void reply(const Event& ev, const ReplyEvent& reply);
     void learn_sizes(Track& t, const ReplyEvent& r);
     void session_end(const FlowInfo& flow);
-    void announce(Track& t, bool passive, const Endpoint& listener);
-    void give_up(Track& t);
+    void announce(Track& t, bool passive, const Endpoint& listener, Timestamp now);
+    // Ends the current connection if its SYNs are unanswered, reported at `now`.
+    void give_up(Track& t, Timestamp now);
     void drop_if_done(std::uint64_t id);
 
     EventSink& next_;
@@ -76,6 +77,7 @@ private:
     absl::flat_hash_map<std::uint64_t, Track> tracks_;  // a Track& is never held across an insertion
     Event data_ = {{}, {}, DataChannelEvent{}};         // reused for every data-channel event
     std::uint64_t replies_ = 0;
+    std::optional<Timestamp> giving_up_at_;
 };
 
 }  // namespace ftpsniff

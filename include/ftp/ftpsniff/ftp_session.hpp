@@ -15,6 +15,7 @@
 #include "ftpsniff/session_state.hpp"
 #include "ftpsniff/stream_masks.hpp"
 #include "ftpsniff/telnet_filter.hpp"
+#include "ftpsniff/tls_records.hpp"
 
 #include <memory>
 #include <optional>
@@ -101,6 +102,7 @@ private:
     bool replied_ = false;
     bool encrypted_ = false;
     bool uncertain_ = false;
+    TlsRecords tls_[2];  // per Direction, once encrypted
 
     std::shared_ptr<ConnectionMasks> masks_;
     // Per Direction: the stream position read up to, and where the line

@@ -31,6 +31,14 @@ struct SessionState {
     std::uint64_t replies = 0;
     std::uint64_t bytes_to_server = 0;  // control-connection bytes, as delivered in order
     std::uint64_t bytes_to_client = 0;
+    // Once TLS began: the records each way (tls_records.hpp), the alerts
+    // sent unencrypted, and whether every byte the client sent could be read
+    // as records (a server may write a last error in plain text: vsftpd's
+    // "500 OOPS: ... alert unknown ca").
+    std::uint32_t tls_records_to_server = 0;
+    std::uint32_t tls_records_to_client = 0;
+    std::uint32_t tls_alerts = 0;
+    bool tls_readable = true;
 
     // A command got its final (non-1xx) reply.
     void on_final_reply(std::string_view verb, std::string_view arg, const Reply& reply);
