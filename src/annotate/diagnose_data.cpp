@@ -58,10 +58,13 @@ std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& 
     v.count = d.syns;
     v.seconds = millis_between(d.first, d.last) / 1000;
     v.bytes = d.bytes_to_client + d.bytes_to_server;
-    if (d.end == DataEnd::unanswered || d.end == DataEnd::refused) {
+    // One SYN given up on at once (the transfer was refused meanwhile) shows
+    // no drop: a dropped SYN is sent again, after about a second.
+    if (d.end == DataEnd::refused || (d.end == DataEnd::unanswered && d.syns >= 2)) {
         check_opening(d, flow, session, texts, v, out);
         return out;
     }
+    if (d.end == DataEnd::unanswered) return out;
     if (d.announced) {
         const std::string told = to_string(*d.announced);
         const std::string settings = settings_for(&session, "passive_address");

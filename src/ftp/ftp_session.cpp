@@ -309,6 +309,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
         ev.verb.assign(verb);
         ev.arg.assign(cmd->arg);
         ev.truncated = line.truncated;
+        ev.telnet_interrupt = client_telnet_.take_interrupt();
     });
 }
 

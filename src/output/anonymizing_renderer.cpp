@@ -117,6 +117,7 @@ private:
             a_.append_text(out.arg, in.arg);
         }
         out.truncated = in.truncated;
+        out.telnet_interrupt = in.telnet_interrupt;
     }
     void hide(const ReplyEvent& in, ReplyEvent& out) {
         out.reply.code = in.reply.code;

@@ -152,7 +152,12 @@ public:
     }
 
     void write(const Event& e, const CommandEvent& ev) {
-        head("command", e).str("verb", ev.verb).str("arg", ev.arg).boolean("truncated", ev.truncated).end();
+        head("command", e)
+            .str("verb", ev.verb)
+            .str("arg", ev.arg)
+            .boolean("truncated", ev.truncated)
+            .boolean("telnet_interrupt", ev.telnet_interrupt)
+            .end();
         out_.commit();
     }
 

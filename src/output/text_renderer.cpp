@@ -43,6 +43,7 @@ public:
         }
         stop(b, kBold);
         if (ev.truncated) b += " [line cut at the length limit]";
+        if (ev.telnet_interrupt) b += " [after Telnet IP]";
         b += '\n';
         out_.commit();
     }

@@ -51,6 +51,13 @@ TEST(DiagnoseData, UnansweredSynsToThePassivePortAreABlockedPort) {
     EXPECT_NE(found[0].message.find("7.0 s"), std::string::npos);
 }
 
+TEST(DiagnoseData, OneSynGivenUpOnAtOnceShowsNoDrop) {
+    DataChannelEvent d = passive(DataEnd::unanswered);
+    d.syns = 1;
+    d.last = d.first;
+    EXPECT_EQ(ids(d), Ids{});
+}
+
 TEST(DiagnoseData, UnansweredSynsToAPrivateAnnouncedAddressNameIt) {
     DataChannelEvent d = passive(DataEnd::unanswered);
     d.listener = at(10, 0, 0, 2, 40001);
@@ -70,6 +77,7 @@ TEST(DiagnoseData, AResetAnsweringTheSynIsARefusedPort) {
     active.passive = false;
     EXPECT_EQ(ids(active), Ids{"active_connect_failed"});
     active.end = DataEnd::unanswered;
+    active.syns = 3;
     auto found = run(active);
     ASSERT_EQ(found.size(), 1U);
     EXPECT_NE(found[0].message.find("the server's"), std::string::npos) << "in active mode the server connects";

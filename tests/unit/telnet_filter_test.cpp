@@ -25,6 +25,21 @@ TEST(TelnetFilter, InterruptAndSynchBeforeAbor) {
               "ABOR\r\n");  // IAC IP IAC DM (RFC 959 §4.1)
 }
 
+TEST(TelnetFilter, InterruptIsReportedOnce) {
+    TelnetFilter f;
+    auto feed = [&](std::string_view c) {
+        f.feed(std::span(reinterpret_cast<const std::uint8_t*>(c.data()), c.size()), [](auto) {});
+    };
+    feed("\xff\xf4");  // IAC IP, alone in its urgent segment
+    feed(
+        "\xff\xf2"
+        "ABOR\r\n");
+    EXPECT_TRUE(f.take_interrupt());
+    EXPECT_FALSE(f.take_interrupt());
+    feed("\xff\xff\xf4 NOOP\r\n");  // IAC IAC is data: the 0xf4 after it is no command
+    EXPECT_FALSE(f.take_interrupt());
+}
+
 TEST(TelnetFilter, DoubledIacIsOneDataByte) { EXPECT_EQ(filtered({"STOR \xff\xff.txt\r\n"}), "STOR \xff.txt\r\n"); }
 
 TEST(TelnetFilter, NegotiationAndSubnegotiationAreRemoved) {

@@ -25,6 +25,7 @@ struct CommandEvent {
     std::string verb;  // upper case
     std::string arg;   // as sent
     bool truncated = false;
+    bool telnet_interrupt = false;  // a Telnet IP came before it (RFC 959 §4.1.3, sent before ABOR)
 };
 
 struct ReplyEvent {

@@ -50,9 +50,12 @@ public:
 
     // Whether a subnegotiation was ended by an LF since the last call.
     bool take_unterminated() { return std::exchange(unterminated_, false); }
+    // Whether an Interrupt Process (IAC IP) came since the last call: RFC
+    // 959 §4.1.3 has a client send it, then the Synch, before ABOR.
+    bool take_interrupt() { return std::exchange(interrupt_, false); }
 
 private:
-    static constexpr std::uint8_t kIac = 255, kSb = 250, kSe = 240, kWill = 251, kDont = 254;
+    static constexpr std::uint8_t kIac = 255, kSb = 250, kSe = 240, kWill = 251, kDont = 254, kIp = 244;
     enum class State : std::uint8_t { data, command, option, sub, sub_iac };
 
     void step(std::uint8_t b) {
@@ -63,6 +66,7 @@ private:
             } else if (b == kSb) {
                 state_ = State::sub;
             } else {
+                if (b == kIp) interrupt_ = true;
                 state_ = State::data;
             }
             break;
@@ -77,6 +81,7 @@ private:
 
     State state_ = State::data;
     bool unterminated_ = false;
+    bool interrupt_ = false;
 };
 
 }  // namespace ftpsniff
