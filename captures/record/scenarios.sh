@@ -177,6 +177,46 @@ except ftplib.error_temp as e:
 ftp.close()
 '
         ;;
+    vsftpd-python-data-timeout)
+        # RETR big.bin into a data socket with a small receive buffer
+        # (SO_RCVBUF set before connect, so the window stays small); the
+        # client reads 4 KB and then no more.  The server's writes block and
+        # vsftpd, with data_connection_timeout=3, gives up when a 3 s period
+        # passes without progress: "421 Data timeout. Reconnect. Sorry."
+        net_up plain
+        start_vsftpd ipv4 data_connection_timeout=3
+        start_capture "$cap.pcap" "$NS_CLI"
+        cli_python '
+import ftplib, os, socket, sys, time
+ftp = ftplib.FTP()
+ftp.connect(os.environ["FTP_HOST"], 21, timeout=30)
+ftp.login(os.environ["FTP_USER"], os.environ["FTP_PASS"])
+ftp.voidcmd("TYPE I")
+host, port = ftp.makepasv()
+conn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+conn.settimeout(30)
+conn.connect((host, port))
+print("RETR big.bin ->", ftp.sendcmd("RETR big.bin"), file=sys.stderr)
+got = 0
+while got < 4096:
+    chunk = conn.recv(4096 - got)
+    if not chunk:
+        break
+    got += len(chunk)
+start = time.monotonic()
+print("read", got, "bytes; reading no more", file=sys.stderr)
+try:
+    resp = ftp.getresp()
+    sys.exit("unexpected reply while the transfer stalls: " + resp)
+except ftplib.error_temp as e:
+    resp = str(e)
+assert resp == "421 Data timeout. Reconnect. Sorry.", resp
+print("%.1f s later ->" % (time.monotonic() - start), resp, file=sys.stderr)
+conn.close()
+ftp.close()
+'
+        ;;
     vsftpd-python-too-many)
         net_up plain
         start_vsftpd ipv4 max_per_ip=1
@@ -392,6 +432,31 @@ bye"
         expect_rc 67 "curl plain-text login, ProFTPD TLSRequired" \
             cli_curl "$SRV_URL/hello.txt" -o "$CLIENT/hello.curl"
         ;;
+    proftpd-curl-pasv-private)
+        # As vsftpd-curl-pasv-private: ProFTPD behind NAT without
+        # MasqueradeAddress announces 10.0.0.20 in its 227 reply.
+        net_up server-nat
+        start_proftpd
+        start_capture "$cap.pcap" "$NS_CLI"
+        expect_rc 28 "curl to ProFTPD's private PASV address" \
+            cli_curl --connect-timeout 10 --disable-epsv --no-ftp-skip-pasv-ip \
+            "$SRV_URL/hello.txt" -o "$CLIENT/hello.curl"
+        ;;
+    proftpd-curl-active-blocked)
+        # As vsftpd-curl-active-blocked, but ProFTPD has no connect timeout
+        # of its own: its blocking connect() to the PORT address ends when
+        # the server's kernel gives up.  With the default tcp_syn_retries=6
+        # (plus tcp_syn_linear_timeouts=4) that takes 135 s, longer than
+        # curl's --max-time; 3 in the server namespace make it about 19 s.
+        net_up plain
+        nft_in "$NS_CLI" "tcp dport $ACTIVE_MIN-$ACTIVE_MAX tcp flags & (syn | ack) == syn drop"
+        in_ns "$NS_SRV" sysctl -qw net.ipv4.tcp_syn_retries=3
+        start_proftpd
+        start_capture "$cap.pcap" "$NS_CLI"
+        expect_rc 19 "curl active mode, data port blocked (ProFTPD)" \
+            cli_curl --ftp-port "$CLI_PUB4:$ACTIVE_MIN-$ACTIVE_MAX" --disable-eprt \
+            "$SRV_URL/hello.txt" -o "$CLIENT/hello.curl"
+        ;;
     pureftpd-curl-healthy-pasv)
         net_up plain
         start_pureftpd
@@ -404,6 +469,14 @@ bye"
         start_capture "$cap.pcap" "$NS_CLI"
         expect_rc 28 "curl plain-text login, Pure-FTPd -Y 2 (curl reports a 421 as a time-out)" \
             cli_curl "$SRV_URL/hello.txt" -o "$CLIENT/hello.curl"
+        ;;
+    pureftpd-curl-pasv-dropped)
+        net_up plain
+        nft_in "$NS_SRV" "tcp dport $PASV_MIN-$PASV_MAX drop"
+        start_pureftpd
+        start_capture "$cap.pcap" "$NS_CLI"
+        expect_rc 28 "curl LIST, Pure-FTPd passive ports dropped" \
+            cli_curl --connect-timeout 10 "$SRV_URL/" -o "$CLIENT/list.curl"
         ;;
     *) die "no recipe for capture $cap" ;;
     esac

@@ -14,6 +14,7 @@ NETNS_CAPTURES=(
     vsftpd-curl-writable-chroot
     vsftpd-curl-disk-full
     vsftpd-python-idle-timeout
+    vsftpd-python-data-timeout
     vsftpd-python-too-many
     vsftpd-python-abor vsftpd-tnftp-abor
     vsftpd-curl-server-killed
@@ -22,7 +23,9 @@ NETNS_CAPTURES=(
     vsftpd-curl-healthy-pasv vsftpd-lftp-healthy-epsv vsftpd-python-healthy-port
     vsftpd-curl-healthy-eprt vsftpd-lftp-healthy-eprt vsftpd-tnftp-healthy-epsv
     proftpd-lftp-healthy-pasv proftpd-curl-tls-required
+    proftpd-curl-pasv-private proftpd-curl-active-blocked
     pureftpd-curl-healthy-pasv pureftpd-curl-tls-required
+    pureftpd-curl-pasv-dropped
 )
 
 is_loopback() { case " ${LOOPBACK_CAPTURES[*]} " in *" $1 "*) return 0 ;; esac; return 1; }

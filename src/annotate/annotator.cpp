@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace ftpsniff {
@@ -63,7 +64,10 @@ void Annotator::on(const Event& ev) {
 }
 
 void Annotator::data_channel(const Event& ev, const DataChannelEvent& d) {
-    SessionContext& session = sessions_[ev.flow.id];
+    // Its session has normally not ended yet; if it has, it is not made again.
+    auto known = sessions_.find(ev.flow.id);
+    SessionContext ended;
+    SessionContext& session = known != sessions_.end() ? known->second : ended;
     if (d.end == DataEnd::never_opened) {
         const std::string listener = to_string(d.listener);
         DiagnosisFields v;
@@ -74,52 +78,26 @@ void Annotator::data_channel(const Event& ev, const DataChannelEvent& d) {
         return;
     }
     data_note_.diagnoses = diagnose_data(d, ev.flow, session, texts_);
-    explain_by_transfer(session, d);
     count_findings(ev, session, data_note_);
     for (const Diagnosis& found : data_note_.diagnoses) {
-        if (found.severity != Severity::error) continue;
-        if (found.id == "transfer_reset" || found.id == "transfer_truncated") {
-            session.data_effect = found.id;
-            session.data_effect_frame = ev.frame;
+        // An effect of the transfer's reply counts for that reply's finding,
+        // now if it came, else when it comes (a held connection precedes it).
+        const bool effect =
+            found.severity == Severity::info && (found.id == "transfer_reset" || found.id == "transfer_truncated");
+        if (!effect) continue;
+        if (session.transfer_cause.empty() || session.transfer_cause_frame != d.final_frame) {
+            session.effect_of_frame = d.final_frame;
+            continue;
         }
+        std::string_view cause_id =
+            std::string_view(session.transfer_cause).substr(0, session.transfer_cause.find(' '));
+        if (auto g = counted_.diagnoses.find(cause_id); g != counted_.diagnoses.end()) ++g->second.explains;
     }
     for (const Diagnosis& found : data_note_.diagnoses) {
         // What a later 425 or 426 about this connection follows from.
         if (found.severity == Severity::error) session.data_cause = fmt::format("{} (frame {})", found.id, ev.frame);
     }
     next_->on(ev, data_note_);
-}
-
-// A reset or short data connection after a transfer's reply said why (a
-// full disk, a dead server process) follows from that reply.
-void Annotator::explain_by_transfer(SessionContext& s, const DataChannelEvent& d) {
-    if (s.transfer_cause.empty()) return;
-    for (Diagnosis& found : data_note_.diagnoses) {
-        if (found.id != "transfer_reset" && found.id != "transfer_truncated") continue;
-        std::string_view cause_id = std::string_view(s.transfer_cause).substr(0, s.transfer_cause.find(' '));
-        if (auto g = counted_.diagnoses.find(cause_id); g != counted_.diagnoses.end()) ++g->second.explains;
-        DiagnosisFields v;
-        v.command = d.command;
-        v.bytes = d.bytes_to_client + d.bytes_to_server;
-        v.expected_bytes = d.expected_to_client.value_or(0);
-        v.cause = s.transfer_cause;
-        found = texts_.make(found.id, "explained", v);
-    }
-}
-
-// The transfer's reply named the cause of the reset or short data
-// connection reported before it: the session's verdict is the cause, and
-// the effect is counted as explained.
-void Annotator::root_cause(SessionContext& s, const Diagnosis& cause, std::uint64_t frame) {
-    if (s.data_effect.empty()) return;
-    if (auto g = counted_.diagnoses.find(cause.id); g != counted_.diagnoses.end()) ++g->second.explains;
-    SessionVerdict& v = s.verdict;
-    if (v.id == s.data_effect && v.frame == s.data_effect_frame) {
-        v.id = cause.id;
-        v.frame = frame;
-    }
-    if (v.errors > 1) --v.errors;  // the effect is no finding of its own
-    s.data_effect = {};
 }
 
 // A reply's data_connection_missing that a data connection's failure
@@ -142,7 +120,9 @@ void Annotator::link_cause(SessionContext& s, Annotation& note, std::optional<st
 void Annotator::count_findings(const Event& ev, SessionContext& s, const Annotation& note) {
     for (const Diagnosis& d : note.diagnoses) {
         s.verdict.add(d, ev.frame);
-        auto [it, fresh] = counted_.diagnoses.try_emplace(std::string(d.id));
+        auto it = counted_.diagnoses.find(d.id);
+        const bool fresh = it == counted_.diagnoses.end();
+        if (fresh) it = counted_.diagnoses.try_emplace(std::string(d.id)).first;
         FindingGroup& g = it->second;
         if (fresh) {
             g.severity = d.severity;
@@ -152,8 +132,10 @@ void Annotator::count_findings(const Event& ev, SessionContext& s, const Annotat
         }
         ++g.count;
         g.last_frame = ev.frame;
-        if (g.last_session != ev.flow.id) ++g.sessions;
-        g.last_session = ev.flow.id;
+        if (std::find(s.ids_found.begin(), s.ids_found.end(), d.id) == s.ids_found.end()) {
+            s.ids_found.push_back(d.id);
+            ++g.sessions;
+        }
     }
 }
 
@@ -172,7 +154,7 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     // Not from inside a loop over the diagnoses: at the threshold it adds one.
     if (std::any_of(note.diagnoses.begin(), note.diagnoses.end(),
                     [](const Diagnosis& d) { return d.id == "login_failed"; })) {
-        note_login_failure(ev.flow, note);
+        note_login_failure(ev.flow, session, note);
     }
     if (missing_) {
         note.diagnoses.push_back(std::move(*missing_));
@@ -185,7 +167,10 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
         for (const Diagnosis& d : note.diagnoses) {
             if (d.severity != Severity::error) continue;
             session.transfer_cause = fmt::format("{} (frame {})", d.id, ev.frame);
-            root_cause(session, d, ev.frame);
+            session.transfer_cause_frame = ev.frame;
+            if (std::exchange(session.effect_of_frame, 0) == ev.frame) {
+                if (auto g = counted_.diagnoses.find(d.id); g != counted_.diagnoses.end()) ++g->second.explains;
+            }
         }
     }
     learn(session, r, note);
@@ -297,11 +282,10 @@ Annotation Annotator::explanation(int code, std::optional<std::string_view> comm
 
 // Failed logins from one client address across sessions: at the threshold
 // the failure that reaches it says so, and the summary lists it.
-void Annotator::note_login_failure(const FlowInfo& flow, Annotation& note) {
+void Annotator::note_login_failure(const FlowInfo& flow, SessionContext& session, Annotation& note) {
     LoginFailures& f = counted_.login_failures[flow.client.ip];
     ++f.failures;
-    if (f.last_session != flow.id) ++f.sessions;
-    f.last_session = flow.id;
+    if (!std::exchange(session.login_failure_counted, true)) ++f.sessions;
     if (f.failures == kGuessingThreshold) {
         const std::string client = to_string(flow.client.ip);
         DiagnosisFields v;

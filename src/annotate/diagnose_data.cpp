@@ -1,5 +1,7 @@
 #include "ftpsniff/diagnose.hpp"
 
+#include <fmt/format.h>
+
 namespace ftpsniff {
 
 namespace {
@@ -27,22 +29,35 @@ void check_opening(const DataChannelEvent& d, const FlowInfo& flow, const Sessio
 }
 
 // A connection that carried a transfer: reset or closed short of the size
-// the server announced, or cancelled by the client.
-void check_transfer(const DataChannelEvent& d, const DiagnosisTexts& texts, DiagnosisFields& v,
+// the server announced, or cancelled by the client. The transfer's final
+// reply decides: after a 2xx a reset only closed a finished transfer; a
+// failure the server explains itself (451, 552, ...) is the cause, and the
+// connection's end its effect.
+void check_transfer(const DataChannelEvent& d, const SessionContext& s, const DiagnosisTexts& texts, DiagnosisFields& v,
                     std::vector<Diagnosis>& out) {
     if (d.aborted) {
         out.push_back(texts.make("transfer_aborted_by_client", "", v));
         return;
     }
     if (!d.started || d.closed_by == DataSide::none) return;
-    const std::string_view side = d.closed_by == DataSide::client ? "client" : "server";
-    const bool complete = d.expected_to_client && d.bytes_to_client >= *d.expected_to_client;
-    if (d.end == DataEnd::rst && !complete) {
-        out.push_back(texts.make("transfer_reset", side, v));
-    } else if (d.end == DataEnd::fin && d.expected_to_client && !complete) {
-        v.expected_bytes = *d.expected_to_client;
-        out.push_back(texts.make("transfer_truncated", side, v));
+    const bool short_of_size = d.expected_to_client && d.bytes_to_client < *d.expected_to_client;
+    const bool reset = d.end == DataEnd::rst && (short_of_size || !d.expected_to_client);
+    const bool truncated = d.end == DataEnd::fin && short_of_size;
+    if (!reset && !truncated) return;
+    if (reset && !short_of_size && d.final_reply / 100 == 2) return;
+    v.expected_bytes = d.expected_to_client.value_or(0);
+    std::string_view variant = d.closed_by == DataSide::client ? "client" : "server";
+    const bool explained = d.final_reply >= 400 && d.final_reply != 425 && d.final_reply != 426;
+    // The reply's own finding names the cause best; without one, the reply.
+    const bool named = !s.transfer_cause.empty() && s.transfer_cause_frame == d.final_frame;
+    const std::string cause = !explained ? std::string()
+                              : named    ? s.transfer_cause
+                                         : fmt::format("the {} reply (frame {})", d.final_reply, d.final_frame);
+    if (explained) {
+        variant = "explained";
+        v.cause = cause;
     }
+    out.push_back(texts.make(reset ? "transfer_reset" : "transfer_truncated", variant, v));
 }
 
 }  // namespace
@@ -65,7 +80,10 @@ std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& 
         return out;
     }
     if (d.end == DataEnd::unanswered) return out;
-    if (d.announced) {
+    // A private address announced to a client that reached the server's
+    // public one: the client worked around it. (Behind port forwarding the
+    // announced address may be right and the capture see another.)
+    if (d.announced && is_private(d.announced->ip) && !is_private(flow.server.ip)) {
         const std::string told = to_string(*d.announced);
         const std::string settings = settings_for(&session, "passive_address");
         DiagnosisFields w = v;
@@ -73,7 +91,7 @@ std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& 
         w.settings = settings;
         out.push_back(texts.make("pasv_address_mismatch", "worked_around", w));
     }
-    check_transfer(d, texts, v, out);
+    check_transfer(d, session, texts, v, out);
     return out;
 }
 

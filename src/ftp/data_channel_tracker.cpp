@@ -58,8 +58,16 @@ void DataChannelTracker::on(const Event& ev) {
     } else if (std::holds_alternative<SessionStartEvent>(ev.what)) {
         tracks_[ev.flow.id].flow = ev.flow;
     } else if (std::holds_alternative<SessionEndEvent>(ev.what)) {
-        // Its connections that never got an answer end with it, before its end line.
-        if (auto it = tracks_.find(ev.flow.id); it != tracks_.end()) give_up(it->second, ev.ts);
+        // Its data connections are reported before its end line.
+        if (auto it = tracks_.find(ev.flow.id); it != tracks_.end()) {
+            release_held(it->second, 0, 0);
+            give_up(it->second, ev.ts);
+            if (it->second.open_flows > 0) {
+                session_ending_ = true;
+                data_flows_.close_owner(ev.flow.id);
+                session_ending_ = false;
+            }
+        }
     }
     next_.on(ev);
     if (std::holds_alternative<SessionEndEvent>(ev.what)) session_end(ev.flow);
@@ -72,7 +80,9 @@ void DataChannelTracker::command(const FlowInfo& flow, Timestamp ts, const Comma
     if (is_transfer_verb(verb)) {
         Track& t = tracks_[flow.id];
         t.transfer = ev.verb;
-        if (verb == "RETR") t.sizes.retr = path_hash(ev.arg);
+        t.final_code = 0;
+        t.final_frame = 0;
+        t.sizes.retr = verb == "RETR" ? path_hash(ev.arg) : 0;
         return;
     }
     if (verb == "SIZE") {
@@ -81,6 +91,8 @@ void DataChannelTracker::command(const FlowInfo& flow, Timestamp ts, const Comma
         tracks_[flow.id].sizes.rest_pending = number(ev.arg).value_or(0);
     } else if (verb == "TYPE") {
         tracks_[flow.id].sizes.binary_pending = binary_type(ev.arg);
+    } else if (verb == "MODE") {
+        tracks_[flow.id].sizes.stream_pending = !ev.arg.empty() && (ev.arg[0] == 'S' || ev.arg[0] == 's');
     } else if (verb == "ABOR") {
         Track& t = tracks_[flow.id];
         if (t.open_flows > 0) t.aborted = true;
@@ -103,14 +115,20 @@ void DataChannelTracker::reply(const Event& ev, const ReplyEvent& r) {
         return;
     }
     const std::string_view verb = *r.command;
-    if (verb == "SIZE" || verb == "REST" || verb == "TYPE" || verb == "RETR") learn_sizes(tracks_[ev.flow.id], r);
-    if (!is_transfer_verb(verb)) return;
+    const bool transfer = is_transfer_verb(verb);
+    if (!transfer && verb != "SIZE" && verb != "REST" && verb != "TYPE" && verb != "MODE") return;
     Track& t = tracks_[ev.flow.id];
+    learn_sizes(t, r);
+    if (!transfer) return;
     if (r.reply.code / 100 == 1) {
         t.started = true;
         return;
     }
     t.sizes.rest = 0;  // an offset serves the next transfer only
+    t.sizes.sized.reset();
+    t.final_code = r.reply.code;
+    t.final_frame = ev.frame;
+    release_held(t, r.reply.code, ev.frame);
     // The transfer is over: SYNs still unanswered will not be.
     give_up(t, ev.ts);
     if (!t.announced) return;
@@ -144,6 +162,8 @@ void DataChannelTracker::learn_sizes(Track& t, const ReplyEvent& r) {
         s.rest = code == 350 ? s.rest_pending : 0;
     } else if (verb == "TYPE" && code / 100 == 2) {
         s.binary = s.binary_pending;
+    } else if (verb == "MODE" && code / 100 == 2) {
+        s.stream = s.stream_pending;
     } else if (verb == "RETR" && (code == 150 || code == 125)) {
         std::optional<std::uint64_t> size = announced_size(line);
         if (!size && s.sized && s.sized->first == s.retr) size = s.sized->second;
@@ -152,7 +172,8 @@ void DataChannelTracker::learn_sizes(Track& t, const ReplyEvent& r) {
         // Servers differ on whether the 150 counts from the REST offset:
         // the smaller reading is the one every server meets.
         t.expected.reset();
-        if (size && binary && *size >= s.rest) t.expected = *size - s.rest;
+        // MODE B or Z (RFC 959 §3.4, compression) changes the count on the wire.
+        if (size && binary && s.stream && *size >= s.rest) t.expected = *size - s.rest;
     }
 }
 
@@ -180,6 +201,17 @@ void DataChannelTracker::give_up(Track& t, Timestamp now) {
     giving_up_at_ = now;
     data_flows_.give_up_if_unanswered(t.current->first, t.current->second);
     giving_up_at_.reset();
+}
+
+// Hands on the held connection, now that its transfer's final reply (or
+// the session's end, with 0) says how the transfer went.
+void DataChannelTracker::release_held(Track& t, int final_code, std::uint64_t final_frame) {
+    if (!t.held) return;
+    auto& d = std::get<DataChannelEvent>(t.held->what);
+    d.final_reply = final_code;
+    d.final_frame = final_frame;
+    next_.on(*t.held);
+    t.held.reset();
 }
 
 void DataChannelTracker::on_data_flow_open(const DataFlowReport& report) {
@@ -210,8 +242,10 @@ void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
     // first SYN is where to look.
     if (!report.answered && report.end != CloseReason::rst && current) data_.frame = t.opened_frame;
     auto& ev = std::get<DataChannelEvent>(data_.what);
-    ev.passive = t.passive;
-    ev.command.assign(t.transfer);
+    // Its own mode, even after the session set up another: the client opens
+    // a passive connection, the server an active one.
+    ev.passive = report.opener.ip == t.flow.client.ip || (report.listener.ip != t.flow.client.ip && t.passive);
+    ev.command.assign(current ? std::string_view(t.transfer) : std::string_view());
     ev.listener = report.listener;
     ev.announced.reset();
     if (current && t.alternate && report.listener == *t.alternate) ev.announced = t.listener;
@@ -224,13 +258,15 @@ void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
     if (!report.answered) {
         const bool refused = report.end == CloseReason::rst && report.closed_by == FlowSide::listener;
         ev.end = refused ? DataEnd::refused : DataEnd::unanswered;
+    } else if (session_ending_) {
+        ev.end = DataEnd::open_at_session_end;
     } else {
         ev.end = report.end == CloseReason::fin   ? DataEnd::fin
                  : report.end == CloseReason::rst ? DataEnd::rst
                                                   : DataEnd::end_of_capture;
     }
     ev.syns = report.syns;
-    const bool opener_is_client = t.passive;
+    const bool opener_is_client = ev.passive;
     ev.closed_by = report.closed_by == FlowSide::none                           ? DataSide::none
                    : (report.closed_by == FlowSide::opener) == opener_is_client ? DataSide::client
                                                                                 : DataSide::server;
@@ -239,12 +275,24 @@ void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
     ev.started = current && t.started;
     ev.expected_to_client.reset();
     if (current && t.transfer == "RETR") ev.expected_to_client = t.expected;
+    ev.final_reply = current ? t.final_code : 0;
+    ev.final_frame = current ? t.final_frame : 0;
+    // A reset, or fewer bytes than announced, before the transfer's reply
+    // waits for that reply: it tells a failure from a harmless close.
+    const bool short_of_size = ev.expected_to_client && ev.bytes_to_client < *ev.expected_to_client;
+    const bool hold = current && ev.started && ev.final_reply == 0 && !session_ending_ &&
+                      (ev.end == DataEnd::rst || (ev.end == DataEnd::fin && short_of_size));
     if (current) {
         t.current.reset();
         t.expected.reset();
         t.started = false;
     }
-    next_.on(data_);
+    if (hold) {
+        if (t.held) release_held(t, 0, 0);
+        t.held = std::make_unique<Event>(data_);
+    } else {
+        next_.on(data_);
+    }
     --t.open_flows;
     drop_if_done(report.owner);
 }

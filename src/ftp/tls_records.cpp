@@ -23,7 +23,11 @@ void TlsRecords::feed(std::span<const std::uint8_t> bytes) {
             return;
         }
         ++records_;
-        if (type == 21) ++alerts_;
+        // After its change_cipher_spec (TLS 1.2) or once application data
+        // flows (TLS 1.3 sends even alerts as type 23), a side's records are
+        // encrypted: an alert then is no refusal in the clear.
+        if (type == 20 || type == 23) encrypted_ = true;
+        if (type == 21 && !encrypted_) ++alerts_;
         body_left_ = static_cast<std::uint32_t>(header_[3]) << 8 | header_[4];
     }
 }

@@ -53,7 +53,6 @@ public:
             LoginFailures& to = copy.login_failures[a_.address(ip)];
             to.failures += f.failures;
             to.sessions += f.sessions;
-            to.last_session = std::max(to.last_session, f.last_session);
         }
         copy.errors.clear();
         for (const auto& [key, count] : run.errors) {

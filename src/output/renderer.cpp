@@ -59,6 +59,7 @@ std::string_view data_end_name(DataEnd end) {
     case DataEnd::never_opened: return "never_opened";
     case DataEnd::unanswered: return "unanswered";
     case DataEnd::refused: return "refused";
+    case DataEnd::open_at_session_end: return "open_at_session_end";
     }
     return "";
 }

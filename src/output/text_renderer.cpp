@@ -349,6 +349,7 @@ private:
         case DataEnd::never_opened: return "never opened";
         case DataEnd::unanswered: return "never answered";
         case DataEnd::refused: return "refused";
+        case DataEnd::open_at_session_end: return "still open when its session ended";
         }
         return "";
     }

@@ -62,15 +62,22 @@ void DataFlowTable::track(Flow& flow, bool to_listener, const TcpSegment& seg) {
     DataFlowReport& r = flow.report;
     const bool syn = (seg.flags & tcp_flag::syn) != 0;
     if (syn && to_listener) ++r.syns;
-    if (syn && !to_listener && (seg.flags & tcp_flag::ack) != 0) r.answered = true;
+    // A capture may miss the SYN-ACK: any packet from the listener but a
+    // reset, or bytes from the opener, show the connection was made.
+    if ((!to_listener && (seg.flags & tcp_flag::rst) == 0) || (to_listener && !seg.payload.empty())) {
+        r.answered = true;
+    }
     std::uint32_t start = seg.seq + (syn ? 1 : 0);
     auto end = static_cast<std::uint32_t>(start + seg.payload.size() + seg.missing);
     if (!side.started) {
         side.started = true;
-        side.first = start;
         side.end = start;
     }
-    if (seq_diff(end, side.end) > 0) side.end = end;
+    // Counted step by step, so a transfer past 4 GiB is not wrapped.
+    if (const std::int32_t ahead = seq_diff(end, side.end); ahead > 0) {
+        side.bytes += static_cast<std::uint32_t>(ahead);
+        side.end = end;
+    }
     if (!seg.payload.empty() && !flow.to_listener.sent_bytes && !flow.to_opener.sent_bytes) {
         r.tls = starts_tls(seg.payload);
     }
@@ -122,8 +129,8 @@ bool DataFlowTable::feed(const TcpSegment& seg) {
 
 void DataFlowTable::close(Flows::iterator it, CloseReason why) {
     Flow& flow = it->second;
-    flow.report.bytes_to_listener = flow.to_listener.bytes();
-    flow.report.bytes_to_opener = flow.to_opener.bytes();
+    flow.report.bytes_to_listener = flow.to_listener.bytes;
+    flow.report.bytes_to_opener = flow.to_opener.bytes;
     flow.report.end = why;
     DataFlowReport report = flow.report;
     --listener_ports_[report.listener.port];
@@ -134,6 +141,14 @@ void DataFlowTable::close(Flows::iterator it, CloseReason why) {
 void DataFlowTable::give_up_if_unanswered(const Endpoint& opener, const Endpoint& listener) {
     auto it = flows_.find({opener, listener});
     if (it != flows_.end() && !it->second.report.answered) close(it, CloseReason::end_of_capture);
+}
+
+void DataFlowTable::close_owner(std::uint64_t owner) {
+    std::vector<Flows::iterator> mine;
+    for (auto it = flows_.begin(); it != flows_.end(); ++it) {
+        if (it->second.report.owner == owner) mine.push_back(it);
+    }
+    for (auto it : mine) close(it, CloseReason::end_of_capture);
 }
 
 void DataFlowTable::finish(Timestamp ts) {

@@ -278,8 +278,10 @@ struct Session {
         if (!line.empty()) r.reply.lines.push_back(line);
         send(r);
     }
-    void data(DataEnd end, DataSide side, bool started) {
+    void data(DataEnd end, DataSide side, bool started, int final_reply = 0, std::uint64_t final_frame = 0) {
         DataChannelEvent d;
+        d.final_reply = final_reply;
+        d.final_frame = final_frame;
         d.command = "RETR";
         d.listener = {IpAddress{4, {203, 0, 113, 9}}, 40001};
         d.opener = flow.client;
@@ -308,21 +310,23 @@ TEST(AnnotatorCauses, A425AfterUnansweredSynsNamesThemAndTheVerdictIsTheirs) {
     EXPECT_EQ(got.run.diagnoses.at("data_port_blocked").explains, 1U);
 }
 
-TEST(AnnotatorCauses, AReplyNamingTheCauseAfterAResetTakesTheVerdict) {
+// The tracker holds a reset that precedes its transfer's reply and hands
+// it on with that reply's code, just before the reply.
+TEST(AnnotatorCauses, AResetBeforeTheReplyThatNamesTheCauseIsItsEffect) {
     auto kept = std::make_unique<Verdicts>();
     Verdicts& got = *kept;
     Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
     Session s{annotator};
     s.send(SessionStartEvent{});
     s.reply(220, "", "220 (vsFTPd 3.0.3)");
-    s.send(CommandEvent{"STOR", "big.bin", false});
+    s.send(CommandEvent{"STOR", "big.bin", false, false});
     s.reply(150, "STOR");
-    s.data(DataEnd::rst, DataSide::server, true);
+    s.data(DataEnd::rst, DataSide::server, true, 451, s.frame + 2);
     s.reply(451, "STOR", "451 Failure writing to local file.");
     s.send(SessionEndEvent{});
     RunSummary run;
     annotator.summary(run);
-    EXPECT_EQ(got.seen, (std::vector<std::string>{"transfer_reset error", "disk_full error"}));
+    EXPECT_EQ(got.seen, (std::vector<std::string>{"transfer_reset info", "disk_full error"}));
     EXPECT_EQ(got.verdicts, std::vector<std::string>{"disk_full"});
     EXPECT_EQ(got.run.diagnoses.at("disk_full").explains, 1U);
 }
@@ -333,15 +337,57 @@ TEST(AnnotatorCauses, AResetAfterTheReplyThatNamedTheCauseIsExplained) {
     Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
     Session s{annotator};
     s.send(SessionStartEvent{});
-    s.send(CommandEvent{"STOR", "big.bin", false});
+    s.send(CommandEvent{"STOR", "big.bin", false, false});
     s.reply(150, "STOR");
     s.reply(451, "STOR", "451 Failure writing to local file.");
-    s.data(DataEnd::rst, DataSide::server, true);
-    s.send(CommandEvent{"RETR", "other.bin", false});  // a new transfer: the old cause explains nothing of it
-    s.data(DataEnd::rst, DataSide::server, true);
+    const std::uint64_t reply_frame = s.frame;
+    s.data(DataEnd::rst, DataSide::server, true, 451, reply_frame);
+    s.send(CommandEvent{"RETR", "other.bin", false, false});
+    s.data(DataEnd::rst, DataSide::server, true);  // no reply yet says why: an error of its own
     s.send(SessionEndEvent{});
+    RunSummary run;
+    annotator.summary(run);
     EXPECT_EQ(got.seen, (std::vector<std::string>{"disk_full error", "transfer_reset info", "transfer_reset error"}));
     EXPECT_EQ(got.verdicts, std::vector<std::string>{"disk_full"});
+    EXPECT_EQ(got.run.diagnoses.at("disk_full").explains, 1U);
+}
+
+TEST(AnnotatorCauses, AResetAfterACompletedTransferIsNoFinding) {
+    auto kept = std::make_unique<Verdicts>();
+    Verdicts& got = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Session s{annotator};
+    s.send(SessionStartEvent{});
+    s.send(CommandEvent{"LIST", "", false, false});
+    s.reply(150, "LIST");
+    s.data(DataEnd::rst, DataSide::client, true, 226, s.frame + 1);
+    s.reply(226, "LIST");
+    s.send(CommandEvent{"STOR", "f", false, false});
+    s.reply(451, "STOR", "451 Failure writing to local file.");
+    s.send(SessionEndEvent{});
+    RunSummary run;
+    annotator.summary(run);
+    EXPECT_EQ(got.seen, std::vector<std::string>{"disk_full error"});
+    EXPECT_EQ(got.run.diagnoses.at("disk_full").explains, 0U);
+}
+
+TEST(AnnotatorCauses, FindingsCountDistinctSessionsWhenSessionsInterleave) {
+    auto kept = std::make_unique<Verdicts>();
+    Verdicts& got = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Session a{annotator};
+    Session b{annotator};
+    b.flow.id = 2;
+    a.send(SessionStartEvent{});
+    b.send(SessionStartEvent{});
+    for (int i = 0; i < 3; ++i) {
+        a.reply(530, "PASS", "530 Login incorrect.");
+        b.reply(530, "PASS", "530 Login incorrect.");
+    }
+    RunSummary run;
+    annotator.summary(run);
+    EXPECT_EQ(got.run.diagnoses.at("login_failed").count, 6U);
+    EXPECT_EQ(got.run.diagnoses.at("login_failed").sessions, 2U);
 }
 
 TEST(AnnotatorCauses, OnlyInfoIsHealthy) {

@@ -106,6 +106,25 @@ TEST(DiagnoseData, AResetBeforeAnyTransferOrAfterAllTheBytesIsNoFinding) {
     EXPECT_EQ(ids(complete), Ids{});
 }
 
+TEST(DiagnoseData, TheTransfersReplyDecidesWhatAResetMeans) {
+    DataChannelEvent d = passive(DataEnd::rst);
+    d.started = true;
+    d.closed_by = DataSide::client;
+    d.bytes_to_client = 300;
+    d.final_reply = 226;  // done: the reset only closed it
+    EXPECT_EQ(ids(d), Ids{});
+    d.final_reply = 426;  // broken: the reset is the cause
+    auto found = run(d);
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(found[0].severity, Severity::error);
+    d.final_reply = 451;  // the server says why: the reset is the effect
+    d.final_frame = 40;
+    found = run(d);
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(found[0].severity, Severity::info);
+    EXPECT_NE(found[0].message.find("the 451 reply (frame 40)"), std::string::npos) << found[0].message;
+}
+
 TEST(DiagnoseData, FewerBytesThanAnnouncedIsATruncatedTransfer) {
     DataChannelEvent d = passive(DataEnd::fin);
     d.started = true;

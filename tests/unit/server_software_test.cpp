@@ -1,8 +1,12 @@
 #include "ftpsniff/server_software.hpp"
 #include "ftpsniff/knowledge.hpp"
 
+#include "builtin_data.hpp"
+#include "tsv_keys.hpp"
+
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 namespace ftpsniff {
@@ -46,6 +50,28 @@ TEST(ServerSoftware, EachClueIsLookedForWhereItAppears) {
     // A greeting's text is no clue in another reply, and the other way round.
     EXPECT_EQ(seen("215 Windows_NT", greeting), "unknown");
     EXPECT_EQ(seen("230 Login successful.", reply), "unknown");  // vsftpd and FileZilla Server both
+}
+
+// A product named in another table but spelled otherwise than servers.tsv
+// spells it would never match an identified session.
+TEST(ServerSoftware, EveryTableNamesProductsAsServersTsvDoes) {
+    const auto products = test::tsv_keys(builtin_file("servers.tsv"));
+    const std::set<std::string_view> known(products.begin(), products.end());
+    for (std::string_view product : test::tsv_keys(builtin_file("server_settings.tsv"))) {
+        EXPECT_TRUE(known.contains(product)) << "server_settings.tsv: " << product;
+    }
+    std::string_view phrases = builtin_file("reply_phrases.tsv");
+    bool header = true;
+    while (!phrases.empty()) {
+        std::string_view line = phrases.substr(0, phrases.find('\n'));
+        phrases.remove_prefix(std::min(line.size() + 1, phrases.size()));
+        if (line.empty() || line.front() == '#') continue;
+        if (std::exchange(header, false)) continue;
+        std::string_view rest = line;
+        for (int i = 0; i < 5; ++i) rest.remove_prefix(rest.find('\t') + 1);
+        std::string_view product = rest.substr(0, rest.find('\t'));
+        EXPECT_TRUE(product == "*" || known.contains(product)) << "reply_phrases.tsv: " << line;
+    }
 }
 
 TEST(ServerSoftware, ErrorsNameFileAndLine) {

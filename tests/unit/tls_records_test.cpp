@@ -30,6 +30,15 @@ TEST(TlsRecords, CountsRecordsSplitAnywhere) {
     EXPECT_TRUE(r.readable());
 }
 
+TEST(TlsRecords, AnAlertAfterEncryptionBeganIsNoAlertInTheClear) {
+    TlsRecords r;
+    r.feed(record(22, 300));
+    r.feed(record(20, 1));   // change_cipher_spec
+    r.feed(record(21, 26));  // an encrypted close_notify
+    EXPECT_EQ(r.records(), 3U);
+    EXPECT_EQ(r.alerts(), 0U);
+}
+
 TEST(TlsRecords, BytesThatAreNoRecordStopTheCount) {
     TlsRecords r;
     auto hello = record(22, 10);

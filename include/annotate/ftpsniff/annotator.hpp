@@ -22,7 +22,6 @@ namespace ftpsniff {
 struct LoginFailures {
     std::uint64_t failures = 0;
     std::uint64_t sessions = 0;
-    std::uint64_t last_session = 0;
 };
 
 // Failed logins from one address at which they count as possible guessing.
@@ -34,7 +33,6 @@ struct FindingGroup {
     Severity severity = Severity::warning;
     std::uint64_t count = 0;
     std::uint64_t sessions = 0;  // sessions it appeared in
-    std::uint64_t last_session = 0;
     std::uint64_t first_frame = 0;
     std::uint64_t last_frame = 0;
     std::uint64_t explains = 0;  // later replies it is the cause of
@@ -96,13 +94,11 @@ private:
 
     void reply(const Event& ev, const ReplyEvent& r);
     void data_channel(const Event& ev, const DataChannelEvent& d);
-    void explain_by_transfer(SessionContext& s, const DataChannelEvent& d);
-    void root_cause(SessionContext& s, const Diagnosis& cause, std::uint64_t frame);
     void count_findings(const Event& ev, SessionContext& s, const Annotation& note);
     void link_cause(SessionContext& s, Annotation& note, std::optional<std::string_view> command);
     Annotation explanation(int code, std::optional<std::string_view> command);
     void count_error(int code, std::string_view command);
-    void note_login_failure(const FlowInfo& flow, Annotation& note);
+    void note_login_failure(const FlowInfo& flow, SessionContext& session, Annotation& note);
 
     const KnowledgeBase& kb_;
     const DiagnosisTexts& texts_;

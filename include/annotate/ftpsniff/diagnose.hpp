@@ -53,15 +53,17 @@ struct SessionContext {
     // The data connection's failure that later replies about it follow
     // from, as "id (frame N)"; cleared when a new one is set up.
     std::string data_cause{};
-    // The error a transfer's reply named ("disk_full (frame N)"), which a
-    // reset or short data connection after it follows from; cleared by the
-    // next transfer.
+    // The error the current transfer's final reply named ("disk_full (frame
+    // N)") and that reply's frame: a reset or short data connection of the
+    // transfer follows from it. Cleared by the next transfer.
     std::string transfer_cause{};
-    // A reset or short data connection of the current transfer not yet
-    // explained: its transfer's reply may still name the cause.
-    std::string_view data_effect{};
-    std::uint64_t data_effect_frame = 0;
+    std::uint64_t transfer_cause_frame = 0;
+    // The frame of a reply, still to come, that a data connection's reset
+    // or short count was reported as the effect of.
+    std::uint64_t effect_of_frame = 0;
     SessionVerdict verdict{};
+    std::vector<std::string_view> ids_found{};  // each finding's id once (a few dozen exist)
+    bool login_failure_counted = false;         // for login_guessing's count of sessions
     std::optional<Timestamp> tls_began{};
     [[nodiscard]] bool lists(std::string_view verb) const {
         return features.find(" " + std::string(verb) + " ") != std::string::npos;

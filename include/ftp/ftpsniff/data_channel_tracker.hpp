@@ -10,6 +10,7 @@
 
 #include <absl/container/flat_hash_map.h>
 
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -42,6 +43,8 @@ private:
         std::uint64_t rest = 0;                                      // the accepted offset for the next transfer
         bool binary_pending = false;                                 // the TYPE waiting for its reply
         bool binary = false;                                         // TYPE I (or L 8) accepted
+        bool stream_pending = true;                                  // the MODE waiting for its reply
+        bool stream = true;                                          // MODE S, the default, in effect
     };
     struct Track {
         FlowInfo flow;
@@ -59,6 +62,13 @@ private:
         std::optional<std::uint64_t> expected;
         bool started = false;
         bool aborted = false;
+        // The current transfer's final reply, once it came.
+        int final_code = 0;
+        std::uint64_t final_frame = 0;
+        // A reset or short connection that ended before its transfer's final
+        // reply, held until that reply comes, which says whether the transfer
+        // failed.
+        std::unique_ptr<Event> held;
         Sizes sizes;
     };
 
@@ -69,6 +79,7 @@ private:
     void announce(Track& t, bool passive, const Endpoint& listener, Timestamp now);
     // Ends the current connection if its SYNs are unanswered, reported at `now`.
     void give_up(Track& t, Timestamp now);
+    void release_held(Track& t, int final_code, std::uint64_t final_frame);
     void drop_if_done(std::uint64_t id);
 
     EventSink& next_;
@@ -78,6 +89,7 @@ private:
     Event data_ = {{}, {}, DataChannelEvent{}};         // reused for every data-channel event
     std::uint64_t replies_ = 0;
     std::optional<Timestamp> giving_up_at_;
+    bool session_ending_ = false;  // open connections being closed with their session
 };
 
 }  // namespace ftpsniff

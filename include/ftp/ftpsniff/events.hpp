@@ -77,9 +77,9 @@ struct TlsEvent {
 };
 
 // How a data connection ended: both FINs, a RST after its handshake, still
-// open when the capture ended; or it never got going: no packet of it in the
-// capture, SYNs nobody answered, a RST answering the SYN.
-enum class DataEnd : std::uint8_t { fin, rst, end_of_capture, never_opened, unanswered, refused };
+// open when the capture or its session ended; or it never got going: no
+// packet of it in the capture, SYNs nobody answered, a RST answering the SYN.
+enum class DataEnd : std::uint8_t { fin, rst, end_of_capture, never_opened, unanswered, refused, open_at_session_end };
 
 // Which end of the FTP session acted on a data connection.
 enum class DataSide : std::uint8_t { none, client, server };
@@ -108,6 +108,10 @@ struct DataChannelEvent {
     // For a download, the bytes the server said it would send: the size in
     // its 150 reply or in a 213 to SIZE of the same file, less a REST offset.
     std::optional<std::uint64_t> expected_to_client{};
+    // The final reply to its transfer (226, 426, 451, ...) and that reply's
+    // frame, when it came before this event; 0 when none did.
+    int final_reply = 0;
+    std::uint64_t final_frame = 0;
 };
 
 struct SessionEndEvent {

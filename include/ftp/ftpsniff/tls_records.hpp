@@ -17,7 +17,8 @@ public:
     void lose() { lost_ = true; }
 
     [[nodiscard]] std::uint32_t records() const { return records_; }
-    [[nodiscard]] std::uint32_t alerts() const { return alerts_; }  // content type 21, sent unencrypted
+    // Alerts (content type 21) sent before this side encrypted anything.
+    [[nodiscard]] std::uint32_t alerts() const { return alerts_; }
     // Every byte so far was read as whole TLS records.
     [[nodiscard]] bool readable() const { return !lost_; }
 
@@ -28,6 +29,7 @@ private:
     std::uint32_t records_ = 0;
     std::uint32_t alerts_ = 0;
     bool lost_ = false;
+    bool encrypted_ = false;
 };
 
 }  // namespace ftpsniff

@@ -64,17 +64,18 @@ public:
     // Ends the connection from `opener` to `listener` if its SYNs are still
     // unanswered (its owner has given up on it: the transfer's reply came).
     void give_up_if_unanswered(const Endpoint& opener, const Endpoint& listener);
+    // Ends every connection `owner` still has open (its session ended).
+    void close_owner(std::uint64_t owner);
     // Reports every connection still open.
     void finish(Timestamp ts);
 
 private:
     struct Side {
         bool started = false;
-        std::uint32_t first = 0;
-        std::uint32_t end = 0;  // one past the highest byte seen
+        std::uint32_t end = 0;    // one past the highest byte seen
+        std::uint64_t bytes = 0;  // from the first byte to `end`: 64 bits, past 4 GiB
         bool fin = false;
         bool sent_bytes = false;
-        [[nodiscard]] std::uint64_t bytes() const { return started ? end - first : 0; }
     };
     struct Flow {
         DataFlowReport report;
