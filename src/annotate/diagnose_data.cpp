@@ -65,7 +65,10 @@ void check_transfer(const DataChannelEvent& d, const SessionContext& s, const Di
 std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& flow, const SessionContext& session,
                                      const DiagnosisTexts& texts) {
     std::vector<Diagnosis> out;
-    if (d.end == DataEnd::never_opened) return out;
+    // Most connections carried their transfer and closed: nothing to say.
+    const bool opening = d.end == DataEnd::refused || (d.end == DataEnd::unanswered && d.syns >= 2);
+    const bool transfer = d.aborted || (d.started && (d.end == DataEnd::rst || d.end == DataEnd::fin));
+    if (!opening && !transfer && !d.announced) return out;
     const std::string listener = to_string(d.listener);
     DiagnosisFields v;
     v.command = d.command.empty() ? std::string_view("no transfer") : std::string_view(d.command);

@@ -271,6 +271,9 @@ void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
                    : (report.closed_by == FlowSide::opener) == opener_is_client ? DataSide::client
                                                                                 : DataSide::server;
     ev.tls = report.tls;
+    ev.stopped_reading = report.zero_window == FlowSide::none                           ? DataSide::none
+                         : (report.zero_window == FlowSide::opener) == opener_is_client ? DataSide::client
+                                                                                        : DataSide::server;
     ev.aborted = current && t.aborted;
     ev.started = current && t.started;
     ev.expected_to_client.reset();

@@ -265,6 +265,11 @@ public:
             j.word("closed_by", ev.closed_by == DataSide::client ? "client" : "server");
         }
         j.boolean("tls", ev.tls).boolean("after_abor", ev.aborted);
+        if (ev.stopped_reading == DataSide::none) {
+            j.raw("stopped_reading", "null");
+        } else {
+            j.word("stopped_reading", ev.stopped_reading == DataSide::client ? "client" : "server");
+        }
         diagnoses(j, note);
         j.end();
         out_.commit();
@@ -305,9 +310,10 @@ public:
             o.raw("finding", "null").raw("frame", "null");
         }
         o.num("errors", v.errors).num("warnings", v.warnings).close();
-        j.raw("tls_records",
-              fmt::format("{{\"to_server\":{},\"to_client\":{},\"alerts\":{}}}", end.state.tls_records_to_server,
-                          end.state.tls_records_to_client, end.state.tls_alerts));
+        j.key("tls_records");
+        JsonLine tls(out_.buffer());
+        tls.num("to_server", end.state.tls_records_to_server).num("to_client", end.state.tls_records_to_client);
+        tls.num("alerts", end.state.tls_alerts).close();
         diagnoses(j, note);
         j.end();
         out_.commit();

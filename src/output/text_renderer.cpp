@@ -203,6 +203,10 @@ public:
                                ev.closed_by == DataSide::client ? "client" : "server");
             }
             if (ev.aborted) b += ", after ABOR";
+            if (ev.stopped_reading != DataSide::none) {
+                fmt::format_to(std::back_inserter(b), "; the {} had stopped reading (its window was 0)",
+                               ev.stopped_reading == DataSide::client ? "client" : "server");
+            }
         }
         if (ev.announced) fmt::format_to(std::back_inserter(b), "; the server announced {}", to_string(*ev.announced));
         b += "]\n";

@@ -88,6 +88,10 @@ void DataFlowTable::track(Flow& flow, bool to_listener, const TcpSegment& seg) {
         if (r.closed_by == FlowSide::none) r.closed_by = sender;
     }
     if ((seg.flags & tcp_flag::rst) != 0) r.closed_by = sender;
+    // The window field (TCP header bytes 14-15); a reset's says nothing.
+    if (seg.header.size() >= 16 && (seg.flags & tcp_flag::rst) == 0) {
+        side.zero_window = seg.header[14] == 0 && seg.header[15] == 0;
+    }
 }
 
 bool DataFlowTable::feed(const TcpSegment& seg) {
@@ -131,6 +135,10 @@ void DataFlowTable::close(Flows::iterator it, CloseReason why) {
     Flow& flow = it->second;
     flow.report.bytes_to_listener = flow.to_listener.bytes;
     flow.report.bytes_to_opener = flow.to_opener.bytes;
+    // A window travels with the packets its side sends.
+    flow.report.zero_window = flow.to_listener.zero_window ? FlowSide::opener
+                              : flow.to_opener.zero_window ? FlowSide::listener
+                                                           : FlowSide::none;
     flow.report.end = why;
     DataFlowReport report = flow.report;
     --listener_ports_[report.listener.port];

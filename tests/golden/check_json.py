@@ -19,7 +19,7 @@ REQUIRED = {
     "tls": COMMON | {"mode"},
     "data_channel": COMMON | {"mode", "command", "listener", "announced", "opener", "syns", "bytes_to_server",
                               "bytes_to_client", "expected_bytes_to_client", "duration_ms", "throughput_bps", "end",
-                              "closed_by", "tls", "after_abor", "diagnoses"},
+                              "closed_by", "tls", "after_abor", "stopped_reading", "diagnoses"},
     "session_end": COMMON | {"reason", "server_software", "user", "login", "tls", "transfer_type", "cwd", "commands", "replies",
                              "bytes_to_server", "bytes_to_client", "verdict", "tls_records", "diagnoses"},
     "summary": {"type", "source", "linktype", "packets", "tcp_packets", "ftp_packets", "data_packets", "sessions",

@@ -121,6 +121,25 @@ TEST_F(DataFlows, ARstAnsweringTheSynIsNoAnswer) {
     EXPECT_EQ(events.ended[0].closed_by, FlowSide::listener);
 }
 
+TEST_F(DataFlows, TheSideWhoseWindowWasLastZeroHadStoppedReading) {
+    const Endpoint listener = at(2, 5001);
+    table.expect(listener, 1);
+    std::vector<std::uint8_t> open_window(20, 0), closed_window(20, 0);
+    open_window[14] = 0x10;
+    TcpSegment s = syn(client, listener);
+    s.header = open_window;
+    table.feed(s);
+    TcpSegment ack = packet(client, listener, tcp_flag::ack, 1);
+    ack.header = closed_window;  // the opener's receive window is full
+    table.feed(packet(listener, client, tcp_flag::syn | tcp_flag::ack, 500));
+    table.feed(ack);
+    TcpSegment rst = packet(client, listener, tcp_flag::rst, 1);
+    rst.header = open_window;  // a reset's window says nothing
+    table.feed(rst);
+    ASSERT_EQ(events.ended.size(), 1U);
+    EXPECT_EQ(events.ended[0].zero_window, FlowSide::opener);
+}
+
 TEST_F(DataFlows, AWithdrawnAddressTakesNoConnection) {
     table.expect(at(2, 5001), 1);
     table.expect(at(3, 5001), 1);

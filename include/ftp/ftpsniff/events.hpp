@@ -100,11 +100,12 @@ struct DataChannelEvent {
     std::uint64_t bytes_to_server = 0;
     std::uint64_t bytes_to_client = 0;
     DataEnd end = DataEnd::never_opened;
-    std::uint32_t syns = 0;               // SYNs the opener sent, retransmissions included
-    DataSide closed_by = DataSide::none;  // who sent the first FIN, or the RST
-    bool tls = false;                     // it began with a TLS handshake
-    bool started = false;                 // a 125 or 150 said its transfer was starting
-    bool aborted = false;                 // the client sent ABOR while it was open
+    std::uint32_t syns = 0;                     // SYNs the opener sent, retransmissions included
+    DataSide closed_by = DataSide::none;        // who sent the first FIN, or the RST
+    bool tls = false;                           // it began with a TLS handshake
+    DataSide stopped_reading = DataSide::none;  // its last packet advertised a zero window
+    bool started = false;                       // a 125 or 150 said its transfer was starting
+    bool aborted = false;                       // the client sent ABOR while it was open
     // For a download, the bytes the server said it would send: the size in
     // its 150 reply or in a 213 to SIZE of the same file, less a REST offset.
     std::optional<std::uint64_t> expected_to_client{};

@@ -30,9 +30,12 @@ struct DataFlowReport {
     std::uint64_t bytes_to_opener = 0;
     CloseReason end = CloseReason::end_of_capture;
     std::uint32_t syns = 0;               // the opener's SYNs, retransmissions included
-    bool answered = false;                // the listener sent SYN-ACK
+    bool answered = false;                // the listener sent SYN-ACK, or anything but a RST
     FlowSide closed_by = FlowSide::none;  // the first FIN's or the RST's sender
     bool tls = false;                     // the first bytes either way are a TLS handshake record
+    // The side whose last packet advertised a zero receive window: it had
+    // stopped reading (RFC 9293 §3.8.6.1), and the other could not send.
+    FlowSide zero_window = FlowSide::none;
 };
 
 class DataFlowEvents {
@@ -76,6 +79,7 @@ private:
         std::uint64_t bytes = 0;  // from the first byte to `end`: 64 bits, past 4 GiB
         bool fin = false;
         bool sent_bytes = false;
+        bool zero_window = false;  // its last packet's window was 0
     };
     struct Flow {
         DataFlowReport report;
