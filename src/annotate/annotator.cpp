@@ -24,10 +24,6 @@ void Annotator::on(const Event& ev) {
             sessions_[e.flow.id].whole = e.flow.handshake_seen;
         } else if constexpr (std::is_same_v<Kind, CommandEvent>) {
             ++counted_.commands;
-            if (is_transfer_verb(kind.verb)) {
-                if (auto found = sessions_.find(e.flow.id); found != sessions_.end())
-                    found->second.transfer_cause.clear();
-            }
         } else if constexpr (std::is_same_v<Kind, TlsEvent>) {
             sessions_[e.flow.id].tls_began = e.ts;
         } else if constexpr (std::is_same_v<Kind, GapEvent>) {
@@ -118,6 +114,7 @@ void Annotator::link_cause(SessionContext& s, Annotation& note, std::optional<st
 
 // The run's groups of findings and the session's verdict.
 void Annotator::count_findings(const Event& ev, SessionContext& s, const Annotation& note) {
+    if (note.diagnoses.empty()) return;
     for (const Diagnosis& d : note.diagnoses) {
         s.verdict.add(d, ev.frame);
         auto it = counted_.diagnoses.find(d.id);
@@ -163,7 +160,7 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     link_cause(session, note, command);
     if (is_negative(r.reply.code)) count_error(r.reply.code, command.value_or(""));
     count_findings(ev, session, note);
-    if (command && is_transfer_verb(*command) && !r.uncertain) {
+    if (!note.diagnoses.empty() && command && is_transfer_verb(*command) && !r.uncertain) {
         for (const Diagnosis& d : note.diagnoses) {
             if (d.severity != Severity::error) continue;
             session.transfer_cause = fmt::format("{} (frame {})", d.id, ev.frame);

@@ -225,17 +225,22 @@ std::string settings_for(const SessionContext* session, std::string_view topic) 
 
 std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnosisTexts& texts,
                                 const DiagnoseOptions& opts) {
+    // Each check runs only for the codes it concerns: most replies are a
+    // 2xx that needs the first one alone.
     std::vector<Diagnosis> out;
+    const int code = facts.code;
     check_expected(facts, table, texts, out);
-    check_passive_address(facts, texts, out);
-    check_active_address(facts, texts, out);
-    check_data_connection(facts, texts, out);
-    check_family(facts, texts, out);
-    check_unknown_command(facts, table, texts, out);
-    check_sequence(facts, texts, out);
-    if (!check_phrases(facts, texts, out)) check_login(facts, texts, out);
-    check_tls(facts, texts, out);
-    check_latency(facts, texts, opts, out);
+    if (facts.data_address) {
+        check_passive_address(facts, texts, out);
+        check_active_address(facts, texts, out);
+    }
+    if (code == 425 || code == 426) check_data_connection(facts, texts, out);
+    if (code == 522) check_family(facts, texts, out);
+    if (code == 500 || code == 502) check_unknown_command(facts, table, texts, out);
+    if (code == 503) check_sequence(facts, texts, out);
+    if (is_negative(code) && !check_phrases(facts, texts, out)) check_login(facts, texts, out);
+    if (code == 234) check_tls(facts, texts, out);
+    if (facts.latency_ms && *facts.latency_ms >= opts.slow_reply_ms) check_latency(facts, texts, opts, out);
     return out;
 }
 

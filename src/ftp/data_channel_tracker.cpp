@@ -77,6 +77,7 @@ void DataChannelTracker::on(const Event& ev) {
 // connect before it replies.
 void DataChannelTracker::command(const FlowInfo& flow, Timestamp ts, const CommandEvent& ev) {
     const std::string_view verb = ev.verb;
+    if (verb.size() != 4) return;  // every verb that matters here has four letters
     if (is_transfer_verb(verb)) {
         Track& t = tracks_[flow.id];
         t.transfer = ev.verb;

@@ -152,12 +152,11 @@ public:
     }
 
     void write(const Event& e, const CommandEvent& ev) {
-        head("command", e)
-            .str("verb", ev.verb)
-            .str("arg", ev.arg)
-            .boolean("truncated", ev.truncated)
-            .boolean("telnet_interrupt", ev.telnet_interrupt)
-            .end();
+        JsonLine j = head("command", e);
+        j.str("verb", ev.verb).str("arg", ev.arg).boolean("truncated", ev.truncated);
+        // Rare (before ABOR), so only where it is true.
+        if (ev.telnet_interrupt) j.boolean("telnet_interrupt", true);
+        j.end();
         out_.commit();
     }
 

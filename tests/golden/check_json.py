@@ -10,7 +10,7 @@ import sys
 COMMON = {"type", "ts", "frame", "session", "client", "server"}
 REQUIRED = {
     "session_start": COMMON | {"handshake_seen"},
-    "command": COMMON | {"verb", "arg", "truncated", "telnet_interrupt"},
+    "command": COMMON | {"verb", "arg", "truncated"},
     "reply": COMMON | {"code", "lines", "text", "command", "greeting", "uncertain", "class", "name", "meaning", "remedy",
                        "source", "known_code", "complete", "truncated", "diagnoses"},
     "unparsed": COMMON | {"direction", "line", "reason", "truncated"},

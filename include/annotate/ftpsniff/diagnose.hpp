@@ -53,9 +53,9 @@ struct SessionContext {
     // The data connection's failure that later replies about it follow
     // from, as "id (frame N)"; cleared when a new one is set up.
     std::string data_cause{};
-    // The error the current transfer's final reply named ("disk_full (frame
-    // N)") and that reply's frame: a reset or short data connection of the
-    // transfer follows from it. Cleared by the next transfer.
+    // The error the last transfer's final reply named ("disk_full (frame
+    // N)") and that reply's frame: a reset or short data connection whose
+    // final reply is that frame follows from it.
     std::string transfer_cause{};
     std::uint64_t transfer_cause_frame = 0;
     // The frame of a reply, still to come, that a data connection's reset
