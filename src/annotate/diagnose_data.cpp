@@ -65,8 +65,10 @@ void check_transfer(const DataChannelEvent& d, const SessionContext& s, const Di
 std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& flow, const SessionContext& session,
                                      const DiagnosisTexts& texts) {
     std::vector<Diagnosis> out;
-    // Most connections carried their transfer and closed: nothing to say.
+    // One SYN given up on at once (the transfer was refused meanwhile) shows
+    // no drop: a dropped SYN is sent again, after about a second.
     const bool opening = d.end == DataEnd::refused || (d.end == DataEnd::unanswered && d.syns >= 2);
+    // Most connections carried their transfer and closed: nothing to say.
     const bool transfer = d.aborted || (d.started && (d.end == DataEnd::rst || d.end == DataEnd::fin));
     if (!opening && !transfer && !d.announced) return out;
     const std::string listener = to_string(d.listener);
@@ -76,9 +78,7 @@ std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& 
     v.count = d.syns;
     v.seconds = millis_between(d.first, d.last) / 1000;
     v.bytes = d.bytes_to_client + d.bytes_to_server;
-    // One SYN given up on at once (the transfer was refused meanwhile) shows
-    // no drop: a dropped SYN is sent again, after about a second.
-    if (d.end == DataEnd::refused || (d.end == DataEnd::unanswered && d.syns >= 2)) {
+    if (opening) {
         check_opening(d, flow, session, texts, v, out);
         return out;
     }
