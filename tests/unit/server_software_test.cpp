@@ -34,6 +34,7 @@ TEST(ServerSoftware, GreetingsNameProductAndVersion) {
     EXPECT_EQ(
         seen("220 ftp.example.com FTP server (Version wu-2.6.2(1) Fri Aug 20 01:38:05 EDT 2010) ready.", greeting),
         "wu-ftpd 2.6.2(1)");
+    EXPECT_EQ(seen("220 ftp.example.com (glFTPd 2.01 Linux+TLS) ready.", greeting), "glFTPd 2.01");
     // Not known: said so rather than guessed.
     EXPECT_EQ(seen("220 ftp.NetBSD.org FTP server (NetBSD-ftpd 20100320) ready.", greeting), "unknown");
     EXPECT_EQ(seen("220 FTP Sandbox Ready.", greeting), "unknown");
