@@ -10,8 +10,9 @@
 
 namespace ftpsniff {
 
-Annotator::Annotator(const KnowledgeBase& kb, const DiagnosisTexts& texts, std::unique_ptr<AnnotatedSink> next)
-    : kb_(kb), texts_(texts), next_(std::move(next)) {}
+Annotator::Annotator(const KnowledgeBase& kb, const DiagnosisTexts& texts, const ServerMessages& messages,
+                     std::unique_ptr<AnnotatedSink> next)
+    : kb_(kb), texts_(texts), messages_(messages), next_(std::move(next)) {}
 
 void Annotator::on(const Event& ev) {
     visit_event(ev, [&](const Event& e, const auto& kind) {
@@ -144,10 +145,13 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     // The greeting answers the opening of the connection: CONNECT in the knowledge base.
     Annotation note = explanation(r.reply.code, r.greeting ? std::optional<std::string_view>("CONNECT") : command);
     SessionContext& session = sessions_[ev.flow.id];
-    note.diagnoses =
-        diagnose(ReplyFacts{r.reply.code, command, r.latency_ms, &ev.flow, r.data_address, r.abort_pending, r.uncertain,
-                            &session, r.reply.lines.empty() ? std::string_view() : r.reply.lines[0]},
-                 CommandReplies::builtin(), texts_, diagnose_options_);
+    ReplyFacts facts{r.reply.code, command,        r.latency_ms,
+                     &ev.flow,     r.data_address, r.abort_pending,
+                     r.uncertain,  &session,       r.reply.lines.empty() ? std::string_view() : r.reply.lines[0]};
+    facts.argument = r.argument;
+    facts.message = find_message(messages_, facts);
+    if (facts.message) use_message(note, *facts.message->message);
+    note.diagnoses = diagnose(facts, CommandReplies::builtin(), texts_, diagnose_options_);
     // Not from inside a loop over the diagnoses: at the threshold it adds one.
     if (std::any_of(note.diagnoses.begin(), note.diagnoses.end(),
                     [](const Diagnosis& d) { return d.id == "login_failed"; })) {
@@ -171,6 +175,7 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
         }
     }
     learn(session, r, note);
+    remember_files(session, r, ev.frame);
     next_->on(ev, note);
 }
 
@@ -196,6 +201,25 @@ void Annotator::learn(SessionContext& s, const ReplyEvent& r, Annotation& note) 
         learn_features(s, r.reply);
     } else if (*r.command == "REIN" && code / 100 == 2) {
         s.logged_in = false;  // RFC 959 §4.1.1: as if just connected
+    }
+}
+
+// What later replies to the same file or type depend on: the TYPE in
+// effect, the files deleted in the current directory.
+void Annotator::remember_files(SessionContext& s, const ReplyEvent& r, std::uint64_t frame) {
+    if (!r.command || r.uncertain || r.reply.code / 100 != 2) return;
+    const std::string_view verb = *r.command;
+    if (verb == "TYPE" && !r.argument.empty()) {
+        s.type = static_cast<char>(std::toupper(static_cast<unsigned char>(r.argument.front())));
+        s.type_frame = frame;
+    } else if (verb == "CWD" || verb == "CDUP" || verb == "XCWD" || verb == "XCUP" || verb == "REIN") {
+        s.deleted.clear();
+    } else if (verb == "DELE" && r.argument.size() <= SessionContext::kDeletedPathMax) {
+        if (s.deleted.size() == SessionContext::kDeletedKept) s.deleted.erase(s.deleted.begin());
+        s.deleted.emplace_back(r.argument, frame);
+    } else if ((verb == "STOR" || verb == "APPE" || verb == "RNTO") && !s.deleted.empty()) {
+        // The name exists again.
+        std::erase_if(s.deleted, [&](const auto& d) { return d.first == r.argument; });
     }
 }
 

@@ -37,7 +37,7 @@ CommandReplies CommandReplies::parse(std::string_view tsv, std::string_view orig
     CommandReplies table;
     TsvReader reader(tsv, origin, kColumns);
     std::vector<std::string_view> fields;
-    std::vector<int> any;
+    std::vector<int>& any = table.any_;
     while (reader.next(fields)) {
         if (fields[0] != kAnyCommand && !valid_verb(fields[0])) {
             reader.fail(fmt::format("'{}' is not an upper-case command verb", fields[0]));
@@ -49,6 +49,7 @@ CommandReplies CommandReplies::parse(std::string_view tsv, std::string_view orig
     }
     if (auto it = table.rows_.find(std::string(kAnyCommand)); it != table.rows_.end()) {
         any = std::move(it->second);
+        std::sort(any.begin(), any.end());
         table.rows_.erase(it);
     }
     for (auto& [verb, codes] : table.rows_) {
@@ -69,6 +70,18 @@ const std::vector<int>* CommandReplies::replies_of(std::string_view verb) const 
     auto it = rows_.find(absl::string_view(verb.data(), verb.size()));
     return it == rows_.end() ? nullptr : &it->second;
 }
+
+std::vector<std::string_view> CommandReplies::verbs_getting(int code) const {
+    std::vector<std::string_view> out;
+    if (allows(any_, code)) return out;
+    for (const auto& [verb, codes] : rows_) {
+        if (allows(codes, code)) out.emplace_back(verb);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool CommandReplies::any_may_get(int code) const { return allows(any_, code); }
 
 bool CommandReplies::allows(const std::vector<int>& codes, int code) const {
     return std::binary_search(codes.begin(), codes.end(), code);

@@ -1,7 +1,6 @@
 #include "ftpsniff/diagnose.hpp"
 
 #include "ftpsniff/annotate.hpp"
-#include "ftpsniff/reply_phrases.hpp"
 
 #include <fmt/format.h>
 
@@ -136,20 +135,21 @@ void check_login(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<D
     out.push_back(texts.make("login_failed", f.command == "PASS" ? "pass" : "user", reply_fields(f)));
 }
 
-// A negative reply whose wording names its cause (data/reply_phrases.tsv).
-// True when it did: the reply needs no generic login diagnosis then.
-bool check_phrases(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
-    if (!is_negative(f.code)) return false;
-    // Against a guessed command, only phrases that any command may get count.
-    const bool known = f.session != nullptr && f.session->software;
-    auto found = ReplyPhrases::builtin().match(f.uncertain ? "" : f.command.value_or(""), f.line,
-                                               known ? &f.session->software->product : nullptr);
-    if (!found) return false;
-    const std::string settings = found->settings.empty() ? std::string() : settings_for(f, found->settings);
+// The server's words name the reply's cause.
+bool names_cause(const ReplyFacts& f) { return f.message && !f.message->message->id.empty(); }
+
+// A reply whose wording names its cause (data/server_messages.tsv), unless
+// a check that knows more of the context found the same. True when it did:
+// the reply needs no generic login diagnosis then.
+bool check_message(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
+    if (!names_cause(f)) return false;
+    const ServerMessage& m = *f.message->message;
+    if (std::any_of(out.begin(), out.end(), [&](const Diagnosis& d) { return d.id == m.id; })) return true;
+    const std::string settings = m.settings.empty() ? std::string() : settings_for(f, m.settings);
     DiagnosisFields v = reply_fields(f);
     v.settings = settings;
-    v.error = found->rest;
-    out.push_back(texts.make(found->id, found->variant, v));
+    v.error = f.line.size() > 4 ? f.line.substr(4) : std::string_view();
+    out.push_back(texts.make(m.id, m.variant, v));
     return true;
 }
 
@@ -183,6 +183,31 @@ void check_unknown_command(const ReplyFacts& f, const CommandReplies& table, con
 void check_sequence(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code != 503 || !f.command || f.uncertain) return;
     out.push_back(texts.make("sequence_error", "", reply_fields(f)));
+}
+
+// What the session did before tells more than the reply's words: a DELE
+// of a file this session already deleted.
+void check_deleted_before(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
+    if (f.command != "DELE" || f.uncertain || f.session == nullptr) return;
+    for (const auto& [path, frame] : f.session->deleted) {
+        if (path != f.argument) continue;
+        DiagnosisFields v = reply_fields(f);
+        v.count = frame;
+        out.push_back(texts.make("not_found", "deleted_before", v));
+        return;
+    }
+}
+
+// SIZE or REST refused while TYPE A is in effect: some servers (ProFTPD)
+// refuse both in ASCII mode, whose counts depend on line-end conversion.
+void check_ascii_mode(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
+    if ((f.command != "SIZE" && f.command != "REST") || f.uncertain || f.session == nullptr || f.session->type != 'A') {
+        return;
+    }
+    if (std::any_of(out.begin(), out.end(), [](const Diagnosis& d) { return d.id == "ascii_mode_refused"; })) return;
+    DiagnosisFields v = reply_fields(f);
+    v.count = f.session->type_frame;
+    out.push_back(texts.make("ascii_mode_refused", "type_a", v));
 }
 
 void check_tls(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
@@ -223,6 +248,13 @@ std::string settings_for(const SessionContext* session, std::string_view topic) 
     return ServerSettings::builtin().for_product(topic, known ? &session->software->product : nullptr);
 }
 
+std::optional<ServerMessages::Match> find_message(const ServerMessages& messages, const ReplyFacts& facts) {
+    if (facts.line.size() <= 4) return std::nullopt;
+    const bool known = facts.session != nullptr && facts.session->software;
+    return messages.match(facts.code, facts.uncertain ? "" : facts.command.value_or(""), facts.line.substr(4),
+                          known ? &facts.session->software->product : nullptr);
+}
+
 std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnosisTexts& texts,
                                 const DiagnoseOptions& opts) {
     // Each check runs only for the codes it concerns: most replies are a
@@ -234,11 +266,14 @@ std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& t
         check_passive_address(facts, texts, out);
         check_active_address(facts, texts, out);
     }
-    if (code == 425 || code == 426) check_data_connection(facts, texts, out);
+    // vsftpd's "425 Use PORT or PASV first." says more than the session's data connections.
+    if ((code == 425 || code == 426) && !names_cause(facts)) check_data_connection(facts, texts, out);
     if (code == 522) check_family(facts, texts, out);
     if (code == 500 || code == 502) check_unknown_command(facts, table, texts, out);
     if (code == 503) check_sequence(facts, texts, out);
-    if (is_negative(code) && !check_phrases(facts, texts, out)) check_login(facts, texts, out);
+    if (code == 550 || code == 450) check_deleted_before(facts, texts, out);
+    if (!check_message(facts, texts, out) && code == 530) check_login(facts, texts, out);
+    if (code == 550 || code == 501 || code == 504) check_ascii_mode(facts, texts, out);
     if (code == 234) check_tls(facts, texts, out);
     if (facts.latency_ms && *facts.latency_ms >= opts.slow_reply_ms) check_latency(facts, texts, opts, out);
     return out;

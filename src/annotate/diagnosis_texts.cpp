@@ -1,6 +1,6 @@
 #include "ftpsniff/diagnosis_texts.hpp"
 
-#include "builtin_data.hpp"
+#include "per_language.hpp"
 #include "tsv_reader.hpp"
 
 #include <fmt/format.h>
@@ -97,19 +97,11 @@ void DiagnosisTexts::translate(const DiagnosisTexts& translation, std::string_vi
 }
 
 const DiagnosisTexts& DiagnosisTexts::builtin(Lang lang) {
-    static const std::vector<DiagnosisTexts> all = [] {
-        std::vector<DiagnosisTexts> out;
-        for (const Language& l : languages()) {
-            if (l.lang == Lang::en) {
-                out.push_back(parse(builtin_file("diagnoses.tsv"), "data/diagnoses.tsv"));
-                continue;
-            }
-            std::string name = fmt::format("diagnoses.{}.tsv", l.code);
-            out.push_back(out.front());
-            out.back().translate(parse(builtin_file(name), "data/" + name, true), "data/" + name);
-        }
-        return out;
-    }();
+    static const std::vector<DiagnosisTexts> all = per_language<DiagnosisTexts>(
+        "diagnoses", [](std::string_view tsv, std::string_view origin) { return parse(tsv, origin); },
+        [](DiagnosisTexts& base, std::string_view tsv, std::string_view origin, Lang /*lang*/) {
+            base.translate(parse(tsv, origin, true), origin);
+        });
     return all[static_cast<std::size_t>(lang)];
 }
 

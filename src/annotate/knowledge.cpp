@@ -1,6 +1,7 @@
 #include "ftpsniff/knowledge.hpp"
 
-#include "builtin_data.hpp"
+#include "ftpsniff/phrases.hpp"
+#include "per_language.hpp"
 #include "tsv_reader.hpp"
 
 #include <fmt/format.h>
@@ -28,7 +29,10 @@ KnowledgeBase KnowledgeBase::parse(std::string_view tsv, std::string_view origin
         if (!fields[1].empty() && !valid_verb(fields[1])) {
             reader.fail(fmt::format("after '{}' is not an upper-case command verb", fields[1]));
         }
-        for (std::size_t i = 2; i < fields.size(); ++i) {
+        if (!fields[1].empty() && !fields[2].empty()) {
+            reader.fail(fmt::format("a variant (after {}) shows its code's name: leave name empty", fields[1]));
+        }
+        for (std::size_t i = fields[1].empty() ? 2 : 3; i < fields.size(); ++i) {
             if (fields[i].empty()) reader.fail(fmt::format("field '{}' is empty", kColumns[i]));
         }
         CodeEntry e{std::stoi(std::string(code)), std::string(fields[1]), std::string(fields[2]),
@@ -40,29 +44,31 @@ KnowledgeBase KnowledgeBase::parse(std::string_view tsv, std::string_view origin
                                     fields[1].empty() ? std::string() : fmt::format("after {} ", fields[1])));
         }
     }
+    kb.name_variants();
     return kb;
 }
 
 const KnowledgeBase& KnowledgeBase::builtin(Lang lang) {
-    // English, and each other language's file over it.
-    static const std::vector<KnowledgeBase> all = [] {
-        std::vector<KnowledgeBase> out;
-        for (const Language& l : languages()) {
-            if (l.lang == Lang::en) {
-                out.push_back(parse(builtin_file("reply_codes.tsv"), "data/reply_codes.tsv"));
-                continue;
-            }
-            std::string name = fmt::format("reply_codes.{}.tsv", l.code);
-            out.push_back(out.front());
-            out.back().merge(parse(builtin_file(name), "data/" + name));
-        }
-        return out;
-    }();
+    static const std::vector<KnowledgeBase> all =
+        per_language<KnowledgeBase>("reply_codes", &KnowledgeBase::parse,
+                                    [](KnowledgeBase& base, std::string_view tsv, std::string_view origin, Lang in) {
+                                        base.merge(parse(tsv, origin));
+                                        base.lang_ = in;
+                                    });
     return all[static_cast<std::size_t>(lang)];
 }
 
 void KnowledgeBase::merge(const KnowledgeBase& other) {
     for (const auto& [key, entry] : other.entries_) entries_.insert_or_assign(key, entry);
+    name_variants();
+}
+
+// One name per code: a variant shows its generic entry's.
+void KnowledgeBase::name_variants() {
+    for (auto& [key, entry] : entries_) {
+        if (entry.after.empty()) continue;
+        if (const CodeEntry* generic = find(entry.code)) entry.name = generic->name;
+    }
 }
 
 std::vector<const CodeEntry*> KnowledgeBase::variants(int code) const {
@@ -82,34 +88,17 @@ const CodeEntry* KnowledgeBase::find(int code, std::string_view after) const {
     return it != entries_.end() ? &it->second : nullptr;
 }
 
-namespace {
-
-// Advice by class for a code the knowledge base does not list (RFC 959 §4.2.1).
-std::string_view class_remedy(int code) {
-    switch (code / 100) {
-    case 1: return "Wait for the final reply to the same command.";
-    case 2: return "Nothing to fix: the command succeeded.";
-    case 3: return "Send the command the server is waiting for (for example PASS, ACCT or RNTO).";
-    case 4: return "A temporary failure: retry the same command later; if it persists, check the server's log.";
-    case 5:
-        return "A permanent failure: do not repeat the command unchanged; read the reply text and the server's log.";
-    default: return "This code is outside RFC 959's classes; read the reply text and the server's documentation.";
-    }
-}
-
-}  // namespace
-
 const CodeEntry& KnowledgeBase::unlisted(int code) const {
     auto [it, fresh] = unlisted_.try_emplace(code);
     if (fresh) {
+        const Phrases& p = Phrases::builtin(lang_);
+        const int digit = code / 100 % 10;
         CodeEntry& e = it->second;
         e.code = code;
-        e.name = fmt::format("Unlisted code {}", code);
-        e.meaning = fmt::format(
-            "A code the knowledge base does not list. Its first digit makes it {}; its second "
-            "digit, {}.",
-            reply_class(code), reply_function(code));
-        e.remedy = std::string(class_remedy(code));
+        e.name = fmt::format(fmt::runtime(p.get("unlisted_name")), fmt::arg("code", code));
+        e.meaning = fmt::format(fmt::runtime(p.get("unlisted_meaning")), fmt::arg("class", p.reply_class(code)),
+                                fmt::arg("function", p.reply_function(code)));
+        e.remedy = p.get(fmt::format("unlisted_remedy_{}", digit >= 1 && digit <= 5 ? digit : 0));
         e.source = "RFC 959 §4.2.1 (digit meanings)";
     }
     return it->second;
@@ -120,32 +109,6 @@ std::vector<const CodeEntry*> KnowledgeBase::entries() const {
     out.reserve(entries_.size());
     for (const auto& [key, entry] : entries_) out.push_back(&entry);
     return out;
-}
-
-std::string_view reply_class(int code) {
-    static constexpr std::array<std::string_view, 10> kClasses = {"0xx (no such class)",
-                                                                  "1xx positive preliminary",
-                                                                  "2xx positive completion",
-                                                                  "3xx positive intermediate",
-                                                                  "4xx transient negative completion",
-                                                                  "5xx permanent negative completion",
-                                                                  "6xx protected",
-                                                                  "7xx (no such class)",
-                                                                  "8xx (no such class)",
-                                                                  "9xx (no such class)"};
-    return kClasses[static_cast<std::size_t>(code / 100 % 10)];
-}
-
-std::string_view reply_function(int code) {
-    switch (code / 10 % 10) {
-    case 0: return "syntax";
-    case 1: return "information";
-    case 2: return "connections";
-    case 3: return "authentication and accounting";
-    case 4: return "unspecified";
-    case 5: return "file system";
-    default: return "no function (unassigned second digit)";
-    }
 }
 
 }  // namespace ftpsniff

@@ -16,10 +16,14 @@ std::string_view header_line(std::string_view tsv) {
 
 }  // namespace
 
-Knowledge Knowledge::builtin(Lang lang) { return {KnowledgeBase::builtin(lang), DiagnosisTexts::builtin(lang)}; }
+Knowledge Knowledge::builtin(Lang lang) {
+    return {KnowledgeBase::builtin(lang), DiagnosisTexts::builtin(lang), ServerMessages::builtin(lang)};
+}
 
 void Knowledge::add(std::string_view tsv, std::string_view origin) {
-    if (header_line(tsv).starts_with("id\t")) {
+    if (header_line(tsv).starts_with("code\ttext\t")) {
+        messages.put_first(ServerMessages::parse(tsv, origin));
+    } else if (header_line(tsv).starts_with("id\t")) {
         diagnoses.translate(DiagnosisTexts::parse(tsv, origin, true), origin);
     } else {
         codes.merge(KnowledgeBase::parse(tsv, origin));

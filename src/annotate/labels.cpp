@@ -6,8 +6,17 @@ namespace ftpsniff {
 
 namespace {
 
-constexpr Labels kEnglish{"Meaning", "When you see it", "Remedy",     "Key differences", "What to do",
-                          "Class",   "Source",          "In context", "after",           "not in the knowledge base"};
+constexpr Labels kEnglish{"Meaning",
+                          "When you see it",
+                          "Remedy",
+                          "Key differences",
+                          "What to do",
+                          "Class",
+                          "Source",
+                          "In context",
+                          "after",
+                          "not in the knowledge base",
+                          "What the client does next"};
 constexpr Labels kJapanese{"説明",
                            "このコードが表示される場合",
                            "解決方法",
@@ -17,7 +26,8 @@ constexpr Labels kJapanese{"説明",
                            "出典",
                            "状況別",
                            "直前のコマンド",
-                           "ナレッジベースに未登録"};
+                           "ナレッジベースに未登録",
+                           "クライアントが次にすること"};
 constexpr Labels kKorean{"설명",
                          "이 코드를 보게 되는 경우",
                          "해결 방법",
@@ -27,7 +37,8 @@ constexpr Labels kKorean{"설명",
                          "출처",
                          "상황별",
                          "직전 명령",
-                         "지식 베이스에 없음"};
+                         "지식 베이스에 없음",
+                         "클라이언트가 다음에 할 일"};
 
 }  // namespace
 

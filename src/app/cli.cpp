@@ -171,8 +171,13 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.add_option("--max-out-of-order", limits.reassembly.out_of_order_bytes, "Bytes held ahead of a hole (1048576)")
         ->type_name("BYTES")
         ->check(whole_number(1, std::uint64_t{1} << 30));
-    CLI::App* explain = app.add_subcommand("explain", "Explain one reply code, or compare two");
-    explain->add_option("codes", cl.explain_codes, "One or two three-digit reply codes")->required()->expected(1, 2);
+    CLI::App* explain = app.add_subcommand("explain", "Explain a code, a reply line or a Winsock error");
+    explain
+        ->add_option("codes", cl.explain_codes,
+                     "One or two three-digit reply codes, a quoted reply line (\"550 Failed to open file.\"), or a "
+                     "Windows Sockets error number (10054)")
+        ->required()
+        ->expected(1, 2);
     explain->add_option("--after", cl.explain_after, "As the reply to this command")->type_name("VERB");
     explain->fallthrough();  // --format, --lang and --codes may follow the codes
     app.footer(

@@ -6,7 +6,9 @@
 #include "huge_heap.hpp"
 
 #include "ftpsniff/capture.hpp"
+#include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/explain.hpp"
+#include "ftpsniff/phrases.hpp"
 #include "ftpsniff/pipeline.hpp"
 
 #include <fmt/format.h>
@@ -15,7 +17,9 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -41,23 +45,67 @@ Knowledge load_knowledge(const CommandLine& cl) {
     return known;
 }
 
-int run_explain(const CommandLine& cl, const KnowledgeBase& kb) {
+int explain_usage(std::string_view why) {
+    fmt::print(stderr, "ftpsniff: explain: {}\n", why);
+    return kExitUsage;
+}
+
+// "550 Failed to open file.": a reply line, whose code starts it.
+std::optional<int> reply_line_code(std::string_view text) {
+    if (text.size() < 5 || (text[3] != ' ' && text[3] != '-')) return std::nullopt;
+    return parse_code(text.substr(0, 3));
+}
+
+// --after names a command the knowledge has something to say about.
+bool known_verb(const KnowledgeBase& kb, std::string_view verb) {
+    if (verb == "CONNECT" || CommandReplies::builtin().replies_of(verb) != nullptr) return true;
+    const auto all = kb.entries();
+    return std::any_of(all.begin(), all.end(), [&](const CodeEntry* e) { return e->after == verb; });
+}
+
+int run_explain(const CommandLine& cl, const Knowledge& known) {
+    const Lang lang = cl.pipeline.render.lang;
+    const Labels& labels = labels_for(lang);
+    const bool json = cl.pipeline.format == Format::json;
+    std::string verb;
+    for (char c : cl.explain_after) verb += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!verb.empty() && !known_verb(known.codes, verb)) {
+        return explain_usage(
+            fmt::format("--after '{}' is not an FTP command ftpsniff knows; give a verb such as "
+                        "USER, PASS, RETR, STOR or CONNECT (the greeting)",
+                        cl.explain_after));
+    }
+    std::optional<std::string_view> after;
+    if (!verb.empty()) after = verb;
+    std::string out;
+    const std::string& first = cl.explain_codes.front();
+    if (cl.explain_codes.size() == 1 && !parse_code(first)) {
+        if (const ClientError* error = ClientErrors::builtin(lang).find(first)) {
+            out = json ? client_error_json(first, *error) : client_error_text(first, *error, lang, labels);
+        } else if (auto code = reply_line_code(first)) {
+            Explanation e = explain(known.codes, *code, after, lang);
+            const auto found = known.messages.find(first);
+            out = json ? messages_json(first, found, e) : messages_text(first, found, e, labels);
+        } else {
+            return explain_usage(fmt::format(
+                "'{}' is neither a three-digit reply code, a reply line (\"550 Failed to open file.\") nor a "
+                "Windows Sockets error ftpsniff knows (10054, 10060, 10061, ...)",
+                first));
+        }
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return kExitOk;
+    }
     std::vector<Explanation> found;
     for (const std::string& text : cl.explain_codes) {
         auto code = parse_code(text);
-        if (!code) {
-            fmt::print(stderr, "ftpsniff: explain: '{}' is not a three-digit reply code\n", text);
-            return kExitUsage;
-        }
-        std::optional<std::string_view> after;
-        if (!cl.explain_after.empty()) after = cl.explain_after;
-        found.push_back(explain(kb, *code, after));
+        if (!code) return explain_usage(fmt::format("'{}' is not a three-digit reply code", text));
+        found.push_back(explain(known.codes, *code, after, lang));
     }
-    const Labels& labels = labels_for(cl.pipeline.render.lang);
-    bool json = cl.pipeline.format == Format::json;
-    std::string out = found.size() == 1
-                          ? (json ? explain_json(found[0]) : explain_text(found[0], labels))
-                          : (json ? compare_json(found[0], found[1]) : compare_text(found[0], found[1], labels));
+    if (found.size() == 2 && found[0].code == found[1].code) {
+        return explain_usage(fmt::format("{} is given twice; compare two different codes", found[0].code));
+    }
+    out = found.size() == 1 ? (json ? explain_json(found[0]) : explain_text(found[0], labels))
+                            : (json ? compare_json(found[0], found[1]) : compare_text(found[0], found[1], labels));
     std::fwrite(out.data(), 1, out.size(), stdout);
     return kExitOk;
 }
@@ -91,7 +139,7 @@ int main(int argc, char** argv) {
     }
     try {
         Knowledge known = load_knowledge(cl);
-        if (cl.explain) return run_explain(cl, known.codes);
+        if (cl.explain) return run_explain(cl, known);
         PipelineOptions opts = cl.pipeline;
         std::unique_ptr<std::FILE, int (*)(std::FILE*)> report(nullptr, std::fclose);
         if (!cl.report_file.empty()) {

@@ -51,7 +51,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
         anonymizer = std::make_shared<SharedAnonymizer>();
         renderer = make_anonymizer(std::move(renderer), anonymizer);
     }
-    Annotator annotator(known.codes, known.diagnoses, std::move(renderer));
+    Annotator annotator(known.codes, known.diagnoses, known.messages, std::move(renderer));
     // Annotating and writing are half the work on a busy capture: off the packet loop's thread.
     std::unique_ptr<AsyncEvents> async;
     if (!opts.render.flush_each) async = make_async(annotator);

@@ -385,8 +385,10 @@ void FtpSession::finish_reply() {
         replies_.hand_over(ev.reply);  // from here on `reply` no longer holds this reply
         if (command) {
             ev.command = *command;
+            ev.argument.assign(answered_.arg);
         } else {
             ev.command.reset();
+            ev.argument.clear();
         }
         ev.latency_ms = latency;
         ev.greeting = greeting;

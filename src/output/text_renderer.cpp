@@ -75,7 +75,7 @@ public:
             fmt::format_to(std::back_inserter(b), " · answers {}", *ev.command);
             if (ev.latency_ms) fmt::format_to(std::back_inserter(b), " after {:.1f} ms", *ev.latency_ms);
         } else {
-            b += " · answers no known command";
+            b += " · unprompted: no command was waiting for a reply";
         }
         if (ev.uncertain) b += " · pairing uncertain after a gap";
         if (!ev.reply.complete) b += " · incomplete: the stream ended or broke inside this reply";

@@ -68,9 +68,13 @@ cmp -s "$work/file.jsonl" "$work/ng.jsonl" || fail "pcapng differs from pcap"
 grep -q '"type":"reply"' "$work/other-port.jsonl" && fail "--port 2121 still saw port 21"
 
 # A --codes file adds to or replaces entries; its errors name the file and line.
-printf 'code\tafter\tname\tmeaning\twhen\tremedy\tsource\n550\tRETR\tSite says no\tOur meaning.\tOur when.\tCall the help desk.\tsite policy\n' >"$work/site.tsv"
+printf 'code\tafter\tname\tmeaning\twhen\tremedy\tsource\n226\tRETR\t\tOur meaning.\tOur when.\tCall the help desk.\tsite policy\n' >"$work/site.tsv"
 "$bin" -r "$demo" --codes "$work/site.tsv" >"$work/site.txt" 2>/dev/null
 grep -q 'Call the help desk.' "$work/site.txt" || fail "--codes entry not used in the annotation"
+# A site's server messages come before the built-in ones.
+printf 'code\ttext\tafter\tproduct\tid\tvariant\tsettings\tmeaning\tremedy\tsource\n550\tFailed to open file.\tRETR\tvsftpd\t\t\t\tOur message.\tAsk the archive team.\tsite wiki\n' >"$work/messages.tsv"
+"$bin" -r "$demo" --codes "$work/messages.tsv" >"$work/messages.txt" 2>/dev/null
+grep -q 'Remedy: Ask the archive team.' "$work/messages.txt" || fail "--codes server message not used"
 printf 'code\tafter\tname\tmeaning\twhen\tremedy\tsource\n55x\t\tn\tm\tw\tr\ts\n' >"$work/bad.tsv"
 expect "bad --codes file" 1 "^ftpsniff: .*bad\.tsv:2: code '55x' is not three digits$" -- -r "$demo" --codes "$work/bad.tsv"
 # A second --codes file in diagnoses.<lang>.tsv's format rewords a diagnosis
@@ -85,6 +89,19 @@ expect "unknown diagnosis in --codes" 1 "^ftpsniff: .*baddiag\.tsv: there is no 
 expect "missing --codes file" 1 "^ftpsniff: .*none\.tsv: cannot be read$" -- explain 530 --codes "$work/none.tsv"
 expect "explain without a code" 2 "codes" -- explain
 expect "explain three codes" 2 "." -- explain 200 226 550
+expect "explain the same code twice" 2 "^ftpsniff: explain: 214 is given twice; compare two different codes$" -- explain 214 214
+expect "explain after an unknown verb" 2 "^ftpsniff: explain: --after 'FOO' is not an FTP command ftpsniff knows" -- explain 530 --after FOO
+expect "explain five digits" 2 "Windows Sockets error" -- explain 12345
+# A reply line finds the server's own message; a Winsock error is the client's.
+"$bin" explain "451 big.iso: Append/Restart not permitted, try again" >"$work/line.txt" ||
+    fail "explain of a reply line failed"
+grep -q '^ProFTPD · 451 Append/Restart not permitted' "$work/line.txt" || fail "explain of a reply line: no ProFTPD entry"
+grep -q 'AllowStoreRestart' "$work/line.txt" || fail "explain of a reply line: no setting named"
+"$bin" explain "550 nothing like any server says" --format json | grep -q '"messages":\[\],"code":{"code":550' ||
+    fail "explain of an unknown reply line: not the code's entry"
+"$bin" explain 10061 | grep -q "^Winsock 10061 WSAECONNREFUSED · a Windows Sockets error of the client's own system" ||
+    fail "explain 10061: not a client error"
+"$bin" explain 530 --after pass | grep -q "^FTP 530 Not logged in (after PASS)" || fail "--after pass: not PASS's entry"
 
 # Passwords are masked unless asked for.
 "$bin" -r "$demo" >"$work/masked.txt" 2>/dev/null

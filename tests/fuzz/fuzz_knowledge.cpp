@@ -1,7 +1,9 @@
 // fuzz_knowledge: the parsers of the tables in data/ on arbitrary text:
 // KnowledgeBase (data/reply_codes*.tsv, and a user's --codes file) and
 // CommandReplies (data/command_replies.tsv), ServerSignatures
-// (data/servers.tsv), ReplyPhrases and ServerSettings; each input goes to
+// (data/servers.tsv), ServerMessages (and their translations), the words
+// of explain (Phrases, ReplyTraits, ClientErrors) and ServerSettings; each
+// input goes to
 // all of them. A
 // malformed table must end in a KnowledgeError naming the line; anything
 // else that escapes is a crash. What a parser accepts must hold up to
@@ -13,7 +15,8 @@
 #include "ftpsniff/annotate.hpp"
 #include "ftpsniff/command_replies.hpp"
 #include "ftpsniff/knowledge.hpp"
-#include "ftpsniff/reply_phrases.hpp"
+#include "ftpsniff/phrases.hpp"
+#include "ftpsniff/server_messages.hpp"
 #include "ftpsniff/server_software.hpp"
 
 #include <algorithm>
@@ -35,16 +38,17 @@ void check_knowledge(std::string_view text) {
     FUZZ_CHECK(entries.size() == kb->size());
     for (const CodeEntry* e : entries) {
         FUZZ_CHECK(e->code >= 0 && e->code <= 999);
-        FUZZ_CHECK(!e->name.empty() && !e->meaning.empty() && !e->when.empty() && !e->remedy.empty() &&
-                   !e->source.empty());
+        // A variant whose code has no generic entry here has no name yet.
+        FUZZ_CHECK((!e->name.empty() || !e->after.empty()) && !e->meaning.empty() && !e->when.empty() &&
+                   !e->remedy.empty() && !e->source.empty());
         fuzz::touch(e->after);
         FUZZ_CHECK(kb->find(e->code, e->after) == e);
         std::optional<std::string_view> after;
         if (!e->after.empty()) after = e->after;
         Annotation a = annotate(*kb, e->code, after);
         FUZZ_CHECK(a.known && a.name == e->name);
-        fuzz::touch(reply_class(e->code));
-        fuzz::touch(reply_function(e->code));
+        fuzz::touch(Phrases::builtin().reply_class(e->code));
+        fuzz::touch(Phrases::builtin().reply_function(e->code));
         auto variants = kb->variants(e->code);
         FUZZ_CHECK(e->after.empty() != (std::find(variants.begin(), variants.end(), e) != variants.end()));
     }
@@ -92,12 +96,42 @@ void check_server_signatures(std::string_view text) {
     }
 }
 
-// The small tables of data/ (login refusals, server settings): a malformed
-// one names the line; a parsed one answers any lookup.
+// The smaller tables of data/ (server messages, server settings): a
+// malformed one names the line; a parsed one answers any lookup.
 void check_small_tables(std::string_view text) {
     try {
-        ReplyPhrases table = ReplyPhrases::parse(text, "fuzz");
-        if (auto found = table.match("USER", text)) FUZZ_CHECK(!found->id.empty());
+        ServerMessages table = ServerMessages::parse(text, "fuzz");
+        for (const ServerMessage& m : table.entries()) {
+            auto found = table.match(m.code, "USER", text);
+            if (found) FUZZ_CHECK(found->message->code == m.code && !found->message->meaning.empty());
+        }
+        for (const ServerMessage* m : table.find(text)) FUZZ_CHECK(m->code >= 0 && m->code <= 999);
+    } catch (const KnowledgeError& e) {
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
+    }
+    try {
+        ServerMessages table = ServerMessages::builtin();
+        table.translate(text, "fuzz");
+        for (const ServerMessage& m : table.entries()) FUZZ_CHECK(!m.meaning.empty() && !m.remedy.empty());
+    } catch (const KnowledgeError& e) {
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
+    }
+    try {
+        Phrases table = Phrases::parse(text, "fuzz");
+        for (const auto& [key, words] : table.entries()) FUZZ_CHECK(table.get(key) == words);
+    } catch (const KnowledgeError& e) {
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
+    }
+    try {
+        ReplyTraits table = ReplyTraits::parse(text, "fuzz");
+        for (int code = 100; code < 700; code += 7) fuzz::touch(table.next(code));
+        table.translate(text, "fuzz");
+    } catch (const KnowledgeError& e) {
+        FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
+    }
+    try {
+        ClientErrors table = ClientErrors::parse(text, "fuzz");
+        for (const auto& [code, error] : table.entries()) FUZZ_CHECK(table.find(code) == &error);
     } catch (const KnowledgeError& e) {
         FUZZ_CHECK(std::string_view(e.what()).starts_with("fuzz:"));
     }

@@ -25,6 +25,14 @@ done <<'QUESTIONS'
 530 --after PASS --lang ko
 214 421 --lang ja
 421 --after CONNECT
+214 421
+202 331
+214 503
+214 502
+331 214 --lang ko
+10054
+10060 --format json
+530 --after CWD --lang ja
 5300
 abc
 QUESTIONS

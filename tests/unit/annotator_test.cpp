@@ -42,7 +42,8 @@ public:
 TEST(Annotator, GuessingIsAddedToASlowFailedLogin) {
     auto kept = std::make_unique<DiagnosisIds>();
     DiagnosisIds& seen = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     Event ev{{}, {}, ReplyEvent{}};
     auto& r = std::get<ReplyEvent>(ev.what);
     r.reply.code = 530;
@@ -75,7 +76,8 @@ public:
 TEST(Annotator, ServerSoftwareKeepsTheStrongestClue) {
     auto kept = std::make_unique<SoftwareAtEnd>();
     SoftwareAtEnd& ends = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     auto reply = [&](std::uint64_t session, int code, std::optional<std::string> command, std::string line) {
         Event ev{{}, {}, ReplyEvent{}};
         ev.flow.id = session;
@@ -119,7 +121,8 @@ TEST(Annotator, SessionHistoryDecidesWhatA425IsBlamedOn) {
     };
     auto kept = std::make_unique<Messages>();
     Messages& got = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     FlowInfo flow{1, {}, {}, true, {}};
     auto send = [&](EventKind what) { annotator.on(Event{flow, {}, std::move(what)}); };
     auto reply = [&](int code, std::string command) {
@@ -159,7 +162,8 @@ TEST(Annotator, FeatListTellsAnUnknownCommandFromARefusedOne) {
     };
     auto kept = std::make_unique<Messages>();
     Messages& got = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     FlowInfo flow{1, {}, {}, true, {}};
     auto reply = [&](int code, std::string command, ReplyLines lines) {
         ReplyEvent r;
@@ -180,7 +184,8 @@ TEST(Annotator, FeatListTellsAnUnknownCommandFromARefusedOne) {
 // refused for its credentials.
 TEST(Annotator, LoginsRefusedByPolicyAreNoFailedLogins) {
     RunSummary seen;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::make_unique<SummaryKeeper>(seen));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::make_unique<SummaryKeeper>(seen));
     auto session = [&](std::uint64_t id, std::string verb, std::string line) {
         FlowInfo flow{id, {}, {}, true, {}};
         ReplyEvent r;
@@ -203,7 +208,8 @@ TEST(Annotator, LoginsRefusedByPolicyAreNoFailedLogins) {
 
 TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
     RunSummary seen;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::make_unique<SummaryKeeper>(seen));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::make_unique<SummaryKeeper>(seen));
     Event ev{{}, {}, ReplyEvent{}};
     ev.flow.id = 1;
     auto& r = std::get<ReplyEvent>(ev.what);
@@ -231,7 +237,8 @@ TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {
 
 TEST(Annotator, FewErrorPairsAreAllCountedWithNoAnomaly) {
     RunSummary seen;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::make_unique<SummaryKeeper>(seen));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::make_unique<SummaryKeeper>(seen));
     Event ev{{}, {}, ReplyEvent{}};
     auto& r = std::get<ReplyEvent>(ev.what);
     r.reply.code = 550;
@@ -296,7 +303,8 @@ struct Session {
 TEST(AnnotatorCauses, A425AfterUnansweredSynsNamesThemAndTheVerdictIsTheirs) {
     auto kept = std::make_unique<Verdicts>();
     Verdicts& got = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     Session s{annotator};
     s.send(SessionStartEvent{});
     s.reply(227, "PASV");
@@ -315,7 +323,8 @@ TEST(AnnotatorCauses, A425AfterUnansweredSynsNamesThemAndTheVerdictIsTheirs) {
 TEST(AnnotatorCauses, AResetBeforeTheReplyThatNamesTheCauseIsItsEffect) {
     auto kept = std::make_unique<Verdicts>();
     Verdicts& got = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     Session s{annotator};
     s.send(SessionStartEvent{});
     s.reply(220, "", "220 (vsFTPd 3.0.3)");
@@ -334,7 +343,8 @@ TEST(AnnotatorCauses, AResetBeforeTheReplyThatNamesTheCauseIsItsEffect) {
 TEST(AnnotatorCauses, AResetAfterTheReplyThatNamedTheCauseIsExplained) {
     auto kept = std::make_unique<Verdicts>();
     Verdicts& got = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     Session s{annotator};
     s.send(SessionStartEvent{});
     s.send(CommandEvent{"STOR", "big.bin", false, false});
@@ -355,7 +365,8 @@ TEST(AnnotatorCauses, AResetAfterTheReplyThatNamedTheCauseIsExplained) {
 TEST(AnnotatorCauses, AResetAfterACompletedTransferIsNoFinding) {
     auto kept = std::make_unique<Verdicts>();
     Verdicts& got = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     Session s{annotator};
     s.send(SessionStartEvent{});
     s.send(CommandEvent{"LIST", "", false, false});
@@ -374,7 +385,8 @@ TEST(AnnotatorCauses, AResetAfterACompletedTransferIsNoFinding) {
 TEST(AnnotatorCauses, FindingsCountDistinctSessionsWhenSessionsInterleave) {
     auto kept = std::make_unique<Verdicts>();
     Verdicts& got = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     Session a{annotator};
     Session b{annotator};
     b.flow.id = 2;
@@ -393,7 +405,8 @@ TEST(AnnotatorCauses, FindingsCountDistinctSessionsWhenSessionsInterleave) {
 TEST(AnnotatorCauses, OnlyInfoIsHealthy) {
     auto kept = std::make_unique<Verdicts>();
     Verdicts& got = *kept;
-    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), std::move(kept));
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
     Session s{annotator};
     s.send(SessionStartEvent{});
     s.reply(234, "AUTH");

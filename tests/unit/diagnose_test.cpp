@@ -26,11 +26,27 @@ const SessionContext kLoggedIn{std::nullopt, DataMode::none, false, true, true, 
 const SessionContext kUsedMode{std::nullopt, DataMode::active, true, true, false};
 const SessionContext kPassive{std::nullopt, DataMode::passive, false, true, false};
 const SessionContext kActive{std::nullopt, DataMode::active, false, true, false};
+const SessionContext kTypeA = [] {
+    SessionContext s;
+    s.type = 'A';
+    s.type_frame = 9;
+    return s;
+}();
+const SessionContext kDeleted = [] {
+    SessionContext s;
+    s.deleted.emplace_back("old.log", 14);
+    return s;
+}();
+
+// As the annotator runs it: with the server's message the line holds.
+std::vector<Diagnosis> diagnosed(ReplyFacts f, const DiagnosisTexts& texts = DiagnosisTexts::builtin()) {
+    f.message = find_message(ServerMessages::builtin(), f);
+    return diagnose(f, CommandReplies::builtin(), texts, {});
+}
 
 std::vector<std::string> ids(const ReplyFacts& facts) {
     std::vector<std::string> out;
-    for (const Diagnosis& d : diagnose(facts, CommandReplies::builtin(), DiagnosisTexts::builtin(), DiagnoseOptions{}))
-        out.emplace_back(d.id);
+    for (const Diagnosis& d : diagnosed(facts)) out.emplace_back(d.id);
     return out;
 }
 
@@ -80,7 +96,7 @@ TEST(Diagnose, UnexpectedReply) {
 
 TEST(Diagnose, PassiveAddressBehindNat) {
     auto facts = ReplyFacts{227, "PASV", {}, &kFlow, parse_pasv_reply("Entering Passive Mode (192,168,1,2,19,137).")};
-    auto found = diagnose(facts, CommandReplies::builtin(), DiagnosisTexts::builtin(), {});
+    auto found = diagnosed(facts);
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].id, "pasv_address_mismatch");
     EXPECT_NE(found[0].message.find("192.168.1.2"), std::string::npos);
@@ -125,7 +141,7 @@ TEST(Diagnose, RefusedDataConnectionByWhatTheSessionSetUp) {
         kept = std::move(s);
         ReplyFacts f{425, command, {}, &kFlow, {}, false, uncertain, &kept};
         std::vector<std::string> out;
-        for (const Diagnosis& d : diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {})) {
+        for (const Diagnosis& d : diagnosed(f)) {
             out.push_back(std::string(d.id) + (d.message.find("passive mode") != std::string::npos         ? "/passive"
                                                : d.message.find("active mode") != std::string::npos        ? "/active"
                                                : d.message.find("used by an earlier") != std::string::npos ? "/used"
@@ -159,7 +175,7 @@ TEST(Diagnose, LoginRefusedByPolicyIsNoFailedLogin) {
     auto refused = [](std::string_view verb, std::string_view line, const SessionContext* s = nullptr) {
         ReplyFacts f{std::stoi(std::string(line.substr(0, 3))), verb, {}, &kFlow, {}, false, false, s, line};
         std::vector<std::string> out;
-        for (const Diagnosis& d : diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {})) {
+        for (const Diagnosis& d : diagnosed(f)) {
             out.emplace_back(d.id);
         }
         return out;
@@ -180,17 +196,17 @@ TEST(Diagnose, LoginRefusedByPolicyIsNoFailedLogin) {
     ReplyFacts oops{500,    "LIST",  {},
                     &kFlow, {},      false,
                     true,   nullptr, "500 OOPS: vsftpd: refusing to run with writable root inside chroot()"};
-    auto found = diagnose(oops, CommandReplies::builtin(), DiagnosisTexts::builtin(), {});
+    auto found = diagnosed(oops);
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(
         found[0].message,
-        "vsftpd stopped the session on a fatal error: vsftpd: refusing to run with writable root inside chroot()");
+        "vsftpd stopped the session on a fatal error: OOPS: vsftpd: refusing to run with writable root inside chroot()");
     EXPECT_NE(found[0].remedy.find("allow_writeable_chroot=YES"), std::string::npos);
     // The remedy names the server's own setting for TLS.
     SessionContext vsftpd;
     vsftpd.software = ServerSoftware{"vsftpd", "3.0.3", SoftwareClue::greeting};
     ReplyFacts f{530, "USER", {}, &kFlow, {}, false, false, &vsftpd, "530 Non-anonymous sessions must use encryption."};
-    std::string remedy = diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {}).at(0).remedy;
+    std::string remedy = diagnosed(f).at(0).remedy;
     EXPECT_NE(remedy.find("vsftpd force_local_logins_ssl"), std::string::npos) << remedy;
     EXPECT_EQ(remedy.find("ProFTPD"), std::string::npos) << remedy;
 }
@@ -201,7 +217,7 @@ TEST(Diagnose, RepliesThatNameTheirCause) {
     auto cause = [](std::optional<std::string_view> verb, std::string_view line, const SessionContext* s = nullptr) {
         ReplyFacts f{std::stoi(std::string(line.substr(0, 3))), verb, {}, &kFlow, {}, false, false, s, line};
         std::vector<std::string> out;
-        for (const Diagnosis& d : diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {})) {
+        for (const Diagnosis& d : diagnosed(f)) {
             out.emplace_back(d.id);
         }
         return out;
@@ -211,7 +227,8 @@ TEST(Diagnose, RepliesThatNameTheirCause) {
     EXPECT_EQ(cause(std::nullopt, "421 Idle timeout (600 seconds): closing control connection"), Ids{"idle_timeout"});
     EXPECT_EQ(cause(std::nullopt, "421 Activity timeout."), Ids{"idle_timeout"});  // FileZilla Server
     EXPECT_EQ(cause("RETR", "421 Data timeout. Reconnect. Sorry."), Ids{"data_timeout"});
-    EXPECT_EQ(cause(std::nullopt, "421 Timeout (no new data for 300 seconds)"), Ids{"data_timeout"});
+    // Pure-FTPd's wait for a passive connection that never came: no stalled transfer.
+    EXPECT_EQ(cause(std::nullopt, "421 Timeout (no new data for 300 seconds)"), Ids{});
     EXPECT_EQ(cause(std::nullopt, "421 There are too many connections from your internet address."),
               Ids{"too_many_connections"});
     EXPECT_EQ(cause("PASS", "530 Sorry, the maximum number of allowed clients (10) are already connected."),
@@ -225,7 +242,7 @@ TEST(Diagnose, RepliesThatNameTheirCause) {
     SessionContext pure;
     pure.software = ServerSoftware{"Pure-FTPd", "", SoftwareClue::greeting};
     ReplyFacts f{421, std::nullopt, {}, &kFlow, {}, false, false, &pure, "421 Too many connections (5) from this IP"};
-    std::string remedy = diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {}).at(0).remedy;
+    std::string remedy = diagnosed(f).at(0).remedy;
     EXPECT_NE(remedy.find("Pure-FTPd -c (--maxclientsnumber) and -C (--maxclientsperip)"), std::string::npos) << remedy;
     // A phrase with its code counts only at the start of the line, and a
     // product's phrase not from another product: ProFTPD echoes the command,
@@ -243,7 +260,7 @@ TEST(Diagnose, RepliesThatNameTheirCause) {
 TEST(Diagnose, UnknownCommandsWithTheServersFeatures) {
     auto variant = [](int code, std::string_view verb, const SessionContext* s) {
         ReplyFacts f{code, verb, {}, &kFlow, {}, false, false, s};
-        for (const Diagnosis& d : diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {})) {
+        for (const Diagnosis& d : diagnosed(f)) {
             if (d.id == "command_unknown") return d.message;
         }
         return std::string("none");
@@ -267,7 +284,7 @@ TEST(Diagnose, RemedyNamesTheServersOwnSettings) {
     SessionContext s;
     s.mode = DataMode::passive;
     ReplyFacts f{425, "RETR", {}, &kFlow, {}, false, false, &s};
-    auto remedy = [&] { return diagnose(f, CommandReplies::builtin(), DiagnosisTexts::builtin(), {}).at(0).remedy; };
+    auto remedy = [&] { return diagnosed(f).at(0).remedy; };
     std::string unknown = remedy();
     EXPECT_NE(unknown.find("vsftpd pasv_min_port and pasv_max_port"), std::string::npos) << unknown;
     EXPECT_NE(unknown.find("ProFTPD PassivePorts"), std::string::npos) << unknown;
@@ -330,7 +347,9 @@ std::vector<ReplyFacts> every_finding() {
         {550, "STOR", {}, &kFlow, {}, false, false, nullptr, "550 Permission denied."},
         {553, "STOR", {}, &kFlow, {}, false, false, nullptr, "553 Can't open that file: Permission denied"},
         {234, "AUTH", {}, &kFlow, {}},
-        {257, "PWD", 7500.0, &kFlow, {}}};
+        {257, "PWD", 7500.0, &kFlow, {}},
+        {550, "SIZE", {}, &kFlow, {}, false, false, &kTypeA, "550 Could not get file size."},
+        {550, "DELE", {}, &kFlow, {}, false, false, &kDeleted, "550 Delete operation failed.", {}, "old.log"}};
 }
 
 // Data connections that make every data finding.
@@ -370,7 +389,7 @@ TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
         const DiagnosisTexts& texts = DiagnosisTexts::builtin(l.lang);
         std::vector<Diagnosis> all;
         for (const ReplyFacts& f : every_finding()) {
-            for (Diagnosis& d : diagnose(f, CommandReplies::builtin(), texts, {})) all.push_back(std::move(d));
+            for (Diagnosis& d : diagnosed(f, texts)) all.push_back(std::move(d));
         }
         DiagnosisFields fields;
         fields.command = "RETR";

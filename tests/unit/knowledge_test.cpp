@@ -1,5 +1,6 @@
 #include "ftpsniff/knowledge.hpp"
 #include "ftpsniff/annotate.hpp"
+#include "ftpsniff/phrases.hpp"
 
 #include <gtest/gtest.h>
 
@@ -44,11 +45,12 @@ TEST(KnowledgeBase, ContextVariantComesBeforeGeneric) {
 
 TEST(KnowledgeBase, ParsesCommentsAndVariants) {
     auto kb = KnowledgeBase::parse(
-        std::string("# a comment\n") + kHeader + "550\t\tFailed\tm\tw\tr\ts\n550\tRETR\tNo file\tm2\tw2\tr2\ts2\n",
+        std::string("# a comment\n") + kHeader + "550\t\tFailed\tm\tw\tr\ts\n550\tRETR\t\tm2\tw2\tr2\ts2\n",
         "test.tsv");
     EXPECT_EQ(kb.size(), 2u);
-    EXPECT_EQ(kb.find(550, "RETR")->name, "No file");
-    EXPECT_EQ(kb.find(550, "STOR")->name, "Failed");
+    EXPECT_EQ(kb.find(550, "RETR")->meaning, "m2");
+    EXPECT_EQ(kb.find(550, "RETR")->name, "Failed");  // one name per code
+    EXPECT_EQ(kb.find(550, "STOR")->meaning, "m");
     EXPECT_EQ(kb.find(551), nullptr);
 }
 
@@ -65,6 +67,8 @@ TEST(KnowledgeBase, ErrorsNameFileAndLine) {
     EXPECT_EQ(error_of(std::string(kHeader) + "550\t\tn\tm\tw\tr\n"),
               "site.tsv:2: expected 7 tab-separated fields, found 6");
     EXPECT_EQ(error_of(std::string(kHeader) + "550\t\tn\t\tw\tr\ts\n"), "site.tsv:2: field 'meaning' is empty");
+    EXPECT_EQ(error_of(std::string(kHeader) + "550\tRETR\tn\tm\tw\tr\ts\n"),
+              "site.tsv:2: a variant (after RETR) shows its code's name: leave name empty");
     EXPECT_EQ(error_of(std::string(kHeader) + "550\tretr\tn\tm\tw\tr\ts\n"),
               "site.tsv:2: after 'retr' is not an upper-case command verb");
     EXPECT_EQ(error_of(std::string(kHeader) + "550\t\tn\tm\tw\tr\ts\n\n550\t\tn\tm\tw\tr\ts\n"),
@@ -86,11 +90,39 @@ TEST(KnowledgeBase, EveryReferenceCodeHasAGenericEntry) {
     }
 }
 
-TEST(KnowledgeBase, TranslationsReplaceEntriesAndFallBackToEnglish) {
-    const auto& ja = KnowledgeBase::builtin(Lang::ja);
-    EXPECT_NE(ja.find(530, "PASS")->name, KnowledgeBase::builtin().find(530, "PASS")->name);
-    EXPECT_EQ(ja.find(214)->name, KnowledgeBase::builtin().find(214)->name);  // no Japanese entry: English
-    EXPECT_EQ(ja.size(), KnowledgeBase::builtin().size());
+// The transcript, JSON and explain show the same name for a code whichever
+// command it answers: RFC 959's, where it has one.
+TEST(KnowledgeBase, OneNamePerCode) {
+    const auto& kb = KnowledgeBase::builtin();
+    for (const CodeEntry* e : kb.entries()) EXPECT_EQ(e->name, kb.find(e->code)->name) << e->code << " " << e->after;
+    EXPECT_EQ(kb.find(331, "USER")->name, "User name okay, need password");
+    EXPECT_EQ(annotate(kb, 331, "USER").name, "User name okay, need password");
+}
+
+// Every English entry has its own words in every other language: a new
+// entry without them fails here.
+TEST(KnowledgeBase, EveryEntryIsTranslated) {
+    const auto& english = KnowledgeBase::builtin();
+    for (const Language& l : languages()) {
+        if (l.lang == Lang::en) continue;
+        SCOPED_TRACE(l.code);
+        const auto& other = KnowledgeBase::builtin(l.lang);
+        EXPECT_EQ(other.size(), english.size());
+        for (const CodeEntry* e : english.entries()) {
+            const CodeEntry* t = other.find(e->code, e->after);
+            ASSERT_NE(t, nullptr);
+            EXPECT_EQ(t->after, e->after);
+            EXPECT_NE(t->name, e->name) << e->code;
+            EXPECT_NE(t->meaning, e->meaning) << e->code << " " << e->after;
+            EXPECT_NE(t->when, e->when) << e->code << " " << e->after;
+            EXPECT_NE(t->remedy, e->remedy) << e->code << " " << e->after;
+            EXPECT_EQ(t->source, e->source) << e->code << " " << e->after;
+        }
+    }
+    // A site's file that only English has falls back to English.
+    KnowledgeBase ja = KnowledgeBase::builtin(Lang::ja);
+    ja.merge(KnowledgeBase::parse(std::string(kHeader) + "599\t\tSite code\tm\tw\tr\tsite\n", "site.tsv"));
+    EXPECT_EQ(ja.find(599)->name, "Site code");
 }
 
 TEST(KnowledgeBase, MergeOverridesAndAdds) {
@@ -99,18 +131,20 @@ TEST(KnowledgeBase, MergeOverridesAndAdds) {
         std::string(kHeader) + "550\t\tSite rule\tm\tw\tr\tsite\n599\t\tSite code\tm\tw\tr\tsite\n", "site.tsv"));
     EXPECT_EQ(kb.find(550)->name, "Site rule");
     EXPECT_EQ(kb.find(599)->name, "Site code");
-    EXPECT_EQ(kb.find(550, "RETR")->name, KnowledgeBase::builtin().find(550, "RETR")->name);
+    EXPECT_EQ(kb.find(550, "RETR")->name, "Site rule");  // the variant shows its code's new name
+    EXPECT_EQ(kb.find(550, "RETR")->meaning, KnowledgeBase::builtin().find(550, "RETR")->meaning);
     EXPECT_FALSE(kb.variants(550).empty());
 }
 
 TEST(ReplyClass, FromFirstDigit) {
-    EXPECT_EQ(reply_class(150), "1xx positive preliminary");
-    EXPECT_EQ(reply_class(226), "2xx positive completion");
-    EXPECT_EQ(reply_class(331), "3xx positive intermediate");
-    EXPECT_EQ(reply_class(421), "4xx transient negative completion");
-    EXPECT_EQ(reply_class(550), "5xx permanent negative completion");
-    EXPECT_EQ(reply_class(632), "6xx protected");
-    EXPECT_EQ(reply_class(999), "9xx (no such class)");
+    const Phrases& p = Phrases::builtin();
+    EXPECT_EQ(p.reply_class(150), "1xx positive preliminary");
+    EXPECT_EQ(p.reply_class(226), "2xx positive completion");
+    EXPECT_EQ(p.reply_class(331), "3xx positive intermediate");
+    EXPECT_EQ(p.reply_class(421), "4xx transient negative completion");
+    EXPECT_EQ(p.reply_class(550), "5xx permanent negative completion");
+    EXPECT_EQ(p.reply_class(632), "6xx protected");
+    EXPECT_EQ(p.reply_class(999), "9xx (no such class)");
 }
 
 TEST(Annotate, UsesCommandContext) {

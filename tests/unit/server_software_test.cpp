@@ -1,5 +1,6 @@
 #include "ftpsniff/server_software.hpp"
 #include "ftpsniff/knowledge.hpp"
+#include "ftpsniff/server_messages.hpp"
 
 #include "builtin_data.hpp"
 #include "tsv_keys.hpp"
@@ -61,17 +62,8 @@ TEST(ServerSoftware, EveryTableNamesProductsAsServersTsvDoes) {
     for (std::string_view product : test::tsv_keys(builtin_file("server_settings.tsv"))) {
         EXPECT_TRUE(known.contains(product)) << "server_settings.tsv: " << product;
     }
-    std::string_view phrases = builtin_file("reply_phrases.tsv");
-    bool header = true;
-    while (!phrases.empty()) {
-        std::string_view line = phrases.substr(0, phrases.find('\n'));
-        phrases.remove_prefix(std::min(line.size() + 1, phrases.size()));
-        if (line.empty() || line.front() == '#') continue;
-        if (std::exchange(header, false)) continue;
-        std::string_view rest = line;
-        for (int i = 0; i < 5; ++i) rest.remove_prefix(rest.find('\t') + 1);
-        std::string_view product = rest.substr(0, rest.find('\t'));
-        EXPECT_TRUE(product == "*" || known.contains(product)) << "reply_phrases.tsv: " << line;
+    for (const ServerMessage& m : ServerMessages::builtin().entries()) {
+        EXPECT_TRUE(m.product == "*" || known.contains(m.product)) << "server_messages.tsv: " << m.text;
     }
 }
 

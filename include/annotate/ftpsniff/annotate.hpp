@@ -4,6 +4,7 @@
 
 #include "ftpsniff/diagnose.hpp"
 #include "ftpsniff/knowledge.hpp"
+#include "ftpsniff/server_messages.hpp"
 #include "ftpsniff/server_software.hpp"
 
 #include <optional>
@@ -21,6 +22,9 @@ struct Annotation {
     std::string_view remedy;
     std::string_view source;
     bool known = true;  // false: explained from its digits alone
+    // The server's own message the reply carries, whose meaning, remedy and
+    // source are the ones above; null when the code's entry explains it.
+    const ServerMessage* message = nullptr;
     std::vector<Diagnosis> diagnoses;
     // The server's software as far as the session has shown it: on its
     // greeting and on its session's end.
@@ -30,6 +34,8 @@ struct Annotation {
 };
 
 Annotation annotate(const KnowledgeBase& kb, int code, std::optional<std::string_view> command);
+// Explains `note`'s reply by the server's own message instead of its code.
+void use_message(Annotation& note, const ServerMessage& message);
 
 // A 4xx or 5xx reply: the command failed, for now or for good (RFC 959 §4.2.1).
 inline bool is_negative(int code) { return code / 100 == 4 || code / 100 == 5; }

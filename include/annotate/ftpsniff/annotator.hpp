@@ -73,7 +73,8 @@ public:
 
 class Annotator : public EventSink {
 public:
-    Annotator(const KnowledgeBase& kb, const DiagnosisTexts& texts, std::unique_ptr<AnnotatedSink> next);
+    Annotator(const KnowledgeBase& kb, const DiagnosisTexts& texts, const ServerMessages& messages,
+              std::unique_ptr<AnnotatedSink> next);
 
     void on(const Event& ev) override;
     // After the last event: puts what was counted (sessions, replies,
@@ -102,6 +103,7 @@ private:
 
     const KnowledgeBase& kb_;
     const DiagnosisTexts& texts_;
+    const ServerMessages& messages_;
     std::unique_ptr<AnnotatedSink> next_;
     const Annotation none_;  // for events other than replies
     DiagnoseOptions diagnose_options_;
@@ -129,6 +131,7 @@ private:
     // data connection set up, the login); forgotten at the session's end.
     void learn(SessionContext& s, const ReplyEvent& r, Annotation& note);
     void identify(SessionContext& s, const ReplyEvent& r, Annotation& note);
+    static void remember_files(SessionContext& s, const ReplyEvent& r, std::uint64_t frame);
     static void learn_features(SessionContext& s, const Reply& reply);
     absl::flat_hash_map<std::uint64_t, SessionContext> sessions_;
     Annotation end_note_;  // a session end's: the software found, the verdict

@@ -9,6 +9,7 @@
 #include "ftpsniff/diagnosis_texts.hpp"
 #include "ftpsniff/events.hpp"
 #include "ftpsniff/reassembly.hpp"
+#include "ftpsniff/server_messages.hpp"
 #include "ftpsniff/server_software.hpp"
 
 #include <optional>
@@ -65,6 +66,15 @@ struct SessionContext {
     std::vector<std::string_view> ids_found{};  // each finding's id once (a few dozen exist)
     bool login_failure_counted = false;         // for login_guessing's count of sessions
     std::optional<Timestamp> tls_began{};
+    // The representation type of the last TYPE the server accepted ('A',
+    // 'I', 'E', 'L'; 0 before any) and that reply's frame.
+    char type = 0;
+    std::uint64_t type_frame = 0;
+    // Files this session's DELE removed since its last change of directory,
+    // by argument, with the reply's frame: a few, each short.
+    static constexpr std::size_t kDeletedKept = 8;
+    static constexpr std::size_t kDeletedPathMax = 256;
+    std::vector<std::pair<std::string, std::uint64_t>> deleted{};
     [[nodiscard]] bool lists(std::string_view verb) const {
         return features.find(" " + std::string(verb) + " ") != std::string::npos;
     }
@@ -82,11 +92,19 @@ struct ReplyFacts {
     bool uncertain = false;                   // which command it answers is a guess
     const SessionContext* session = nullptr;  // before this reply
     std::string_view line{};                  // the reply's first line
+    // The server's message the first line holds (server_messages.tsv).
+    std::optional<ServerMessages::Match> message{};
+    std::string_view argument{};  // of the command answered
 };
 
 struct DiagnoseOptions {
     double slow_reply_ms = 5000;
 };
+
+// The server's message `facts.line` holds, for the command it answers
+// (against a guessed command, only a message any command may get), from the
+// session's server software when it is known.
+std::optional<ServerMessages::Match> find_message(const ServerMessages& messages, const ReplyFacts& facts);
 
 std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnosisTexts& texts,
                                 const DiagnoseOptions& opts);

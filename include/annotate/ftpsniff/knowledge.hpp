@@ -17,7 +17,7 @@ namespace ftpsniff {
 struct CodeEntry {
     int code = 0;
     std::string after;  // upper-case verb for a context variant, "" for the generic entry
-    std::string name;
+    std::string name;   // the code's, for a variant too
     std::string meaning;
     std::string when;
     std::string remedy;
@@ -49,11 +49,13 @@ public:
     // three digits). Not thread-safe.
     [[nodiscard]] const CodeEntry& unlisted(int code) const;
     [[nodiscard]] std::size_t size() const { return entries_.size(); }
+    [[nodiscard]] Lang lang() const { return lang_; }
     [[nodiscard]] std::vector<const CodeEntry*> entries() const;
     // The entries for `code` after particular commands, by verb.
     [[nodiscard]] std::vector<const CodeEntry*> variants(int code) const;
 
 private:
+    void name_variants();
     // Finds (code, verb) without making a string of the verb.
     struct KeyLess {
         using is_transparent = void;
@@ -65,11 +67,7 @@ private:
     };
     std::map<std::pair<int, std::string>, CodeEntry, KeyLess> entries_;
     mutable std::map<int, CodeEntry> unlisted_;
+    Lang lang_ = Lang::en;  // of its words, and of those made for unlisted codes
 };
-
-// "2xx positive completion" etc. (RFC 959 §4.2.1; 6yz from RFC 2228).
-std::string_view reply_class(int code);
-// What the second digit says (RFC 959 §4.2.1): "syntax", "information", ...
-std::string_view reply_function(int code);
 
 }  // namespace ftpsniff

@@ -24,6 +24,7 @@ struct Labels {
     std::string_view in_context;  // the variants for a reply to one command
     std::string_view after;       // "after PASS"
     std::string_view unlisted;    // a code the knowledge base does not list
+    std::string_view next;        // what the client does after the reply
 };
 
 struct Language {

@@ -31,6 +31,7 @@ struct CommandEvent {
 struct ReplyEvent {
     Reply reply;                         // the event's time and frame are its first line's
     std::optional<std::string> command;  // verb answered; none for greeting or unsolicited
+    std::string argument;                // of the command answered, as sent (a password masked)
     std::optional<double> latency_ms;    // from that command to the first line
     bool greeting = false;
     // For a reply to PASV, EPSV or LPSV, or to PORT, EPRT or LPRT: the data
