@@ -142,8 +142,12 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     ++counted_.replies_by_class[digit >= 1 && digit <= 6 ? digit : 0];
     std::optional<std::string_view> command;
     if (r.command) command = *r.command;
-    // The greeting answers the opening of the connection: CONNECT in the knowledge base.
-    Annotation note = explanation(r.reply.code, r.greeting ? std::optional<std::string_view>("CONNECT") : command);
+    // The greeting answers the opening of the connection: CONNECT in the
+    // knowledge base; a 426 while an ABOR waits is the abort's doing.
+    std::optional<std::string_view> context = command;
+    if (r.greeting) context = "CONNECT";
+    if (r.reply.code == 426 && r.abort_pending && command) context = "ABOR";
+    Annotation note = explanation(r.reply.code, context);
     SessionContext& session = sessions_[ev.flow.id];
     ReplyFacts facts{r.reply.code, command,        r.latency_ms,
                      &ev.flow,     r.data_address, r.abort_pending,

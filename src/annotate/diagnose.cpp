@@ -210,6 +210,12 @@ void check_ascii_mode(const ReplyFacts& f, const DiagnosisTexts& texts, std::vec
     out.push_back(texts.make("ascii_mode_refused", "type_a", v));
 }
 
+// RFC 959 §4.1.3: a refused ABOR aborted nothing.
+void check_abort(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
+    if (f.command != "ABOR" || f.uncertain) return;
+    out.push_back(texts.make("abort_refused", "", reply_fields(f)));
+}
+
 void check_tls(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector<Diagnosis>& out) {
     if (f.code != 234 || f.command != "AUTH") return;
     out.push_back(texts.make("tls_started", "", reply_fields(f)));
@@ -251,8 +257,10 @@ std::string settings_for(const SessionContext* session, std::string_view topic) 
 std::optional<ServerMessages::Match> find_message(const ServerMessages& messages, const ReplyFacts& facts) {
     if (facts.line.size() <= 4) return std::nullopt;
     const bool known = facts.session != nullptr && facts.session->software;
-    return messages.match(facts.code, facts.uncertain ? "" : facts.command.value_or(""), facts.line.substr(4),
-                          known ? &facts.session->software->product : nullptr);
+    // A 426 while an ABOR waits is the abort's doing: the server's words about it are ABOR's.
+    std::string_view verb = facts.uncertain ? "" : facts.command.value_or("");
+    if (facts.code == 426 && facts.abort_pending && !verb.empty()) verb = "ABOR";
+    return messages.match(facts.code, verb, facts.line.substr(4), known ? &facts.session->software->product : nullptr);
 }
 
 std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& table, const DiagnosisTexts& texts,
@@ -275,6 +283,7 @@ std::vector<Diagnosis> diagnose(const ReplyFacts& facts, const CommandReplies& t
     if (!check_message(facts, texts, out) && code == 530) check_login(facts, texts, out);
     if (code == 550 || code == 501 || code == 504) check_ascii_mode(facts, texts, out);
     if (code == 234) check_tls(facts, texts, out);
+    if (code / 100 == 5) check_abort(facts, texts, out);
     if (facts.latency_ms && *facts.latency_ms >= opts.slow_reply_ms) check_latency(facts, texts, opts, out);
     return out;
 }

@@ -302,6 +302,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
     if (pending_.size() >= limits_.max_pending_commands) {
         report(Direction::to_server, ts, FtpAnomaly::pending_commands_cap_hit);
         pending_.pop_front();
+        front_started_ = false;
         uncertain_ = true;  // which command the next reply answers is a guess now
     }
     pending_.push_back(verb, cmd->arg, ts);
@@ -330,7 +331,10 @@ void FtpSession::server_line(const Line& line, Timestamp ts) {
     case ReplyAssembler::Result::not_a_reply: {
         replied_ = true;
         const bool answers = !pending_.empty();
-        if (answers) pending_.pop_front_into(answered_);
+        if (answers) {
+            pending_.pop_front_into(answered_);
+            front_started_ = false;
+        }
         emit<UnparsedEvent>(ts, [&](UnparsedEvent& ev) {
             ev.dir = Direction::to_client;
             ev.line.assign(line.text);
@@ -359,8 +363,15 @@ std::optional<std::string_view> FtpSession::pair(const Reply& reply, Timestamp t
     if (pending_.empty()) return std::nullopt;
     if (reply.code / 100 == 1) {
         answered_ = pending_.front();  // a preliminary reply: the command still awaits its final one
+        front_started_ = true;
+    } else if (front_started_ && reply.code / 10 == 50 && pending_.second_verb() == "ABOR") {
+        // A syntax error while a transfer runs answers the ABOR sent during
+        // it, not the transfer (vsftpd refuses an ABOR line that lacks the
+        // Telnet IP and Synch of RFC 959 §4.1.3, and the transfer goes on).
+        pending_.pop_second_into(answered_);
     } else {
         pending_.pop_front_into(answered_);
+        front_started_ = false;
     }
     latency = millis_between(answered_.ts, ts);
     return answered_.verb;
@@ -436,6 +447,7 @@ void FtpSession::on_gap(Direction dir, Timestamp ts, std::uint64_t length) {
     // Which commands the lost bytes held or answered is unknown: pairing
     // across the gap would guess, so replies after it answer nothing known.
     pending_.clear();
+    front_started_ = false;
     uncertain_ = true;
     emit<GapEvent>(ts, [&](GapEvent& ev) { ev = {dir, length}; });
 }

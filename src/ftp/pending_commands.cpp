@@ -38,6 +38,11 @@ void PendingCommands::pop_front_into(PendingCommand& out) {
     pop_front();
 }
 
+void PendingCommands::pop_second_into(PendingCommand& out) {
+    std::swap(slot(head_), slot(wrap(head_ + 1)));
+    pop_front_into(out);
+}
+
 void PendingCommands::pop_front() {
     PendingCommand& c = slot(head_);
     // A long verb's or argument's memory is not kept.

@@ -349,7 +349,8 @@ std::vector<ReplyFacts> every_finding() {
         {234, "AUTH", {}, &kFlow, {}},
         {257, "PWD", 7500.0, &kFlow, {}},
         {550, "SIZE", {}, &kFlow, {}, false, false, &kTypeA, "550 Could not get file size."},
-        {550, "DELE", {}, &kFlow, {}, false, false, &kDeleted, "550 Delete operation failed.", {}, "old.log"}};
+        {550, "DELE", {}, &kFlow, {}, false, false, &kDeleted, "550 Delete operation failed.", {}, "old.log"},
+        {500, "ABOR", {}, &kFlow, {}, false, false, nullptr, "500 Unknown command."}};
 }
 
 // Data connections that make every data finding.

@@ -225,6 +225,23 @@ TEST_F(SessionTest, TelnetInterruptBeforeAborIsRemoved) {
                                                     "R 426 <- RETR", "R 226 <- ABOR"}));
 }
 
+// vsftpd refuses an ABOR sent during a transfer without the Telnet IP and
+// Synch (Python's ftplib) with a 500 and lets the transfer finish: the 500
+// answers the ABOR, the 226 the transfer. Before any 1xx, a 5xx is still
+// the transfer's own.
+TEST_F(SessionTest, ASyntaxErrorDuringATransferAnswersTheAbor) {
+    server("220 hi\r\n");
+    client("RETR big\r\n");
+    server("150 sending\r\n");
+    client("ABOR\r\n");
+    server("500 Unknown command.\r\n226 Transfer complete.\r\n");
+    client("RETR other\r\nABOR\r\n");
+    server("501 Bad name\r\n225 No transfer to ABOR.\r\n");
+    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C RETR big", "R 150 <- RETR", "C ABOR",
+                                                    "R 500 <- ABOR", "R 226 <- RETR", "C RETR other", "C ABOR",
+                                                    "R 501 <- RETR", "R 225 <- ABOR"}));
+}
+
 TEST_F(SessionTest, CloseFlushesIncompleteReply) {
     server("220 hi\r\n");
     client("HELP\r\n");

@@ -96,6 +96,7 @@ private:
     std::optional<std::uint64_t> frame_override_;  // while the close reads each direction's unterminated line
     PendingCommands pending_;
     PendingCommand answered_;  // the command a reply being reported answers
+    bool front_started_ = false;  // the oldest pending command got a 1xx: a transfer is running
     SessionState state_;
     bool midstream_[2] = {false, false};  // per Direction: picked up after its start
     bool started_[2] = {false, false};    // per Direction: bytes have been seen

@@ -34,6 +34,12 @@ public:
     // the freed slot keeps for reuse.
     void pop_front_into(PendingCommand& out);
     void pop_front();
+    // Removes the second-oldest command into `out`, the oldest staying first.
+    void pop_second_into(PendingCommand& out);
+    // The second-oldest command's verb; "" when there is none.
+    [[nodiscard]] std::string_view second_verb() const {
+        return count_ >= 2 ? std::string_view(slot(wrap(head_ + 1)).verb) : std::string_view();
+    }
     void clear() { head_ = count_ = 0; }
     // Whether a command with this verb is waiting.
     [[nodiscard]] bool has_verb(std::string_view verb) const;
