@@ -18,6 +18,7 @@ constexpr std::array<std::string_view, 6> kTranslationColumns = {"code",    "tex
                                                                  "product", "meaning", "remedy"};
 
 int parse_code(TsvReader& reader, std::string_view code) {
+    if (code == "any") return ServerMessage::kAnyCode;
     if (code.size() != 3 || code.find_first_not_of("0123456789") != std::string_view::npos) {
         reader.fail(fmt::format("code '{}' is not three digits", code));
     }
@@ -146,6 +147,12 @@ std::optional<ServerMessages::Match> ServerMessages::match(int code, std::string
     }
     // From a server not identified, words two products send say neither's meaning.
     if (products_differ) best = shared;
+    // A line whose code the server did not choose for it, from a server known
+    // to send it so ("227 Logout." from Pure-FTPd).
+    for (std::size_t i = first_by_code_[ServerMessage::kAnyCode]; best == nullptr && i < rows_.size(); ++i) {
+        const ServerMessage& m = rows_[i];
+        if (product != nullptr && m.product == *product && applies(m, verb) && text.starts_with(m.text)) best = &m;
+    }
     if (best == nullptr) return std::nullopt;
     return Match{best};
 }
@@ -160,6 +167,9 @@ std::vector<const ServerMessage*> ServerMessages::find(std::string_view line) co
     for (std::size_t i = first_by_code_[c]; i < first_by_code_[c + 1]; ++i) {
         const ServerMessage& m = rows_[i];
         if (m.anchored ? text.starts_with(m.text) : text.find(m.text) != std::string_view::npos) out.push_back(&m);
+    }
+    for (std::size_t i = first_by_code_[ServerMessage::kAnyCode]; i < rows_.size(); ++i) {
+        if (text.starts_with(rows_[i].text)) out.push_back(&rows_[i]);
     }
     return out;
 }

@@ -184,6 +184,16 @@ TEST(Explanations, AnUnprompted421IsTheEndOfTheSession) {
     EXPECT_FALSE(seen.says("retry the same command")) << seen.remedy;
 }
 
+// Pure-FTPd closes with "Logout." under the code of its previous reply.
+TEST(Explanations, PureFtpdLogoutCarriesNoCodeOfItsOwn) {
+    Session s(kPureFtpd);
+    s.reply("PASV", "", "227 Entering Passive Mode (203,0,113,20,156,65)");
+    Seen seen = s.reply(std::nullopt, "", "227 Logout.");
+    EXPECT_TRUE(seen.says("the code means nothing")) << seen.meaning;
+    Session other("220 Welcome");  // another server's 221 Logout. keeps its code's meaning
+    EXPECT_FALSE(other.reply("QUIT", "", "221 Logout.").says("the code means nothing"));
+}
+
 TEST(Explanations, OneNameWhateverTheCommand) {
     Session s(kVsftpd);
     EXPECT_EQ(s.reply("USER", "ftp", "331 Please specify the password.").name, "User name okay, need password");

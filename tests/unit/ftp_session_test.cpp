@@ -237,9 +237,9 @@ TEST_F(SessionTest, ASyntaxErrorDuringATransferAnswersTheAbor) {
     server("500 Unknown command.\r\n226 Transfer complete.\r\n");
     client("RETR other\r\nABOR\r\n");
     server("501 Bad name\r\n225 No transfer to ABOR.\r\n");
-    EXPECT_EQ(rec.events, (std::vector<std::string>{"R 220 greeting", "C RETR big", "R 150 <- RETR", "C ABOR",
-                                                    "R 500 <- ABOR", "R 226 <- RETR", "C RETR other", "C ABOR",
-                                                    "R 501 <- RETR", "R 225 <- ABOR"}));
+    EXPECT_EQ(rec.events,
+              (std::vector<std::string>{"R 220 greeting", "C RETR big", "R 150 <- RETR", "C ABOR", "R 500 <- ABOR",
+                                        "R 226 <- RETR", "C RETR other", "C ABOR", "R 501 <- RETR", "R 225 <- ABOR"}));
 }
 
 TEST_F(SessionTest, CloseFlushesIncompleteReply) {

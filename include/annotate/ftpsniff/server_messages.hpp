@@ -18,6 +18,9 @@
 namespace ftpsniff {
 
 struct ServerMessage {
+    // A message a server sends with whatever code its previous reply had:
+    // "any" in the file, matched at the line's start, from that product only.
+    static constexpr int kAnyCode = 1000;
     int code = 0;
     std::string text;     // found in the reply's text; at its start when the file's text began with '^'
     std::string after;    // a verb, "login", "path" or "*"

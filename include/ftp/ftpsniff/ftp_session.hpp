@@ -95,7 +95,7 @@ private:
     std::uint64_t last_frame_[2] = {0, 0};         // per Direction: the frame of its last bytes
     std::optional<std::uint64_t> frame_override_;  // while the close reads each direction's unterminated line
     PendingCommands pending_;
-    PendingCommand answered_;  // the command a reply being reported answers
+    PendingCommand answered_;     // the command a reply being reported answers
     bool front_started_ = false;  // the oldest pending command got a 1xx: a transfer is running
     SessionState state_;
     bool midstream_[2] = {false, false};  // per Direction: picked up after its start
