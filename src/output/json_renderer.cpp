@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace ftpsniff {
@@ -405,12 +406,12 @@ public:
 
 private:
     // The knowledge base's texts for a reply with the flags around them,
-    // escaped once per entry and combination of flags: they are most of
-    // each reply's record.
+    // escaped once per entry (a code's, or the server message that stands in
+    // for it) and combination of flags: they are most of each reply's record.
     const std::string& explanation(const ReplyEvent& ev, const Annotation& note) {
         unsigned flags = (ev.greeting ? 1u : 0u) | (ev.uncertain ? 2u : 0u) | (ev.reply.complete ? 4u : 0u) |
                          (ev.reply.truncated ? 8u : 0u);
-        auto [it, fresh] = explanations_.try_emplace(std::pair{note.entry, flags});
+        auto [it, fresh] = explanations_.try_emplace(std::tuple{note.entry, note.message, flags});
         if (fresh) {
             scratch_.clear();
             JsonLine j(scratch_);
@@ -453,7 +454,7 @@ private:
     OutBuffer scratch_;  // cached members are built here
     EpochSeconds epoch_;
     std::vector<std::pair<std::size_t, std::size_t>> tails_;  // reply_lines()' scratch
-    absl::flat_hash_map<std::pair<const CodeEntry*, unsigned>, std::string> explanations_;
+    absl::flat_hash_map<std::tuple<const CodeEntry*, const ServerMessage*, unsigned>, std::string> explanations_;
     struct Recent {
         std::uint64_t id = 0;
         std::string members;

@@ -15,6 +15,11 @@ grep -q '"code":550' "$work/errors.jsonl" || fail "--errors: the 550 is missing"
 grep -q '"type":"command"' "$work/errors.jsonl" && fail "--errors: commands shown"
 grep -q '"type":"summary"' "$work/errors.jsonl" || fail "--errors: the summary must stay"
 
+# Two replies with the same code, explained by different server messages,
+# keep their own meanings in JSON (Pure-FTPd's 421 refusal, then its Logout.).
+"$bin" -r "$captures/pureftpd-curl-tls-required.pcap" --format json >"$work/messages.jsonl" 2>/dev/null
+grep -q '"frame":10,.*"meaning":"Pure-FTPd'"'"'s last line when the client closed' "$work/messages.jsonl" ||
+    fail "JSON: frame 10 does not carry its own server message"
 "$bin" -r "$demo" --code 2xx,150 --format json >"$work/codes.jsonl" 2>/dev/null
 [ "$(grep -c '"type":"reply"' "$work/codes.jsonl")" -eq 14 ] || fail "--code 2xx,150: expected 14 replies"
 grep -q '"type":"reply",.*"code":550,' "$work/codes.jsonl" && fail "--code 2xx,150: a 550 got through"
