@@ -1,56 +1,35 @@
 #include "ftpsniff/labels.hpp"
 
+#include "ftpsniff/phrases.hpp"
+
 #include <array>
 
 namespace ftpsniff {
 
 namespace {
 
-constexpr Labels kEnglish{"Meaning",
-                          "When you see it",
-                          "Remedy",
-                          "Key differences",
-                          "What to do",
-                          "Class",
-                          "Source",
-                          "In context",
-                          "after",
-                          "not in the knowledge base",
-                          "What the client does next"};
-constexpr Labels kJapanese{"説明",
-                           "このコードが表示される場合",
-                           "解決方法",
-                           "主な違い",
-                           "どちらをいつ使うか",
-                           "分類",
-                           "出典",
-                           "状況別",
-                           "直前のコマンド",
-                           "ナレッジベースに未登録",
-                           "クライアントが次にすること"};
-constexpr Labels kKorean{"설명",
-                         "이 코드를 보게 되는 경우",
-                         "해결 방법",
-                         "주요 차이점",
-                         "언제 어떤 것을 사용할지",
-                         "분류",
-                         "출처",
-                         "상황별",
-                         "직전 명령",
-                         "지식 베이스에 없음",
-                         "클라이언트가 다음에 할 일"};
+// In the order of Lang.
+constexpr std::array<Language, 3> kLanguages{{{Lang::en, "en"}, {Lang::ja, "ja"}, {Lang::ko, "ko"}}};
+
+Labels labels_from(const Phrases& p) {
+    return Labels{p.get("label.meaning"),     p.get("label.when"),       p.get("label.remedy"),
+                  p.get("label.differences"), p.get("label.which_when"), p.get("label.reply_class"),
+                  p.get("label.source"),      p.get("label.in_context"), p.get("label.after"),
+                  p.get("label.unlisted"),    p.get("label.next")};
+}
 
 }  // namespace
-
-// In the order of Lang.
-constexpr std::array<Language, 3> kLanguages{
-    {{Lang::en, "en", kEnglish}, {Lang::ja, "ja", kJapanese}, {Lang::ko, "ko", kKorean}}};
 
 std::span<const Language> languages() { return kLanguages; }
 
 const Language& language(Lang lang) { return kLanguages[static_cast<std::size_t>(lang)]; }
 
-const Labels& labels_for(Lang lang) { return language(lang).labels; }
+const Labels& labels_for(Lang lang) {
+    static const std::array<Labels, 3> all = {labels_from(Phrases::builtin(Lang::en)),
+                                              labels_from(Phrases::builtin(Lang::ja)),
+                                              labels_from(Phrases::builtin(Lang::ko))};
+    return all[static_cast<std::size_t>(lang)];
+}
 
 std::optional<Lang> parse_lang(std::string_view name) {
     for (const Language& l : kLanguages) {

@@ -31,17 +31,33 @@ Phrases Phrases::parse(std::string_view tsv, std::string_view origin) {
     return out;
 }
 
+namespace {
+
+// data/<base>.tsv in every language, each translation's keys over English's.
+std::vector<Phrases> phrases_per_language(std::string_view base) {
+    return per_language<Phrases>(base, &Phrases::parse,
+                                 [](Phrases& english, std::string_view tsv, std::string_view origin, Lang /*lang*/) {
+                                     english.translate(Phrases::parse(tsv, origin), origin);
+                                 });
+}
+
+}  // namespace
+
+void Phrases::translate(Phrases&& other, std::string_view origin) {
+    for (auto& [key, text] : other.text_) {
+        auto it = text_.find(key);
+        if (it == text_.end()) throw KnowledgeError(fmt::format("{}: no key '{}' in English", origin, key));
+        it->second = std::move(text);
+    }
+}
+
 const Phrases& Phrases::builtin(Lang lang) {
-    static const std::vector<Phrases> all =
-        per_language<Phrases>("explain_phrases", &Phrases::parse,
-                              [](Phrases& base, std::string_view tsv, std::string_view origin, Lang /*lang*/) {
-                                  for (auto& [key, text] : parse(tsv, origin).text_) {
-                                      auto it = base.text_.find(key);
-                                      if (it == base.text_.end())
-                                          throw KnowledgeError(fmt::format("{}: no key '{}' in English", origin, key));
-                                      it->second = std::move(text);
-                                  }
-                              });
+    static const std::vector<Phrases> all = phrases_per_language("explain_phrases");
+    return all[static_cast<std::size_t>(lang)];
+}
+
+const Phrases& Phrases::transcript(Lang lang) {
+    static const std::vector<Phrases> all = phrases_per_language("transcript_phrases");
     return all[static_cast<std::size_t>(lang)];
 }
 

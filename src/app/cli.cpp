@@ -139,7 +139,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     app.add_flag("--anonymize", cl.pipeline.anonymize, "Pseudonyms for addresses, users and hosts");
     std::vector<std::string> lang_codes;
     for (const Language& l : languages()) lang_codes.emplace_back(l.code);
-    app.add_option("--lang", lang, "Headings and labels (default: the locale)")
+    app.add_option("--lang", lang, "Language of the output (default: the locale)")
         ->check(CLI::IsMember(lang_codes).description(""))
         ->type_name(fmt::format("{}", fmt::join(lang_codes, "|")));
     app.add_option("--codes", cl.codes_files, "Reply codes or diagnoses to add or reword")->type_name("FILE");

@@ -22,24 +22,4 @@ std::string_view anomaly_name(DecodeAnomaly a) {
     return "unknown";
 }
 
-std::string_view anomaly_description(DecodeAnomaly a) {
-    switch (a) {
-    case DecodeAnomaly::truncated_link_header: return "frame too short for its link-layer header; skipped";
-    case DecodeAnomaly::truncated_ip_header: return "IP header cut short; packet skipped";
-    case DecodeAnomaly::bad_ip_version: return "IP version field does not match the link layer; packet skipped";
-    case DecodeAnomaly::bad_ip_header_length: return "IP header length is impossible; packet skipped";
-    case DecodeAnomaly::ip_length_past_caplen: return "IP length claims more bytes than the packet had; skipped";
-    case DecodeAnomaly::truncated_ipv6_extension: return "IPv6 extension header cut short; packet skipped";
-    case DecodeAnomaly::truncated_tcp_header: return "TCP header cut short; packet skipped";
-    case DecodeAnomaly::bad_tcp_data_offset: return "TCP data offset is impossible; packet skipped";
-    case DecodeAnomaly::snaplen_cut_payload: return "the capture's snap length cut the payload; the rest is a gap";
-    case DecodeAnomaly::bad_fragment_offset: return "IP fragment reaches past 65535 bytes; dropped";
-    case DecodeAnomaly::ip_fragment_conflict: return "overlapping IP fragments disagree; the first copy was kept";
-    case DecodeAnomaly::ip_fragment_timeout: return "an IP datagram's fragments never all arrived; dropped";
-    case DecodeAnomaly::ip_fragment_cap_hit: return "too many incomplete IP datagrams at once; fragment dropped";
-    case DecodeAnomaly::count_: break;
-    }
-    return "unknown anomaly";
-}
-
 }  // namespace ftpsniff

@@ -14,17 +14,6 @@ std::string_view anomaly_name(FtpAnomaly a) {
     return "unknown";
 }
 
-std::string_view anomaly_description(FtpAnomaly a) {
-    switch (a) {
-    case FtpAnomaly::line_too_long: return "a line passed the length cap and was cut";
-    case FtpAnomaly::pending_commands_cap_hit: return "too many unanswered commands; the oldest was forgotten";
-    case FtpAnomaly::telnet_subnegotiation_unterminated:
-        return "a Telnet subnegotiation (IAC SB) ran to the end of a line without IAC SE; reading resumed there";
-    case FtpAnomaly::count_: break;
-    }
-    return "unknown anomaly";
-}
-
 // Calls `use` with the stage's own enum for the anomaly.
 template <class Use>
 auto by_stage(Anomaly a, Use use) {
@@ -39,10 +28,6 @@ auto by_stage(Anomaly a, Use use) {
 
 std::string_view anomaly_name(Anomaly a) {
     return by_stage(a, [](auto stage_anomaly) { return anomaly_name(stage_anomaly); });
-}
-
-std::string_view anomaly_description(Anomaly a) {
-    return by_stage(a, [](auto stage_anomaly) { return anomaly_description(stage_anomaly); });
 }
 
 }  // namespace ftpsniff

@@ -204,7 +204,7 @@ std::string messages_text(std::string_view line, const std::vector<const ServerM
         out += "\n\n";
     }
     for (const ServerMessage* m : found) {
-        fmt::format_to(std::back_inserter(out), "{} · {} {} · {} {}\n", m->product, m->code, m->text, l.after,
+        fmt::format_to(std::back_inserter(out), "{} · {} \"{}\" · {} {}\n", m->product, m->code, m->text, l.after,
                        m->after);
         section(out, l.meaning, m->meaning);
         section(out, l.remedy, m->remedy);

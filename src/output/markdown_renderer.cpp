@@ -6,6 +6,7 @@
 #include "buffered_file.hpp"
 #include "format_time.hpp"
 #include "renderers.hpp"
+#include "wording.hpp"
 
 #include "ftpsniff/escape.hpp"
 
@@ -18,6 +19,8 @@
 namespace ftpsniff {
 
 namespace {
+
+using fmt::arg;
 
 constexpr std::size_t kMaxFindings = 200;
 constexpr std::size_t kMaxTranscripts = 20;       // sessions shown in full, those with errors first
@@ -55,7 +58,8 @@ std::string code_fence(const std::vector<std::string>& lines) {
 
 class MarkdownRenderer : public Renderer {
 public:
-    MarkdownRenderer(std::FILE* out, bool frames) : out_(out), frames_(frames) {}
+    MarkdownRenderer(std::FILE* out, const RenderOptions& opts)
+        : out_(out), words_(opts.lang), remedy_(labels_for(opts.lang).remedy), frames_(opts.frames) {}
 
     void write(const Event& e, const SessionStartEvent& /*start*/) {
         seen(e.ts);
@@ -79,39 +83,38 @@ public:
             ++findings_left_out_;
             return;
         }
-        std::string f = fmt::format("**{} {}** (session {}, frame {}, {}{}): {} *Remedy:* {}", note.code, note.name,
-                                    e.flow.id, frame_text(e.frame), clock_time(e.ts),
-                                    ev.command ? ", after " + std::string(*ev.command) : "", note.meaning, note.remedy);
-        for (const Diagnosis& d : note.diagnoses) {
-            f += fmt::format("\n   - `{}` ({}): {} *Remedy:* {}", d.id, severity_name(d.severity), md(d.message),
-                             d.remedy);
-        }
+        std::string f = fmt::format("**{} {}** ({}", note.code, note.name, where(e));
+        if (ev.command) words_.append(f, "md.after", arg("command", *ev.command));
+        fmt::format_to(std::back_inserter(f), "): {} *{}:* {}", note.meaning, remedy_, note.remedy);
+        list(f, note.diagnoses);
         findings_.push_back(std::move(f));
     }
     void write(const Event& e, const UnparsedEvent& ev) {
         seen(e.ts);
         line(e, ev.dir == Direction::to_server ? '>' : '<',
-             fmt::format("\"{}\" [{}]", plain(ev.line), unparsed_reason_name(ev.reason)));
+             fmt::format("\"{}\" [{}]", plain(ev.line), words_.unparsed(ev.reason)));
     }
     void write(const Event& e, const GapEvent& gap) {
         seen(e.ts);
-        line(e, gap.dir == Direction::to_server ? '>' : '<', fmt::format("[gap: {} bytes missing]", gap.length));
+        line(e, gap.dir == Direction::to_server ? '>' : '<',
+             "[" +
+                 words_.format(gap.dir == Direction::to_server ? "gap.to_server" : "gap.to_client",
+                               arg("bytes", gap.length)) +
+                 "]");
     }
     void write(const Event& e, const AnomalyEvent& anomaly) {
         seen(e.ts);
-        line(e, '!', fmt::format("[{}: {}]", anomaly_name(anomaly.what), anomaly_description(anomaly.what)));
+        line(e, '!', fmt::format("[{}: {}]", anomaly_name(anomaly.what), words_.anomaly(anomaly.what)));
     }
     void write(const Event& e, const TlsEvent& tls) {
         seen(e.ts);
-        line(e, ' ', fmt::format("[TLS ({}) from here: not readable]", tls_mode_name(tls.mode)));
+        line(e, ' ', fmt::format("[{}]", words_.tls_starts(tls.mode)));
     }
     void write(const Event& e, const DataChannelEvent& ev, const Annotation& note) {
         seen(e.ts);
-        line(e, '=',
-             fmt::format("[data connection ({}) to {} for {}: {} SYNs, {} bytes to the client, {} to the server, {}]",
-                         ev.passive ? "passive" : "active", to_string(ev.listener),
-                         ev.command.empty() ? "no transfer" : ev.command, ev.syns, ev.bytes_to_client,
-                         ev.bytes_to_server, data_end_name(ev.end)));
+        std::string text = "[";
+        words_.data_connection(text, ev);
+        line(e, '=', text + "]");
         for (const Diagnosis& d : note.diagnoses) line(e, '!', fmt::format("{}: {}", d.id, plain(d.message)));
         if (note.diagnoses.empty()) return;
         Session& s = session(e.flow.id);
@@ -121,12 +124,11 @@ public:
             return;
         }
         std::string f = fmt::format(
-            "**Data connection for {}** (session {}, frame {}, {}):", ev.command.empty() ? "no transfer" : ev.command,
-            e.flow.id, frame_text(e.frame), clock_time(e.ts));
-        for (const Diagnosis& d : note.diagnoses) {
-            f += fmt::format("\n   - `{}` ({}): {} *Remedy:* {}", d.id, severity_name(d.severity), md(d.message),
-                             d.remedy);
-        }
+            "**{}** ({}):",
+            words_.format("md.data_finding",
+                          arg("command", ev.command.empty() ? words_.text("data.no_transfer") : ev.command)),
+            where(e));
+        list(f, note.diagnoses);
         findings_.push_back(std::move(f));
     }
     void write(const Event& e, const SessionEndEvent& end, const Annotation& note) {
@@ -137,25 +139,22 @@ public:
             s.software = note.software->product;
             if (!note.software->version.empty()) s.software += " " + md(note.software->version);
         }
-        s.end = close_reason_name(end.why);
+        s.end = words_.ended(end.why);
         for (const Diagnosis& d : note.diagnoses) line(e, '!', fmt::format("{}: {}", d.id, plain(d.message)));
         if (!note.diagnoses.empty()) {
             if (s.findings++ == 0) found_in(e.flow.id);
             if (findings_.size() < kMaxFindings) {
-                std::string f = fmt::format("**Session end** (session {}, {}):", e.flow.id, clock_time(e.ts));
-                for (const Diagnosis& d : note.diagnoses) {
-                    f += fmt::format("\n   - `{}` ({}): {} *Remedy:* {}", d.id, severity_name(d.severity),
-                                     md(d.message), d.remedy);
-                }
+                std::string f = fmt::format("**{}** ({}):", words_.text("md.session_end"), where(e));
+                list(f, note.diagnoses);
                 findings_.push_back(std::move(f));
             } else {
                 ++findings_left_out_;
             }
         }
-        s.verdict = "healthy";
+        s.verdict = words_.text("md.healthy");
         if (note.verdict != nullptr && note.verdict->worst) {
-            s.verdict = fmt::format("`{}` ({}, frame {})", note.verdict->id, severity_name(*note.verdict->worst),
-                                    frame_text(note.verdict->frame));
+            s.verdict = fmt::format("`{}` ({}{})", note.verdict->id, words_.severity(*note.verdict->worst),
+                                    words_.format("frame", arg("frame", frame_text(note.verdict->frame))));
         }
         // Without findings it ranks after every session with a lower id:
         // with kMaxTranscripts of those it will not be shown.
@@ -168,20 +167,19 @@ public:
     void on(const Event& ev, const Annotation& note) override { write_event(*this, ev, note); }
 
     // Each finding once, errors first, with how often, where and its remedy.
-    static void findings_by_cause(std::string& b, const RunSummary& run) {
+    void findings_by_cause(std::string& b, const RunSummary& run) const {
         auto out = std::back_inserter(b);
-        b += "## Findings by cause\n\n";
+        fmt::format_to(out, "## {}\n\n", words_.text("md.by_cause"));
         std::vector<const FindingEntry*> all = findings_first(run);
-        if (all.empty()) b += "None: every session is healthy.\n";
+        if (all.empty()) fmt::format_to(out, "{}\n", words_.text("md.no_findings_by_cause"));
         for (const FindingEntry* f : all) {
             const FindingGroup& g = f->second;
-            fmt::format_to(out, "- **`{}`** ({}) ×{} in {} session{}, frame {}", f->first, severity_name(g.severity),
-                           g.count, g.sessions, g.sessions == 1 ? "" : "s", frame_text(g.first_frame));
-            if (g.count > 1) fmt::format_to(out, " to {}", frame_text(g.last_frame));
-            if (g.explains > 0) {
-                fmt::format_to(out, ", the cause of {} other finding{}", g.explains, g.explains == 1 ? "" : "s");
-            }
-            fmt::format_to(out, ": {} *Remedy:* {}\n", md(g.message), g.remedy);
+            b += "- ";
+            fmt::format_to(out, "**`{}`** ({}) ", f->first, words_.severity(g.severity));
+            words_.append(b, "occurrences", arg("count", g.count), arg("sessions", words_.sessions(g.sessions)),
+                          arg("frames", words_.frames(g)));
+            if (g.explains > 0) words_.append(b, words_.counted("finding_cause", g.explains), arg("count", g.explains));
+            fmt::format_to(out, ": {} *{}:* {}\n", md(g.message), remedy_, g.remedy);
         }
         b += '\n';
     }
@@ -189,58 +187,73 @@ public:
     void summary(const RunSummary& run) override {
         std::string& b = out_.buffer();
         auto out = std::back_inserter(b);
-        fmt::format_to(out, "# FTP capture report: {}\n\n", md(run.source));
+        auto row = [&](std::string_view key, std::string_view value) {
+            fmt::format_to(out, "| {} | {} |\n", words_.text(key), value);
+        };
+        fmt::format_to(out, "# {}\n\n", words_.format("md.title", arg("source", md(run.source))));
         findings_by_cause(b, run);
-        b += "## What was captured\n\n| | |\n|---|---|\n";
-        fmt::format_to(out, "| File | {} |\n| Link type | {} |\n", md(run.source), md(run.linktype));
-        fmt::format_to(out, "| Packets | {} ({} TCP, {} on FTP control connections, {} on data connections) |\n",
-                       run.packets, run.tcp_packets, run.ftp_packets, run.data_packets);
+        fmt::format_to(out, "## {}\n\n| | |\n|---|---|\n", words_.text("md.captured"));
+        row("md.file", md(run.source));
+        row("md.link_type", md(run.linktype));
+        row("md.packets", words_.format("md.packets_value", arg("packets", run.packets), arg("tcp", run.tcp_packets),
+                                        arg("ftp", run.ftp_packets), arg("data", run.data_packets)));
         if (first_) {
-            fmt::format_to(out, "| Time span | {} to {} ({:.3f} s) |\n", date_time(*first_), date_time(last_),
-                           millis_between(*first_, last_) / 1000);
+            row("md.time_span",
+                words_.format("md.time_span_value", arg("first", date_time(*first_)), arg("last", date_time(last_)),
+                              arg("seconds", millis_between(*first_, last_) / 1000)));
         }
-        fmt::format_to(out, "| Sessions | {} ({} logged in, {} failed logins", run.sessions, run.logins_ok,
-                       run.logins_failed);
-        if (run.logins_refused > 0) fmt::format_to(out, ", {} refused by the server's policy", run.logins_refused);
-        b += ") |\n";
-        fmt::format_to(out, "| Gaps | {} |\n| Anomalies | ", run.gaps);
-        bool any = false;
+        std::string sessions = words_.format("md.sessions_value", arg("sessions", run.sessions),
+                                             arg("ok", run.logins_ok), arg("failed", run.logins_failed));
+        if (run.logins_refused > 0) words_.append(sessions, "refused_by_policy", arg("refused", run.logins_refused));
+        row("md.sessions", sessions + ")");
+        row("md.gaps", fmt::format("{}", run.gaps));
+        std::vector<std::string> anomalies;
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {
             auto a = Anomaly::from_id(i);
-            if (run.anomalies.get(a) == 0) continue;
-            fmt::format_to(out, "{}{} {}", any ? ", " : "", anomaly_name(a), run.anomalies.get(a));
-            any = true;
+            if (run.anomalies.get(a) > 0)
+                anomalies.push_back(fmt::format("{} {}", anomaly_name(a), run.anomalies.get(a)));
         }
-        b += any ? " |\n" : "none |\n";
-        if (run.cut) fmt::format_to(out, "| Cut short | {} |\n", md(*run.cut));
+        row("md.anomalies",
+            anomalies.empty() ? std::string(words_.text("md.none")) : fmt::format("{}", fmt::join(anomalies, ", ")));
+        if (run.cut) row("md.cut_short", md(*run.cut));
         if (run.kernel) {
-            fmt::format_to(out, "| Drops | {} of {} packets dropped by the kernel, {} by the interface |\n",
-                           run.kernel->dropped, run.kernel->received, run.kernel->if_dropped);
+            row("md.drops",
+                words_.format("md.drops_value", arg("dropped", run.kernel->dropped),
+                              arg("received", run.kernel->received), arg("if_dropped", run.kernel->if_dropped)));
         }
 
-        b += "\n## Findings\n\n";
-        if (findings_.empty()) b += "No error replies and no diagnoses.\n";
+        fmt::format_to(out, "\n## {}\n\n", words_.text("md.findings"));
+        if (findings_.empty()) fmt::format_to(out, "{}\n", words_.text("md.no_findings"));
         for (std::size_t i = 0; i < findings_.size(); ++i) fmt::format_to(out, "{}. {}\n", i + 1, findings_[i]);
-        if (findings_left_out_ > 0) fmt::format_to(out, "\n({} more not listed.)\n", findings_left_out_);
+        if (findings_left_out_ > 0) {
+            fmt::format_to(out, "\n{}\n", words_.format("md.more_findings", arg("count", findings_left_out_)));
+        }
         for (const auto& [ip, f] : run.login_failures) {
             if (f.failures >= kGuessingThreshold) {
-                fmt::format_to(out, "\n- Possible password guessing: {} failed logins from {} in {} sessions.\n",
-                               f.failures, to_string(ip), f.sessions);
+                fmt::format_to(out, "\n- {}\n",
+                               words_.format("md.guessing", arg("failures", f.failures), arg("address", to_string(ip)),
+                                             arg("sessions", words_.sessions(f.sessions))));
             }
         }
 
-        b += "\n## Sessions\n\n| # | Client | Server | Software | User | Login | TLS | Commands | Errors | End | "
-             "Verdict |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+        fmt::format_to(out, "\n## {}\n\n| # |", words_.text("md.session_table"));
+        static constexpr std::array<std::string_view, 10> kColumns = {
+            "md.col.client", "md.col.server",   "md.col.software", "md.col.user", "md.col.login",
+            "md.col.tls",    "md.col.commands", "md.col.errors",   "md.col.end",  "md.col.verdict"};
+        for (std::string_view c : kColumns) fmt::format_to(out, " {} |", words_.text(c));
+        b += "\n|---|---|---|---|---|---|---|---|---|---|---|\n";
         for (const auto& [id, s] : sessions_) {
-            fmt::format_to(out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", id,
-                           to_string(s.flow.client), to_string(s.flow.server), s.software,
-                           s.state.user.empty() ? "" : md(s.state.user), login_state_name(s.state.login),
-                           tls_mode_name(s.state.tls), s.state.commands, s.errors, s.end.empty() ? "open" : s.end,
-                           s.verdict);
+            fmt::format_to(
+                out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", id, to_string(s.flow.client),
+                to_string(s.flow.server), s.software, s.state.user.empty() ? "" : md(s.state.user),
+                words_.login(s.state.login), words_.tls(s.state.tls), s.state.commands, s.errors,
+                s.end.empty() ? words_.text("md.open") : s.end, s.verdict.empty() ? words_.text("md.open") : s.verdict);
         }
-        if (rows_left_out_ > 0) fmt::format_to(out, "\n({} more sessions not in this table.)\n", rows_left_out_);
+        if (rows_left_out_ > 0) {
+            fmt::format_to(out, "\n{}\n", words_.format("md.more_rows", arg("count", rows_left_out_)));
+        }
 
-        b += "\n## Transcripts\n";
+        fmt::format_to(out, "\n## {}\n", words_.text("md.transcripts"));
         std::vector<const Session*> order;
         for (const auto& [id, s] : sessions_) order.push_back(&s);
         std::stable_sort(order.begin(), order.end(),
@@ -250,15 +263,21 @@ public:
                   [](const Session* x, const Session* y) { return x->flow.id < y->flow.id; });
         for (const Session* s : order) {
             const std::string fence = code_fence(s->lines);
-            fmt::format_to(out, "\n### Session {}: {} to {}\n\n{}text\n", s->flow.id, to_string(s->flow.client),
-                           to_string(s->flow.server), fence);
+            fmt::format_to(
+                out, "\n### {}\n\n{}text\n",
+                words_.format("md.session_heading", arg("id", s->flow.id), arg("client", to_string(s->flow.client)),
+                              arg("server", to_string(s->flow.server))),
+                fence);
             for (const std::string& l : s->lines) fmt::format_to(out, "{}\n", l);
-            if (s->lines_left_out > 0) fmt::format_to(out, "... {} more lines\n", s->lines_left_out);
+            if (s->lines_left_out > 0) {
+                fmt::format_to(out, "{}\n", words_.format("md.more_lines", arg("count", s->lines_left_out)));
+            }
             fmt::format_to(out, "{}\n", fence);
         }
         if (sessions_.size() + rows_left_out_ > order.size()) {
-            fmt::format_to(out, "\n({} more sessions without transcripts.)\n",
-                           sessions_.size() + rows_left_out_ - order.size());
+            fmt::format_to(
+                out, "\n{}\n",
+                words_.format("md.no_transcripts", arg("count", sessions_.size() + rows_left_out_ - order.size())));
         }
         out_.flush();
     }
@@ -273,7 +292,7 @@ private:
         SessionState state;
         std::string software;  // Markdown: the version from the network is escaped
         std::string_view end;
-        std::string verdict = "open";
+        std::string verdict;      // "" until it ends
         std::uint64_t order = 0;  // 0 for the first session seen
         bool out = false;         // can no longer be among the transcripts: no lines kept
     };
@@ -329,7 +348,22 @@ private:
         }
     }
 
+    // "session 2, frame 31, 10:04:05.000001": where a finding is.
+    [[nodiscard]] std::string where(const Event& e) const {
+        return words_.format("md.where", arg("id", e.flow.id), arg("frame", frame_text(e.frame)),
+                             arg("time", clock_time(e.ts)));
+    }
+    // The diagnoses under a finding, one list item each.
+    void list(std::string& f, const std::vector<Diagnosis>& diagnoses) const {
+        for (const Diagnosis& d : diagnoses) {
+            fmt::format_to(std::back_inserter(f), "\n   - `{}` ({}): {} *{}:* {}", d.id, words_.severity(d.severity),
+                           md(d.message), remedy_, d.remedy);
+        }
+    }
+
     BufferedFile out_;
+    Wording words_;
+    std::string_view remedy_;  // the label before each remedy
     bool frames_;
     std::map<std::uint64_t, Session> sessions_;
     std::uint64_t started_ = 0;
@@ -344,8 +378,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Renderer> make_markdown_renderer(std::FILE* out, bool frames) {
-    return std::make_unique<MarkdownRenderer>(out, frames);
+std::unique_ptr<Renderer> make_markdown_renderer(std::FILE* out, const RenderOptions& opts) {
+    return std::make_unique<MarkdownRenderer>(out, opts);
 }
 
 }  // namespace ftpsniff

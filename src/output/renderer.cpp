@@ -6,7 +6,7 @@ namespace ftpsniff {
 
 std::unique_ptr<Renderer> make_renderer(Format format, std::FILE* out, std::FILE* notes, const RenderOptions& opts) {
     if (format == Format::json) return make_json_renderer(out, opts.flush_each);
-    if (format == Format::markdown) return make_markdown_renderer(out, opts.frames);
+    if (format == Format::markdown) return make_markdown_renderer(out, opts);
     return make_text_renderer(out, notes, opts);
 }
 

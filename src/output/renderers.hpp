@@ -22,6 +22,6 @@ void write_event(R& r, const Event& ev, const Annotation& note) {
 
 std::unique_ptr<Renderer> make_text_renderer(std::FILE* out, std::FILE* notes, const RenderOptions& opts);
 std::unique_ptr<Renderer> make_json_renderer(std::FILE* out, bool flush_each);
-std::unique_ptr<Renderer> make_markdown_renderer(std::FILE* out, bool frames);
+std::unique_ptr<Renderer> make_markdown_renderer(std::FILE* out, const RenderOptions& opts);
 
 }  // namespace ftpsniff

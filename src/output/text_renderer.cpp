@@ -3,6 +3,7 @@
 #include "buffered_file.hpp"
 #include "format_time.hpp"
 #include "renderers.hpp"
+#include "wording.hpp"
 
 #include "ftpsniff/escape.hpp"
 
@@ -12,7 +13,16 @@ namespace ftpsniff {
 
 namespace {
 
+using fmt::arg;
+
 constexpr std::string_view kIndent = "    ";
+constexpr std::string_view kDot = " · ";
+
+std::string escaped(std::string_view in) {
+    std::string out;
+    append_escaped(out, in);
+    return out;
+}
 
 class TextRenderer : public Renderer {
 public:
@@ -20,15 +30,17 @@ public:
         : out_(out, opts.flush_each),
           notes_(notes),
           labels_(labels_for(opts.lang)),
+          words_(opts.lang),
           color_(opts.color),
           frames_(opts.frames) {}
 
     void write(const Event& e, const SessionStartEvent& /*start*/) {
         auto& b = out_.buffer();
-        fmt::format_to(std::back_inserter(b), "session #{} {} -> {} at {}", e.flow.id, to_string(e.flow.client),
-                       to_string(e.flow.server), date_time(e.ts));
-        if (frames_) fmt::format_to(std::back_inserter(b), ", frame {}", frame_text(e.frame));
-        b += e.flow.handshake_seen ? "\n" : " (no handshake in the capture: picked up mid-connection)\n";
+        words_.append(b, "session_start", arg("id", e.flow.id), arg("client", to_string(e.flow.client)),
+                      arg("server", to_string(e.flow.server)), arg("time", date_time(e.ts)));
+        if (frames_) words_.append(b, "frame", arg("frame", frame_text(e.frame)));
+        if (!e.flow.handshake_seen) b += words_.text("no_handshake");
+        b += '\n';
         out_.commit();
     }
 
@@ -42,8 +54,8 @@ public:
             append_escaped(b, ev.arg);
         }
         stop(b, kBold);
-        if (ev.truncated) b += " [line cut at the length limit]";
-        if (ev.telnet_interrupt) b += " [after Telnet IP]";
+        if (ev.truncated) b += words_.text("line_cut");
+        if (ev.telnet_interrupt) b += words_.text("after_telnet_ip");
         b += '\n';
         out_.commit();
     }
@@ -65,21 +77,21 @@ public:
         }
         b += kIndent;
         fmt::format_to(std::back_inserter(b), "{} {} · {}", note.code, note.name, note.reply_class);
-        if (ev.greeting) {
-            b += " · greeting";
-            if (note.software != nullptr) {
-                b += " from ";
-                software(b, *note.software);
-            }
+        b += kDot;
+        if (ev.greeting && note.software != nullptr) {
+            words_.append(b, "greeting_from", arg("software", software(*note.software)));
+        } else if (ev.greeting) {
+            b += words_.text("greeting");
+        } else if (ev.command && ev.latency_ms) {
+            words_.append(b, "answers_after", arg("command", *ev.command), arg("ms", *ev.latency_ms));
         } else if (ev.command) {
-            fmt::format_to(std::back_inserter(b), " · answers {}", *ev.command);
-            if (ev.latency_ms) fmt::format_to(std::back_inserter(b), " after {:.1f} ms", *ev.latency_ms);
+            words_.append(b, "answers", arg("command", *ev.command));
         } else {
-            b += " · unprompted: no command was waiting for a reply";
+            b += words_.text("unprompted");
         }
-        if (ev.uncertain) b += " · pairing uncertain after a gap";
-        if (!ev.reply.complete) b += " · incomplete: the stream ended or broke inside this reply";
-        if (ev.reply.truncated) b += " · cut at the length limit";
+        if (ev.uncertain) fmt::format_to(std::back_inserter(b), "{}{}", kDot, words_.text("pairing_uncertain"));
+        if (!ev.reply.complete) fmt::format_to(std::back_inserter(b), "{}{}", kDot, words_.text("incomplete"));
+        if (ev.reply.truncated) fmt::format_to(std::back_inserter(b), "{}{}", kDot, words_.text("reply_cut"));
         fmt::format_to(std::back_inserter(b), "\n{}{}: {}\n{}{}: {}\n", kIndent, labels_.meaning, note.meaning, kIndent,
                        labels_.remedy, note.remedy);
         diagnoses(b, note);
@@ -87,42 +99,42 @@ public:
     }
 
     // The session's worst finding, or that it had none above info.
-    static void verdict(std::string& b, const SessionVerdict& v) {
-        auto out = std::back_inserter(b);
+    void verdict(std::string& b, const SessionVerdict& v) const {
+        b += "\n  ";
         if (!v.worst) {
-            b += "\n  verdict: healthy";
+            b += words_.text("verdict_healthy");
             return;
         }
-        fmt::format_to(out, "\n  verdict: {} ({}, frame {})", v.id, severity_name(*v.worst), frame_text(v.frame));
-        if (v.errors + v.warnings > 1)
-            fmt::format_to(out, "; {} error{}, {} warning{} in all", v.errors, v.errors == 1 ? "" : "s", v.warnings,
-                           v.warnings == 1 ? "" : "s");
+        words_.append(b, "verdict", arg("id", v.id), arg("severity", words_.severity(*v.worst)),
+                      arg("frame", frame_text(v.frame)));
+        if (v.errors + v.warnings > 1) {
+            words_.append(b, "verdict_counts", arg("errors", words_.counting("errors", v.errors)),
+                          arg("warnings", words_.counting("warnings", v.warnings)));
+        }
     }
 
     // Each finding once, errors first, with how often, where and its remedy.
-    static void findings(std::string& b, const RunSummary& run) {
-        auto out = std::back_inserter(b);
+    void findings(std::string& b, const RunSummary& run) const {
         for (const FindingEntry* f : findings_first(run)) {
             const FindingGroup& g = f->second;
-            fmt::format_to(out, "  {} {} x{} in {} session{}, frame{} {}", severity_name(g.severity), f->first, g.count,
-                           g.sessions, g.sessions == 1 ? "" : "s", g.count == 1 ? "" : "s", frame_text(g.first_frame));
-            if (g.count > 1) fmt::format_to(out, " to {}", frame_text(g.last_frame));
-            if (g.explains > 0)
-                fmt::format_to(out, ", the cause of {} other finding{}", g.explains, g.explains == 1 ? "" : "s");
+            fmt::format_to(std::back_inserter(b), "  {} {} ", words_.severity(g.severity), f->first);
+            words_.append(b, "occurrences", arg("count", g.count), arg("sessions", words_.sessions(g.sessions)),
+                          arg("frames", words_.frames(g)));
+            if (g.explains > 0) words_.append(b, words_.counted("finding_cause", g.explains), arg("count", g.explains));
             b += ": ";
             append_escaped(b, g.message);
-            fmt::format_to(out, "\n      do: {}\n", g.remedy);
+            fmt::format_to(std::back_inserter(b), "\n      {}: {}\n", words_.text("do"), g.remedy);
         }
     }
 
-    void diagnoses(std::string& b, const Annotation& note) {
+    void diagnoses(std::string& b, const Annotation& note) const {
         for (const Diagnosis& d : note.diagnoses) {
             b += kIndent;
             start(b, kMagenta);
-            fmt::format_to(std::back_inserter(b), "! {} ({}): ", d.id, severity_name(d.severity));
+            fmt::format_to(std::back_inserter(b), "! {} ({}): ", d.id, words_.severity(d.severity));
             append_escaped(b, d.message);  // may quote addresses or codes from the capture
             stop(b, kMagenta);
-            fmt::format_to(std::back_inserter(b), "\n{}  do: {}\n", kIndent, d.remedy);
+            fmt::format_to(std::back_inserter(b), "\n{}  {}: {}\n", kIndent, words_.text("do"), d.remedy);
         }
     }
 
@@ -131,8 +143,12 @@ public:
         prefix(b, e, ev.dir == Direction::to_server ? '>' : '<');
         b += '"';
         append_escaped(b, ev.line);
-        fmt::format_to(std::back_inserter(b), "\" [{}", describe(ev.reason));
-        if (ev.command) fmt::format_to(std::back_inserter(b), "; sent in answer to {}", *ev.command);
+        b += "\" [";
+        if (ev.command) {
+            words_.append(b, "unparsed_answer", arg("reason", words_.unparsed(ev.reason)), arg("command", *ev.command));
+        } else {
+            b += words_.unparsed(ev.reason);
+        }
         b += "]\n";
         out_.commit();
     }
@@ -141,8 +157,9 @@ public:
         auto& b = out_.buffer();
         prefix(b, e, gap.dir == Direction::to_server ? '>' : '<');
         start(b, kRed);
-        fmt::format_to(std::back_inserter(b), "[gap: {} bytes from the {} are missing from the capture]", gap.length,
-                       gap.dir == Direction::to_server ? "client" : "server");
+        b += '[';
+        words_.append(b, gap.dir == Direction::to_server ? "gap.to_server" : "gap.to_client", arg("bytes", gap.length));
+        b += ']';
         stop(b, kRed);
         b += '\n';
         out_.commit();
@@ -152,8 +169,7 @@ public:
         auto& b = out_.buffer();
         prefix(b, e, anomaly.dir == Direction::to_server ? '>' : '<');
         start(b, kRed);
-        fmt::format_to(std::back_inserter(b), "[{}: {}]", anomaly_name(anomaly.what),
-                       anomaly_description(anomaly.what));
+        fmt::format_to(std::back_inserter(b), "[{}: {}]", anomaly_name(anomaly.what), words_.anomaly(anomaly.what));
         stop(b, kRed);
         b += '\n';
         out_.commit();
@@ -162,53 +178,15 @@ public:
     void write(const Event& e, const TlsEvent& tls) {
         auto& b = out_.buffer();
         prefix(b, e, ' ');
-        b += tls.mode == TlsMode::implicit
-                 ? "[implicit FTPS: the connection starts with TLS; nothing in it can be read]\n"
-                 : "[the control connection is encrypted (TLS) from here on; nothing more can be read]\n";
+        fmt::format_to(std::back_inserter(b), "[{}]\n", words_.tls_starts(tls.mode));
         out_.commit();
     }
 
     void write(const Event& e, const DataChannelEvent& ev, const Annotation& note) {
         auto& b = out_.buffer();
         prefix(b, e, '=');
-        std::string_view mode = ev.passive ? "passive" : "active";
-        std::string_view command =
-            ev.command.empty() ? std::string_view("no transfer seen") : std::string_view(ev.command);
-        if (!ev.opener) {
-            fmt::format_to(std::back_inserter(b), "[data connection ({}) to {} for {}: never opened in the capture]\n",
-                           mode, to_string(ev.listener), command);
-            diagnoses(b, note);
-            out_.commit();
-            return;
-        }
-        fmt::format_to(std::back_inserter(b), "[data connection ({}) {} -> {} for {}: ", mode, to_string(*ev.opener),
-                       to_string(ev.listener), command);
-        double ms = millis_between(ev.first, ev.last);
-        if (ev.end == DataEnd::unanswered || ev.end == DataEnd::refused) {
-            fmt::format_to(std::back_inserter(b), "{} SYN{} over {:.1f} s, {}", ev.syns, ev.syns == 1 ? "" : "s",
-                           ms / 1000, ev.end == DataEnd::refused ? "refused with a reset" : "never answered");
-        } else {
-            fmt::format_to(std::back_inserter(b), "{} bytes to the client", ev.bytes_to_client);
-            if (ev.expected_to_client)
-                fmt::format_to(std::back_inserter(b), " (of {} expected)", *ev.expected_to_client);
-            fmt::format_to(std::back_inserter(b), ", {} to the server in {:.1f} ms", ev.bytes_to_server, ms);
-            if (ms > 0) {
-                fmt::format_to(std::back_inserter(b), " ({:.1f} kB/s)",
-                               static_cast<double>(ev.bytes_to_client + ev.bytes_to_server) / ms);
-            }
-            if (ev.tls) b += ", TLS";
-            fmt::format_to(std::back_inserter(b), ", {}", describe(ev.end));
-            if (ev.end == DataEnd::fin || ev.end == DataEnd::rst) {
-                fmt::format_to(std::back_inserter(b), " {}by the {}", ev.end == DataEnd::fin ? "first " : "",
-                               ev.closed_by == DataSide::client ? "client" : "server");
-            }
-            if (ev.aborted) b += ", after ABOR";
-            if (ev.stopped_reading != DataSide::none) {
-                fmt::format_to(std::back_inserter(b), "; the {} had stopped reading (its window was 0)",
-                               ev.stopped_reading == DataSide::client ? "client" : "server");
-            }
-        }
-        if (ev.announced) fmt::format_to(std::back_inserter(b), "; the server announced {}", to_string(*ev.announced));
+        b += '[';
+        words_.data_connection(b, ev);
         b += "]\n";
         diagnoses(b, note);
         out_.commit();
@@ -216,22 +194,18 @@ public:
 
     void write(const Event& e, const SessionEndEvent& end, const Annotation& note) {
         auto& b = out_.buffer();
-        fmt::format_to(std::back_inserter(b), "session #{} ended ({}) at {}: ", e.flow.id, describe(end.why),
-                       date_time(e.ts));
+        words_.append(b, "session_end", arg("id", e.flow.id), arg("why", words_.ended(end.why)),
+                      arg("time", date_time(e.ts)));
         if (note.software != nullptr) {
-            b += "server ";
-            software(b, *note.software);
-            fmt::format_to(std::back_inserter(b), " (from {}), ", describe(note.software->clue));
+            words_.append(b, "server_from", arg("software", software(*note.software)),
+                          arg("clue", words_.clue(note.software->clue)));
         }
-        if (!end.state.user.empty()) {
-            b += "user ";
-            append_escaped(b, end.state.user);
-            b += ", ";
-        }
-        fmt::format_to(std::back_inserter(b), "login {}, {} commands, {} replies", login_state_name(end.state.login),
-                       end.state.commands, end.state.replies);
+        if (!end.state.user.empty()) words_.append(b, "user", arg("user", escaped(end.state.user)));
+        words_.append(b, "session_counts", arg("login", words_.login(end.state.login)),
+                      arg("commands", words_.counting("commands", end.state.commands)),
+                      arg("replies", words_.counting("replies", end.state.replies)));
         if (end.state.tls != TlsMode::none)
-            fmt::format_to(std::back_inserter(b), ", TLS {}", tls_mode_name(end.state.tls));
+            fmt::format_to(std::back_inserter(b), "{}TLS {}", words_.text("comma"), words_.tls(end.state.tls));
         b += '\n';
         diagnoses(b, note);
         if (note.verdict != nullptr) verdict(b, *note.verdict);
@@ -245,36 +219,50 @@ public:
         out_.flush();
         std::string b;
         auto out = std::back_inserter(b);
-        fmt::format_to(out,
-                       "summary of {} ({}): {} packets, {} TCP, {} on FTP control connections, {} on their data "
-                       "connections\n",
-                       run.source, run.linktype, run.packets, run.tcp_packets, run.ftp_packets, run.data_packets);
-        findings(b, run);
-        fmt::format_to(out, "  {} sessions, {} commands; logins: {} ok, {} failed", run.sessions, run.commands,
-                       run.logins_ok, run.logins_failed);
-        if (run.logins_refused > 0) fmt::format_to(out, ", {} refused by the server's policy", run.logins_refused);
+        words_.append(b, "summary", arg("source", run.source), arg("linktype", run.linktype),
+                      arg("packets", run.packets), arg("tcp", run.tcp_packets), arg("ftp", run.ftp_packets),
+                      arg("data", run.data_packets));
         b += '\n';
-        fmt::format_to(out, "  replies: 1xx {}, 2xx {}, 3xx {}, 4xx {}, 5xx {}, other {}\n", run.replies_by_class[1],
-                       run.replies_by_class[2], run.replies_by_class[3], run.replies_by_class[4],
-                       run.replies_by_class[5], run.replies_by_class[0] + run.replies_by_class[6]);
+        findings(b, run);
+        b += "  ";
+        words_.append(b, "summary_sessions", arg("sessions", words_.sessions(run.sessions)),
+                      arg("commands", words_.counting("commands", run.commands)), arg("ok", run.logins_ok),
+                      arg("failed", run.logins_failed));
+        if (run.logins_refused > 0) words_.append(b, "refused_by_policy", arg("refused", run.logins_refused));
+        b += "\n  ";
+        const auto& c = run.replies_by_class;
+        words_.append(b, "summary_replies", arg("c1", c[1]), arg("c2", c[2]), arg("c3", c[3]), arg("c4", c[4]),
+                      arg("c5", c[5]), arg("other", c[0] + c[6]));
+        b += '\n';
         auto errors = top_errors(run);
         if (!errors.empty()) {
-            b += "  top errors:";
+            fmt::format_to(out, "  {}", words_.text("top_errors"));
             for (const ErrorCount& e : errors) {
-                fmt::format_to(out, " {}{}{} x{};", e.code, e.command.empty() ? "" : " after ", e.command, e.count);
+                b += ' ';
+                if (e.command.empty()) {
+                    fmt::format_to(out, "{}", e.code);
+                } else {
+                    words_.append(b, "top_error_after", arg("code", e.code), arg("command", e.command));
+                }
+                fmt::format_to(out, " x{};", e.count);
             }
             b.back() = '\n';
         }
         for (const auto& [ip, f] : run.login_failures) {
             if (f.failures < kGuessingThreshold) continue;
-            fmt::format_to(out, "  possible password guessing: {} failed logins from {} in {} sessions\n", f.failures,
-                           to_string(ip), f.sessions);
+            b += "  ";
+            words_.append(b, "guessing", arg("failures", f.failures), arg("address", to_string(ip)),
+                          arg("sessions", words_.sessions(f.sessions)));
+            b += '\n';
         }
         if (run.kernel) {
-            fmt::format_to(out, "  kernel: {} packets received, {} dropped, {} dropped by the interface\n",
-                           run.kernel->received, run.kernel->dropped, run.kernel->if_dropped);
+            b += "  ";
+            words_.append(b, "kernel", arg("received", run.kernel->received), arg("dropped", run.kernel->dropped),
+                          arg("if_dropped", run.kernel->if_dropped));
+            b += '\n';
         }
-        fmt::format_to(out, "  gaps: {}", run.gaps);
+        b += "  ";
+        words_.append(b, "gaps", arg("gaps", run.gaps));
         for (std::size_t i = 0; i < kAnomalyCount; ++i) {
             auto a = Anomaly::from_id(i);
             if (run.anomalies.get(a) > 0) fmt::format_to(out, "; {} {}", anomaly_name(a), run.anomalies.get(a));
@@ -318,60 +306,14 @@ private:
     }
 
     // The product is ours (data/servers.tsv); the version comes from the network.
-    static void software(std::string& b, const ServerSoftware& s) {
-        b += s.product;
-        if (!s.version.empty()) {
-            b += ' ';
-            append_escaped(b, s.version);
-        }
-    }
-
-    static std::string_view describe(SoftwareClue clue) {
-        switch (clue) {
-        case SoftwareClue::greeting: return "its greeting";
-        case SoftwareClue::syst: return "its reply to SYST";
-        case SoftwareClue::reply: return "its replies' wording";
-        }
-        return "";
-    }
-
-    static std::string_view describe(UnparsedReason why) {
-        switch (why) {
-        case UnparsedReason::not_a_command: return "not an FTP command";
-        case UnparsedReason::not_a_reply: return "not a valid reply line";
-        case UnparsedReason::fragment_after_gap: return "end of a line whose start is missing; skipped";
-        case UnparsedReason::cut_by_gap: return "start of a line whose end is missing; skipped";
-        }
-        return "";
-    }
-
-    static std::string_view describe(DataEnd end) {
-        switch (end) {
-        case DataEnd::fin: return "closed";
-        case DataEnd::rst: return "reset";
-        case DataEnd::end_of_capture: return "still open at the end of the capture";
-        case DataEnd::never_opened: return "never opened";
-        case DataEnd::unanswered: return "never answered";
-        case DataEnd::refused: return "refused";
-        case DataEnd::open_at_session_end: return "still open when its session ended";
-        }
-        return "";
-    }
-
-    static std::string_view describe(CloseReason why) {
-        switch (why) {
-        case CloseReason::fin: return "closed by both sides";
-        case CloseReason::rst: return "reset";
-        case CloseReason::idle_timeout: return "idle past --idle-timeout";
-        case CloseReason::evicted: return "closed to make room for a newer connection";
-        case CloseReason::end_of_capture: return "still open at the end of the capture";
-        }
-        return "";
+    static std::string software(const ServerSoftware& s) {
+        return s.version.empty() ? s.product : fmt::format("{} {}", s.product, escaped(s.version));
     }
 
     BufferedFile out_;
     std::FILE* notes_;
     const Labels& labels_;
+    Wording words_;
     bool color_;
     bool frames_;
 };

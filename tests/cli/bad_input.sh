@@ -95,7 +95,7 @@ expect "explain five digits" 2 "Windows Sockets error" -- explain 12345
 # A reply line finds the server's own message; a Winsock error is the client's.
 "$bin" explain "451 big.iso: Append/Restart not permitted, try again" >"$work/line.txt" ||
     fail "explain of a reply line failed"
-grep -q '^ProFTPD · 451 Append/Restart not permitted' "$work/line.txt" || fail "explain of a reply line: no ProFTPD entry"
+grep -q '^ProFTPD · 451 "Append/Restart not permitted"' "$work/line.txt" || fail "explain of a reply line: no ProFTPD entry"
 grep -q 'AllowStoreRestart' "$work/line.txt" || fail "explain of a reply line: no setting named"
 "$bin" explain "550 nothing like any server says" --format json | grep -q '"messages":\[\],"code":{"code":550' ||
     fail "explain of an unknown reply line: not the code's entry"

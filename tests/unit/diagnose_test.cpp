@@ -200,7 +200,7 @@ TEST(Diagnose, LoginRefusedByPolicyIsNoFailedLogin) {
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(
         found[0].message,
-        "vsftpd stopped the session on a fatal error: OOPS: vsftpd: refusing to run with writable root inside chroot()");
+        "vsftpd stopped the session on a fatal error: 'OOPS: vsftpd: refusing to run with writable root inside chroot()'");
     EXPECT_NE(found[0].remedy.find("allow_writeable_chroot=YES"), std::string::npos);
     // The remedy names the server's own setting for TLS.
     SessionContext vsftpd;

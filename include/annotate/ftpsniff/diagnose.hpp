@@ -62,6 +62,9 @@ struct SessionContext {
     // The frame of a reply, still to come, that a data connection's reset
     // or short count was reported as the effect of.
     std::uint64_t effect_of_frame = 0;
+    // When the server last refused an ABOR: a data connection open then
+    // was not cancelled by it.
+    std::optional<Timestamp> abort_refused_at{};
     SessionVerdict verdict{};
     std::vector<std::string_view> ids_found{};  // each finding's id once (a few dozen exist)
     bool login_failure_counted = false;         // for login_guessing's count of sessions

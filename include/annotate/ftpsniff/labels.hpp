@@ -1,8 +1,7 @@
 // The languages ftpsniff speaks (--lang, default from the locale), and the
-// headings and labels in each. A language is a row of the table in
-// labels.cpp and its files in data/ (reply_codes.<code>.tsv,
-// diagnoses.<code>.tsv), whose rows fall back to English where they have no
-// entry. JSON keys never change.
+// headings and labels in each (the label.* rows of data/explain_phrases.tsv).
+// A language is a row of the table in labels.cpp and its files in data/
+// (<table>.<code>.tsv). JSON keys never change.
 #pragma once
 
 #include <optional>
@@ -30,7 +29,6 @@ struct Labels {
 struct Language {
     Lang lang;
     std::string_view code;  // "ja": --lang's value, the locale's prefix, the data files' suffix
-    Labels labels;
 };
 
 std::span<const Language> languages();

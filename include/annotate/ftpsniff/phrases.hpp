@@ -1,7 +1,7 @@
-// The words `explain` puts around the knowledge base's entries, in each
-// language: sentences and the names of reply classes by key
-// (data/explain_phrases.tsv), and how each reply code appears in a session
-// (data/reply_traits.tsv).
+// The words put around the knowledge base's entries, in each language:
+// sentences and names by key (data/explain_phrases.tsv for explain,
+// data/transcript_phrases.tsv for the transcript and the report), and how
+// each reply code appears in a session (data/reply_traits.tsv).
 #pragma once
 
 #include "ftpsniff/labels.hpp"
@@ -16,7 +16,14 @@ class Phrases {
 public:
     // Throws KnowledgeError naming `origin` and the line.
     static Phrases parse(std::string_view tsv, std::string_view origin);
+    // explain's (data/explain_phrases.tsv).
     static const Phrases& builtin(Lang lang = Lang::en);
+    // The transcript's, the summary's and the report's (data/transcript_phrases.tsv).
+    static const Phrases& transcript(Lang lang = Lang::en);
+    // Puts `other`'s texts over the same keys; throws KnowledgeError naming
+    // `origin` for a key this table does not have.
+    void translate(Phrases&& other, std::string_view origin);
+    [[nodiscard]] bool has(std::string_view key) const { return text_.contains(key); }
     // Throws std::out_of_range naming a key no row has.
     [[nodiscard]] std::string_view get(std::string_view key) const;
     // "5xx permanent negative completion" (RFC 959 §4.2.1; 6yz from RFC 2228).

@@ -43,7 +43,6 @@ template <>
 inline constexpr bool is_stage_anomaly<BudgetAnomaly> = true;
 
 inline std::string_view anomaly_name(BudgetAnomaly) { return "memory_cap_hit"; }
-inline std::string_view anomaly_description(BudgetAnomaly) { return "--max-memory reached; bytes were dropped"; }
 
 // The first number after a stage's last anomaly, where the next stage starts.
 template <class E>

@@ -26,7 +26,5 @@ template <>
 inline constexpr bool is_stage_anomaly<DecodeAnomaly> = true;
 
 std::string_view anomaly_name(DecodeAnomaly a);
-// One line for people: what happened and what it means for the output.
-std::string_view anomaly_description(DecodeAnomaly a);
 
 }  // namespace ftpsniff

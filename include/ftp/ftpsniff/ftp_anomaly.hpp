@@ -22,6 +22,5 @@ static_assert(kAnomalyCount <= kMaxAnomalies);
 
 // Any stage's anomaly, by the stage that names it.
 std::string_view anomaly_name(Anomaly a);
-std::string_view anomaly_description(Anomaly a);
 
 }  // namespace ftpsniff

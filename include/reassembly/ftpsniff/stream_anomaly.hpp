@@ -21,6 +21,5 @@ template <>
 inline constexpr bool is_stage_anomaly<StreamAnomaly> = true;
 
 std::string_view anomaly_name(StreamAnomaly a);
-std::string_view anomaly_description(StreamAnomaly a);
 
 }  // namespace ftpsniff
