@@ -27,6 +27,8 @@ void Annotator::on(const Event& ev) {
             ++counted_.commands;
         } else if constexpr (std::is_same_v<Kind, TlsEvent>) {
             sessions_[e.flow.id].tls_began = e.ts;
+        } else if constexpr (std::is_same_v<Kind, UnparsedEvent>) {
+            if (kind.reason == UnparsedReason::not_a_reply) note_non_reply(sessions_[e.flow.id], e, kind);
         } else if constexpr (std::is_same_v<Kind, GapEvent>) {
             ++counted_.gaps;
             sessions_[e.flow.id].whole = false;
@@ -58,6 +60,13 @@ void Annotator::on(const Event& ev) {
         }
         next_->on(e, none_);
     });
+}
+
+void Annotator::note_non_reply(SessionContext& s, const Event& ev, const UnparsedEvent& u) {
+    if (s.non_replies++ > 0) return;
+    s.non_reply_frame = ev.frame;
+    s.non_reply = u.line.substr(0, SessionContext::kNonReplyKept);
+    s.non_reply_after = u.command.value_or("");
 }
 
 void Annotator::data_channel(const Event& ev, const DataChannelEvent& d) {

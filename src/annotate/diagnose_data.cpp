@@ -107,6 +107,14 @@ std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& 
 std::vector<Diagnosis> diagnose_end(const SessionEndEvent& end, Timestamp at, const SessionContext& session,
                                     const DiagnosisTexts& texts) {
     std::vector<Diagnosis> out;
+    if (session.non_replies > 0) {
+        DiagnosisFields v;
+        v.count = session.non_replies;
+        v.frame = session.non_reply_frame;
+        v.error = session.non_reply;
+        v.command = session.non_reply_after;
+        out.push_back(texts.make("not_ftp_replies", v.command.empty() ? "unprompted" : "", v));
+    }
     const SessionState& s = end.state;
     const bool closed = end.why == CloseReason::fin || end.why == CloseReason::rst;
     if (s.tls == TlsMode::none || !s.tls_readable || !closed || !session.tls_began) return out;

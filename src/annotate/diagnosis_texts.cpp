@@ -23,7 +23,7 @@ std::string fill(std::string_view text, const DiagnosisFields& f) {
                        fmt::arg("settings", f.settings), fmt::arg("seconds", f.seconds),
                        fmt::arg("failures", f.failures), fmt::arg("sessions", f.sessions), fmt::arg("count", f.count),
                        fmt::arg("bytes", f.bytes), fmt::arg("expected_bytes", f.expected_bytes),
-                       fmt::arg("cause", f.cause));
+                       fmt::arg("cause", f.cause), fmt::arg("frame", f.frame));
 }
 
 std::optional<Severity> parse_severity(std::string_view s) {

@@ -26,13 +26,17 @@ private:
     RunSummary& out_;
 };
 
-// Keeps the diagnoses' ids of every reply.
+// Keeps the diagnoses' ids of every event, and the last one's message.
 class DiagnosisIds : public Renderer {
 public:
     std::vector<std::vector<std::string>> ids;
+    std::string last_message;
     void on(const Event& /*ev*/, const Annotation& note) override {
         auto& one = ids.emplace_back();
-        for (const Diagnosis& d : note.diagnoses) one.emplace_back(d.id);
+        for (const Diagnosis& d : note.diagnoses) {
+            one.emplace_back(d.id);
+            last_message = d.message;
+        }
     }
     void summary(const RunSummary& /*run*/) override {}
 };
@@ -204,6 +208,34 @@ TEST(Annotator, LoginsRefusedByPolicyAreNoFailedLogins) {
     annotator.summary(run);
     EXPECT_EQ(seen.logins_failed, 1u);
     EXPECT_EQ(seen.logins_refused, 2u);
+}
+
+// Zeek's ftp-invalid-reply-code.pcap: "99 PASV invalid" answers PASV. The
+// session's end names the lines the server sent that are no FTP replies.
+TEST(Annotator, LinesThatAreNoRepliesAreAFindingAtTheSessionEnd) {
+    auto kept = std::make_unique<DiagnosisIds>();
+    DiagnosisIds& seen = *kept;
+    Annotator annotator(KnowledgeBase::builtin(), DiagnosisTexts::builtin(), ServerMessages::builtin(),
+                        std::move(kept));
+    FlowInfo flow{1, {}, {}, true, {}};
+    auto line = [&](std::uint64_t frame, std::string text, UnparsedReason why, std::optional<std::string> command) {
+        UnparsedEvent u;
+        u.dir = Direction::to_client;
+        u.line = std::move(text);
+        u.reason = why;
+        u.command = std::move(command);
+        annotator.on(Event{flow, {}, u, frame});
+    };
+    line(16, "99 PASV invalid", UnparsedReason::not_a_reply, "PASV");
+    line(17, "tail of a line", UnparsedReason::fragment_after_gap,
+         std::nullopt);  // the capture's loss, not the server's
+    line(18, "junk", UnparsedReason::not_a_reply, std::nullopt);
+    annotator.on(Event{flow, {}, SessionEndEvent{}, 22});
+    ASSERT_EQ(seen.ids.size(), 4u);
+    EXPECT_EQ(seen.ids.back(), std::vector<std::string>{"not_ftp_replies"});
+    EXPECT_EQ(seen.last_message,
+              "the server sent 2 line(s) outside any reply that are not FTP replies (RFC 959 §4.2: a reply starts "
+              "with a three-digit code), the first at frame 16 in place of the answer to PASV: '99 PASV invalid'");
 }
 
 TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {

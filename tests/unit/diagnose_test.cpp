@@ -417,6 +417,12 @@ TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
             end.state.tls_alerts = alerts;
             for (Diagnosis& x : diagnose_end(end, Timestamp{100, 50000}, tls, texts)) all.push_back(std::move(x));
         }
+        SessionContext non_replies;
+        non_replies.non_replies = 1;
+        for (const char* after : {"PASV", ""}) {
+            non_replies.non_reply_after = after;
+            for (Diagnosis& x : diagnose_end({}, {}, non_replies, texts)) all.push_back(std::move(x));
+        }
         for (const Diagnosis& d : all) {
             EXPECT_FALSE(d.message.empty() || d.remedy.empty()) << d.id;
             EXPECT_EQ(d.message.find('{'), std::string::npos) << d.message;  // every value filled in

@@ -95,6 +95,7 @@ private:
 
     void reply(const Event& ev, const ReplyEvent& r);
     void data_channel(const Event& ev, const DataChannelEvent& d);
+    void note_non_reply(SessionContext& s, const Event& ev, const UnparsedEvent& u);
     void count_findings(const Event& ev, SessionContext& s, const Annotation& note);
     void link_cause(SessionContext& s, Annotation& note, std::optional<std::string_view> command);
     Annotation explanation(int code, std::optional<std::string_view> command);

@@ -65,6 +65,13 @@ struct SessionContext {
     // When the server last refused an ABOR: a data connection open then
     // was not cancelled by it.
     std::optional<Timestamp> abort_refused_at{};
+    // Server lines outside any reply that are no reply: how many, and the
+    // first one's frame, the command it came after and its first bytes.
+    static constexpr std::size_t kNonReplyKept = 80;
+    std::uint64_t non_replies = 0;
+    std::uint64_t non_reply_frame = 0;
+    std::string non_reply{};
+    std::string non_reply_after{};
     SessionVerdict verdict{};
     std::vector<std::string_view> ids_found{};  // each finding's id once (a few dozen exist)
     bool login_failure_counted = false;         // for login_guessing's count of sessions

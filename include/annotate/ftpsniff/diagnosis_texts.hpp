@@ -41,6 +41,7 @@ struct DiagnosisFields {
     std::uint64_t bytes = 0;           // bytes a data connection carried
     std::uint64_t expected_bytes = 0;  // bytes the server announced
     std::string_view cause;            // an earlier finding that explains this one: "id (frame N)"
+    std::uint64_t frame = 0;           // where the first of several things counted was
 };
 
 class DiagnosisTexts {
