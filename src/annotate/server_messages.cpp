@@ -26,9 +26,7 @@ int parse_code(TsvReader& reader, std::string_view code) {
 }
 
 void check_after(TsvReader& reader, std::string_view after) {
-    const bool verb = !after.empty() && after.size() <= 4 &&
-                      std::all_of(after.begin(), after.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-    if (!verb && after != "login" && after != "path" && after != "*") {
+    if (!valid_verb(after) && after != "login" && after != "path" && after != "*") {
         reader.fail(fmt::format("after '{}' is not a verb, login, path or *", after));
     }
 }
