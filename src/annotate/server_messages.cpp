@@ -1,4 +1,5 @@
 #include "ftpsniff/server_messages.hpp"
+#include "ftpsniff/session_state.hpp"
 
 #include "per_language.hpp"
 #include "tsv_reader.hpp"
@@ -45,13 +46,6 @@ std::tuple<bool, int, std::size_t> specificity(const ServerMessage& m) {
 }
 
 }  // namespace
-
-bool takes_path(std::string_view verb) {
-    static constexpr std::array<std::string_view, 18> kVerbs = {"RETR", "STOR", "STOU", "APPE", "DELE", "RMD",
-                                                                "MKD",  "CWD",  "SIZE", "MDTM", "RNFR", "RNTO",
-                                                                "LIST", "NLST", "MLSD", "MLST", "XMKD", "XRMD"};
-    return std::find(kVerbs.begin(), kVerbs.end(), verb) != kVerbs.end();
-}
 
 ServerMessages ServerMessages::parse(std::string_view tsv, std::string_view origin) {
     ServerMessages out;

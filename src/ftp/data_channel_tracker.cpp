@@ -81,6 +81,8 @@ void DataChannelTracker::command(const FlowInfo& flow, Timestamp ts, const Comma
     if (is_transfer_verb(verb)) {
         Track& t = tracks_[flow.id];
         t.transfer = ev.verb;
+        t.argument = ev.arg;
+        t.path.clear();
         t.final_code = 0;
         t.final_frame = 0;
         t.sizes.retr = verb == "RETR" ? path_hash(ev.arg) : 0;
@@ -121,6 +123,7 @@ void DataChannelTracker::reply(const Event& ev, const ReplyEvent& r) {
     Track& t = tracks_[ev.flow.id];
     learn_sizes(t, r);
     if (!transfer) return;
+    t.path.assign(r.path);
     if (r.reply.code / 100 == 1) {
         t.started = true;
         return;
@@ -144,6 +147,8 @@ void DataChannelTracker::reply(const Event& ev, const ReplyEvent& r) {
     d = DataChannelEvent{};
     d.passive = t.passive;
     d.command = t.transfer;
+    d.argument = t.argument;
+    d.path = t.path;
     d.listener = t.listener;
     d.first = ev.ts;
     d.last = ev.ts;
@@ -247,6 +252,8 @@ void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
     // a passive connection, the server an active one.
     ev.passive = report.opener.ip == t.flow.client.ip || (report.listener.ip != t.flow.client.ip && t.passive);
     ev.command.assign(current ? std::string_view(t.transfer) : std::string_view());
+    ev.argument.assign(current ? std::string_view(t.argument) : std::string_view());
+    ev.path.assign(current ? std::string_view(t.path) : std::string_view());
     ev.listener = report.listener;
     ev.announced.reset();
     if (current && t.alternate && report.listener == *t.alternate) ev.announced = t.listener;

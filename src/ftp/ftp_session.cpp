@@ -389,6 +389,9 @@ void FtpSession::finish_reply() {
     // The server asks for a password (331) or an account (332): the next
     // line may be one, whatever verb it starts with.
     if (reply.code == 331 || reply.code == 332) password_may_follow_ = true;
+    // Before a CWD's own success moves the directory it names.
+    std::optional<std::string> path;
+    if (command) path = state_.path_of(*command, answered_.arg);
     if (command && reply.code / 100 != 1) state_.on_final_reply(*command, answered_.arg, reply);
     bool uncertain = uncertain_;
     if (pending_.empty()) uncertain_ = false;
@@ -401,6 +404,7 @@ void FtpSession::finish_reply() {
             ev.command.reset();
             ev.argument.clear();
         }
+        ev.path.assign(path ? *path : std::string());
         ev.latency_ms = latency;
         ev.greeting = greeting;
         ev.data_address = address;

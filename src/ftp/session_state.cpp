@@ -1,5 +1,7 @@
 #include "ftpsniff/session_state.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 
 namespace ftpsniff {
@@ -148,6 +150,19 @@ void SessionState::on_final_reply(std::string_view verb, std::string_view arg, c
         break;
     default: break;
     }
+}
+
+bool takes_path(std::string_view verb) {
+    static constexpr std::array<std::string_view, 18> kVerbs = {"RETR", "STOR", "STOU", "APPE", "DELE", "RMD",
+                                                                "MKD",  "CWD",  "SIZE", "MDTM", "RNFR", "RNTO",
+                                                                "LIST", "NLST", "MLSD", "MLST", "XMKD", "XRMD"};
+    return std::find(kVerbs.begin(), kVerbs.end(), verb) != kVerbs.end();
+}
+
+std::optional<std::string> SessionState::path_of(std::string_view verb, std::string_view arg) const {
+    // LIST and NLST take ls options ("-la") where a path could be.
+    if (arg.empty() || arg.front() == '-' || !takes_path(verb)) return std::nullopt;
+    return resolve(cwd, arg);
 }
 
 }  // namespace ftpsniff

@@ -107,14 +107,18 @@ private:
                       "an event kind that holds text or addresses needs its own hide()");
         out = in;
     }
+    // A command's argument: USER's is a name, any other's text that may hold some.
+    void hide_argument(std::string_view verb, std::string_view in, std::string& out) {
+        out.clear();
+        if (verb == "USER") {
+            out = a_.user(in);
+        } else {
+            a_.append_text(out, in);
+        }
+    }
     void hide(const CommandEvent& in, CommandEvent& out) {
         out.verb.assign(a_.verb(in.verb));
-        out.arg.clear();
-        if (in.verb == "USER") {
-            out.arg = a_.user(in.arg);
-        } else {
-            a_.append_text(out.arg, in.arg);
-        }
+        hide_argument(in.verb, in.arg, out.arg);
         out.truncated = in.truncated;
         out.telnet_interrupt = in.telnet_interrupt;
     }
@@ -129,6 +133,9 @@ private:
             out.reply.lines.push_back(text_);
         }
         hide_verb(in.command, out.command);
+        hide_argument(in.command.value_or(""), in.argument, out.argument);
+        out.path.clear();
+        a_.append_text(out.path, in.path);
         out.latency_ms = in.latency_ms;
         out.greeting = in.greeting;
         out.data_address = hide(in.data_address);
@@ -147,6 +154,9 @@ private:
     void hide(const DataChannelEvent& in, DataChannelEvent& out) {
         out = in;
         out.command = a_.verb(in.command);
+        hide_argument(in.command, in.argument, out.argument);
+        out.path.clear();
+        a_.append_text(out.path, in.path);
         out.listener = a_.endpoint(in.listener);
         if (in.opener) out.opener = a_.endpoint(*in.opener);
         if (in.announced) out.announced = a_.endpoint(*in.announced);

@@ -165,15 +165,25 @@ public:
         JsonLine j = head("reply", e);
         j.num("code", static_cast<std::uint64_t>(ev.reply.code)).reply_lines(ev.reply, tails_);
         if (ev.command) {
-            j.str("command", *ev.command);
+            j.str("command", *ev.command).str("arg", ev.argument);
         } else {
-            j.raw("command", "null");
+            j.raw("command", "null").raw("arg", "null");
         }
+        path(j, ev.path);
         if (ev.latency_ms) j.millis("latency_ms", *ev.latency_ms);
         j.members(explanation(ev, note));
         diagnoses(j, note);
         j.end();
         out_.commit();
+    }
+
+    // The file the command named, as an absolute path; null when unknown.
+    static void path(JsonLine& j, std::string_view path) {
+        if (path.empty()) {
+            j.raw("path", "null");
+        } else {
+            j.str("path", path);
+        }
     }
 
     void diagnoses(JsonLine& j, const Annotation& note) {
@@ -228,10 +238,11 @@ public:
         JsonLine j = head("data_channel", e);
         j.word("mode", ev.passive ? "passive" : "active");
         if (ev.command.empty()) {
-            j.raw("command", "null");
+            j.raw("command", "null").raw("arg", "null");
         } else {
-            j.str("command", ev.command);
+            j.str("command", ev.command).str("arg", ev.argument);
         }
+        path(j, ev.path);
         j.endpoint("listener", ev.listener);
         if (ev.announced) {
             j.endpoint("announced", *ev.announced);

@@ -83,9 +83,10 @@ public:
         } else if (ev.greeting) {
             b += words_.text("greeting");
         } else if (ev.command && ev.latency_ms) {
-            words_.append(b, "answers_after", arg("command", *ev.command), arg("ms", *ev.latency_ms));
+            words_.append(b, "answers_after", arg("command", Wording::command(*ev.command, ev.argument)),
+                          arg("ms", *ev.latency_ms));
         } else if (ev.command) {
-            words_.append(b, "answers", arg("command", *ev.command));
+            words_.append(b, "answers", arg("command", Wording::command(*ev.command, ev.argument)));
         } else {
             b += words_.text("unprompted");
         }

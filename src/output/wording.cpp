@@ -1,5 +1,6 @@
 #include "wording.hpp"
 
+#include "ftpsniff/escape.hpp"
 #include "ftpsniff/ftp_anomaly.hpp"
 #include "ftpsniff/output.hpp"
 
@@ -45,9 +46,20 @@ std::string Wording::frames(const FindingGroup& g) const {
                   arg("last", frame_text(g.last_frame)));
 }
 
+std::string Wording::command(std::string_view verb, std::string_view arg) {
+    static constexpr std::size_t kShown = 80;
+    std::string out(verb);
+    if (arg.empty()) return out;
+    out += ' ';
+    append_escaped(out, arg.substr(0, kShown));
+    if (arg.size() > kShown) out += "...";
+    return out;
+}
+
 void Wording::data_connection(std::string& out, const DataChannelEvent& ev) const {
     const std::string_view mode = text(ev.passive ? "data.passive" : "data.active");
-    const std::string_view command = ev.command.empty() ? text("data.no_transfer") : std::string_view(ev.command);
+    const std::string command =
+        ev.command.empty() ? std::string(text("data.no_transfer")) : Wording::command(ev.command, ev.argument);
     if (!ev.opener) {
         append(out, "data.never_opened", arg("mode", mode), arg("listener", to_string(ev.listener)),
                arg("command", command));

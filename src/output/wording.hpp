@@ -55,6 +55,10 @@ public:
     [[nodiscard]] std::string sessions(std::uint64_t count) const { return counting("sessions", count); }
     [[nodiscard]] std::string frames(const FindingGroup& g) const;
 
+    // "RETR big.iso": a verb and its argument, escaped and cut to a length
+    // that fits in a line.
+    [[nodiscard]] static std::string command(std::string_view verb, std::string_view arg);
+
     // "data connection (passive) a -> b for RETR: 1024 bytes to the client,
     // ...": what the connection did, without brackets.
     void data_connection(std::string& out, const DataChannelEvent& ev) const;

@@ -20,6 +20,15 @@ grep -q '"type":"summary"' "$work/errors.jsonl" || fail "--errors: the summary m
 "$bin" -r "$captures/pureftpd-curl-tls-required.pcap" --format json >"$work/messages.jsonl" 2>/dev/null
 grep -q '"frame":10,.*"meaning":"Pure-FTPd'"'"'s last line when the client closed' "$work/messages.jsonl" ||
     fail "JSON: frame 10 does not carry its own server message"
+# What a failed transfer was about: the file, in JSON (as the README's jq
+# recipe reads it), in --errors and on its data connection.
+full="$captures/vsftpd-curl-disk-full.pcap"
+"$bin" -r "$full" --format json 2>/dev/null | grep -q '"code":451,.*"command":"STOR","arg":"upload-big.bin","path":"/small/upload-big.bin"' ||
+    fail "JSON: the 451 to STOR lacks its argument and path"
+"$bin" -r "$full" --errors >"$work/full.txt" 2>/dev/null
+grep -q '· answers STOR upload-big.bin after' "$work/full.txt" || fail "--errors: the 451 does not name its file"
+grep -q 'for STOR upload-big.bin:' "$work/full.txt" || fail "--errors: the data connection does not name its file"
+
 "$bin" -r "$demo" --code 2xx,150 --format json >"$work/codes.jsonl" 2>/dev/null
 [ "$(grep -c '"type":"reply"' "$work/codes.jsonl")" -eq 14 ] || fail "--code 2xx,150: expected 14 replies"
 grep -q '"type":"reply",.*"code":550,' "$work/codes.jsonl" && fail "--code 2xx,150: a 550 got through"

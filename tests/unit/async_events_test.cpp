@@ -26,7 +26,7 @@ std::string show(const CommandEvent& ev) { return fmt::format("command {} '{}' {
 std::string show(const ReplyEvent& ev) {
     std::string line = fmt::format("reply {} {} {} [", ev.reply.code, ev.reply.complete, ev.reply.truncated);
     for (std::string_view l : ev.reply.lines) line += "'" + std::string(l) + "'";
-    return line + fmt::format("] {} {} {} {} {} {}", show(ev.command),
+    return line + fmt::format("] {} '{}' '{}' {} {} {} {} {}", show(ev.command), ev.argument, ev.path,
                               ev.latency_ms ? std::to_string(*ev.latency_ms) : "-", ev.greeting, show(ev.data_address),
                               ev.abort_pending, ev.uncertain);
 }
@@ -40,9 +40,10 @@ std::string show(const AnomalyEvent& ev) {
 }
 std::string show(const TlsEvent& ev) { return fmt::format("tls {}", static_cast<int>(ev.mode)); }
 std::string show(const DataChannelEvent& ev) {
-    return fmt::format("data {} {} {} {} {} {} {} {} {} {} {}", ev.passive, ev.command, to_string(ev.listener),
-                       ev.opener ? to_string(*ev.opener) : "-", show(ev.first), show(ev.last), ev.bytes_to_server,
-                       ev.bytes_to_client, data_end_name(ev.end), ev.syns, ev.expected_to_client.value_or(0));
+    return fmt::format("data {} {} '{}' '{}' {} {} {} {} {} {} {} {} {}", ev.passive, ev.command, ev.argument, ev.path,
+                       to_string(ev.listener), ev.opener ? to_string(*ev.opener) : "-", show(ev.first), show(ev.last),
+                       ev.bytes_to_server, ev.bytes_to_client, data_end_name(ev.end), ev.syns,
+                       ev.expected_to_client.value_or(0));
 }
 std::string show(const SessionEndEvent& ev) {
     const SessionState& s = ev.state;
@@ -106,6 +107,8 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
         r.reply.complete = id % 3 != 0;
         r.reply.truncated = id % 5 == 0;
         r.command = "USER";
+        r.argument = arg;
+        r.path = id % 2 == 0 ? "/home/" + arg : "";
         r.latency_ms = 1.5;
         r.greeting = false;
         r.data_address.reset();
@@ -115,6 +118,8 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
         r.uncertain = false;
         send(slots.of<ReplyEvent>());
         r.command.reset();
+        r.argument.clear();
+        r.path.clear();
         r.latency_ms.reset();
         r.greeting = true;
         r.uncertain = true;
@@ -138,8 +143,10 @@ TEST(AsyncEvents, DeliversEveryEventInOrderWithEveryField) {
             send(slots.of<TlsEvent>());
         }
         DataChannelEvent& data = slots.fill<DataChannelEvent>(flow, {n, 1}, id * 10 + 1);
-        data = DataChannelEvent{id % 2 == 0, "RETR", {v4(2), 3000}, std::nullopt,         std::nullopt, {n, 2},
-                                {n, 3},      id,     2 * id,        DataEnd::never_opened};
+        data = DataChannelEvent{id % 2 == 0,  "RETR",        "f" + std::to_string(id),
+                                "/f",         {v4(2), 3000}, std::nullopt,
+                                std::nullopt, {n, 2},        {n, 3},
+                                id,           2 * id,        DataEnd::never_opened};
         data.syns = static_cast<std::uint32_t>(id % 5);
         data.expected_to_client = id;
         if (id % 4 == 0) {

@@ -27,6 +27,23 @@ TEST(SessionState, LoginOutcome) {
     EXPECT_EQ(s.user, "anna");
 }
 
+// The file a command names, as the JSON's "path": only for commands that
+// name one, and only once the directory is known.
+TEST(SessionState, PathOfACommandsArgument) {
+    SessionState s;
+    EXPECT_FALSE(s.path_of("RETR", "a.txt"));
+    EXPECT_EQ(s.path_of("RETR", "/pub/a.txt"), "/pub/a.txt");
+    answer(s, "PWD", "", "257 \"/home/anna\" is the current directory");
+    EXPECT_EQ(s.path_of("RETR", "a.txt"), "/home/anna/a.txt");
+    EXPECT_EQ(s.path_of("DELE", "../bert/b"), "/home/bert/b");
+    EXPECT_EQ(s.path_of("CWD", "sub"), "/home/anna/sub");
+    EXPECT_EQ(s.path_of("LIST", "docs"), "/home/anna/docs");
+    EXPECT_FALSE(s.path_of("LIST", "-la"));  // options, not a name
+    EXPECT_FALSE(s.path_of("LIST", ""));
+    EXPECT_FALSE(s.path_of("TYPE", "I"));
+    EXPECT_FALSE(s.path_of("USER", "anna"));
+}
+
 TEST(SessionState, WorkingDirectoryFromPwdAndCwd) {
     SessionState s;
     answer(s, "CWD", "pub", "250 OK");

@@ -67,7 +67,4 @@ private:
     std::array<std::uint16_t, 1001> first_by_code_{};  // rows_[first_by_code_[c], first_by_code_[c + 1])
 };
 
-// Commands whose argument is a path (RFC 959 §4.1.3, RFC 3659).
-bool takes_path(std::string_view verb);
-
 }  // namespace ftpsniff

@@ -54,6 +54,8 @@ private:
         bool announced = false;             // an address waits for its transfer
         bool opened = false;                // a connection to it was seen
         std::string transfer;               // the last transfer command
+        std::string argument;               // its argument
+        std::string path;                   // and that as a path (ReplyEvent::path), once a reply came
         unsigned open_flows = 0;
         bool ended = false;
         // The last connection opened for it, and what is known of it.

@@ -32,7 +32,11 @@ struct ReplyEvent {
     Reply reply;                         // the event's time and frame are its first line's
     std::optional<std::string> command;  // verb answered; none for greeting or unsolicited
     std::string argument;                // of the command answered, as sent (a password masked)
-    std::optional<double> latency_ms;    // from that command to the first line
+    // The argument of a command that names a file or directory, as an
+    // absolute path from the session's working directory; "" when the
+    // command names none or the directory is not known.
+    std::string path;
+    std::optional<double> latency_ms;  // from that command to the first line
     bool greeting = false;
     // For a reply to PASV, EPSV or LPSV, or to PORT, EPRT or LPRT: the data
     // connection's address, from the reply or from the command's argument.
@@ -89,9 +93,11 @@ enum class DataSide : std::uint8_t { none, client, server };
 // has ended or once its transfer finished without it; the event's time is
 // when it ended.
 struct DataChannelEvent {
-    bool passive = true;  // the client connected to the server
-    std::string command;  // the transfer it served (RETR, LIST, ...), "" if none was seen
-    Endpoint listener;    // where the SYNs went
+    bool passive = true;   // the client connected to the server
+    std::string command;   // the transfer it served (RETR, LIST, ...), "" if none was seen
+    std::string argument;  // that command's argument, as sent
+    std::string path;      // and as an absolute path, "" when not known (ReplyEvent::path)
+    Endpoint listener;     // where the SYNs went
     // The address the session announced, when the connection went to
     // another one (a client replacing an unusable PASV address).
     std::optional<Endpoint> announced;

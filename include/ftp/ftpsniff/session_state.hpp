@@ -42,7 +42,13 @@ struct SessionState {
 
     // A command got its final (non-1xx) reply.
     void on_final_reply(std::string_view verb, std::string_view arg, const Reply& reply);
+    // The file or directory `verb` with `arg` names, as an absolute path
+    // from `cwd`; none when it names none or `cwd` is not known.
+    [[nodiscard]] std::optional<std::string> path_of(std::string_view verb, std::string_view arg) const;
 };
+
+// Commands whose argument names a file or directory (RFC 959 §4.1.3, RFC 3659).
+bool takes_path(std::string_view verb);
 
 // The path in a 257 reply: the text between the first quote and the quote
 // that closes it, with doubled quotes undone (RFC 959 Appendix II).
