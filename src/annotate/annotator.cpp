@@ -187,10 +187,6 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
             }
         }
     }
-    if (std::any_of(note.diagnoses.begin(), note.diagnoses.end(),
-                    [](const Diagnosis& d) { return d.id == "abort_refused"; })) {
-        session.abort_refused_at = ev.ts;
-    }
     learn(session, r, note);
     remember_files(session, r, ev.frame);
     next_->on(ev, note);

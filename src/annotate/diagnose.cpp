@@ -145,7 +145,10 @@ bool check_message(const ReplyFacts& f, const DiagnosisTexts& texts, std::vector
     if (!names_cause(f)) return false;
     const ServerMessage& m = *f.message->message;
     if (std::any_of(out.begin(), out.end(), [&](const Diagnosis& d) { return d.id == m.id; })) return true;
-    const std::string settings = m.settings.empty() ? std::string() : settings_for(f, m.settings);
+    // A product's own words name that product's settings, identified or not.
+    const std::string settings = m.settings.empty() ? std::string()
+                                 : m.product == "*" ? settings_for(f, m.settings)
+                                                    : ServerSettings::builtin().for_product(m.settings, &m.product);
     DiagnosisFields v = reply_fields(f);
     v.settings = settings;
     v.error = f.line.size() > 4 ? f.line.substr(4) : std::string_view();

@@ -32,12 +32,10 @@ void check_opening(const DataChannelEvent& d, const FlowInfo& flow, const Sessio
 // the server announced, or cancelled by the client. The transfer's final
 // reply decides: after a 2xx a reset only closed a finished transfer; a
 // failure the server explains itself (451, 552, ...) is the cause, and the
-// connection's end its effect. An ABOR the server refused while the
-// connection was open cancelled nothing: abort_refused said so.
+// connection's end its effect.
 void check_transfer(const DataChannelEvent& d, const SessionContext& s, const DiagnosisTexts& texts, DiagnosisFields& v,
                     std::vector<Diagnosis>& out) {
-    const bool abort_refused = s.abort_refused_at && d.first <= *s.abort_refused_at;
-    if (d.aborted && !abort_refused) {
+    if (d.aborted) {
         out.push_back(texts.make("transfer_aborted_by_client", "", v));
         return;
     }

@@ -118,6 +118,11 @@ void DataChannelTracker::reply(const Event& ev, const ReplyEvent& r) {
         return;
     }
     const std::string_view verb = *r.command;
+    // A refused ABOR cancelled nothing (RFC 959 §4.1.3).
+    if (verb == "ABOR" && r.reply.code >= 400) {
+        if (auto it = tracks_.find(ev.flow.id); it != tracks_.end()) it->second.aborted = false;
+        return;
+    }
     const bool transfer = is_transfer_verb(verb);
     if (!transfer && verb != "SIZE" && verb != "REST" && verb != "TYPE" && verb != "MODE") return;
     Track& t = tracks_[ev.flow.id];

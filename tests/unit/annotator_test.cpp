@@ -234,8 +234,8 @@ TEST(Annotator, LinesThatAreNoRepliesAreAFindingAtTheSessionEnd) {
     ASSERT_EQ(seen.ids.size(), 4u);
     EXPECT_EQ(seen.ids.back(), std::vector<std::string>{"not_ftp_replies"});
     EXPECT_EQ(seen.last_message,
-              "the server sent 2 line(s) outside any reply that are not FTP replies (RFC 959 §4.2: a reply starts "
-              "with a three-digit code), the first at frame 16 in place of the answer to PASV: '99 PASV invalid'");
+              "the server sent 2 line(s) outside any reply that are not FTP reply lines (RFC 959 §4.2: three digits, "
+              "then a space or a hyphen), the first at frame 16 in place of the answer to PASV: '99 PASV invalid'");
 }
 
 TEST(Annotator, ErrorCountsStayBoundedAndKeepTheFrequentPairs) {

@@ -238,12 +238,19 @@ TEST(Diagnose, RepliesThatNameTheirCause) {
     EXPECT_EQ(cause("SIZE", "550 SIZE not allowed in ASCII mode"), Ids{"ascii_mode_refused"});
     EXPECT_EQ(cause("STOR", "451 big.iso: Append/Restart not permitted, try again"), Ids{"restart_refused"});
     EXPECT_EQ(cause("STOR", "552 Quota exceeded: [big.iso] won't be saved"), Ids{"disk_full"});
-    // The remedy names the limit of the server at hand.
+    // The remedy names the limit of the server whose words these are, the
+    // per-address one alone, identified or not.
     SessionContext pure;
     pure.software = ServerSoftware{"Pure-FTPd", "", SoftwareClue::greeting};
     ReplyFacts f{421, std::nullopt, {}, &kFlow, {}, false, false, &pure, "421 Too many connections (5) from this IP"};
     std::string remedy = diagnosed(f).at(0).remedy;
-    EXPECT_NE(remedy.find("Pure-FTPd -c (--maxclientsnumber) and -C (--maxclientsperip)"), std::string::npos) << remedy;
+    EXPECT_NE(remedy.find("(Pure-FTPd -C (--maxclientsperip))"), std::string::npos) << remedy;
+    SessionContext unknown;
+    ReplyFacts g{421,    std::nullopt, {},
+                 &kFlow, {},           false,
+                 false,  &unknown,     "421 There are too many connections from your internet address."};
+    remedy = diagnosed(g).at(0).remedy;
+    EXPECT_NE(remedy.find("(vsftpd max_per_ip)"), std::string::npos) << remedy;
     // A phrase with its code counts only at the start of the line, and a
     // product's phrase not from another product: ProFTPD echoes the command,
     // whatever the client sent.
@@ -286,7 +293,7 @@ TEST(Diagnose, RemedyNamesTheServersOwnSettings) {
     ReplyFacts f{425, "RETR", {}, &kFlow, {}, false, false, &s};
     auto remedy = [&] { return diagnosed(f).at(0).remedy; };
     std::string unknown = remedy();
-    EXPECT_NE(unknown.find("vsftpd pasv_min_port and pasv_max_port"), std::string::npos) << unknown;
+    EXPECT_NE(unknown.find("vsftpd pasv_min_port/pasv_max_port"), std::string::npos) << unknown;
     EXPECT_NE(unknown.find("ProFTPD PassivePorts"), std::string::npos) << unknown;
     s.software = ServerSoftware{"ProFTPD", "1.3.5", SoftwareClue::greeting};
     std::string proftpd = remedy();

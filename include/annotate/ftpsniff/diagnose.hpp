@@ -62,9 +62,6 @@ struct SessionContext {
     // The frame of a reply, still to come, that a data connection's reset
     // or short count was reported as the effect of.
     std::uint64_t effect_of_frame = 0;
-    // When the server last refused an ABOR: a data connection open then
-    // was not cancelled by it.
-    std::optional<Timestamp> abort_refused_at{};
     // Server lines outside any reply that are no reply: how many, and the
     // first one's frame, the command it came after and its first bytes.
     static constexpr std::size_t kNonReplyKept = 80;
