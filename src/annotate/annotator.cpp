@@ -14,6 +14,15 @@ Annotator::Annotator(const KnowledgeBase& kb, const DiagnosisTexts& texts, const
                      std::unique_ptr<AnnotatedSink> next)
     : kb_(kb), texts_(texts), messages_(messages), next_(std::move(next)) {}
 
+namespace {
+
+// The finding's id a cause (DiagnosisTexts::cause_finding) starts with.
+std::string_view id_of(std::string_view cause) {
+    return cause.substr(0, cause.find_first_not_of("abcdefghijklmnopqrstuvwxyz_"));
+}
+
+}  // namespace
+
 void Annotator::on(const Event& ev) {
     visit_event(ev, [&](const Event& e, const auto& kind) {
         using Kind = std::decay_t<decltype(kind)>;
@@ -95,13 +104,13 @@ void Annotator::data_channel(const Event& ev, const DataChannelEvent& d) {
             session.effect_of_frame = d.final_frame;
             continue;
         }
-        std::string_view cause_id =
-            std::string_view(session.transfer_cause).substr(0, session.transfer_cause.find(' '));
-        if (auto g = counted_.diagnoses.find(cause_id); g != counted_.diagnoses.end()) ++g->second.explains;
+        if (auto g = counted_.diagnoses.find(id_of(session.transfer_cause)); g != counted_.diagnoses.end()) {
+            ++g->second.explains;
+        }
     }
     for (const Diagnosis& found : data_note_.diagnoses) {
         // What a later 425 or 426 about this connection follows from.
-        if (found.severity == Severity::error) session.data_cause = fmt::format("{} (frame {})", found.id, ev.frame);
+        if (found.severity == Severity::error) session.data_cause = texts_.cause_finding(found.id, ev.frame);
     }
     next_->on(ev, data_note_);
 }
@@ -112,8 +121,8 @@ void Annotator::link_cause(SessionContext& s, Annotation& note, std::optional<st
     if (s.data_cause.empty()) return;
     for (Diagnosis& d : note.diagnoses) {
         if (d.id != "data_connection_missing") continue;
-        std::string_view cause_id = std::string_view(s.data_cause).substr(0, s.data_cause.find(' '));
-        if (auto found = counted_.diagnoses.find(cause_id); found != counted_.diagnoses.end()) ++found->second.explains;
+        if (auto found = counted_.diagnoses.find(id_of(s.data_cause)); found != counted_.diagnoses.end())
+            ++found->second.explains;
         DiagnosisFields v;
         v.code = note.code;
         v.command = command.value_or("");
@@ -180,7 +189,7 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
     if (!note.diagnoses.empty() && command && is_transfer_verb(*command) && !r.uncertain) {
         for (const Diagnosis& d : note.diagnoses) {
             if (d.severity != Severity::error) continue;
-            session.transfer_cause = fmt::format("{} (frame {})", d.id, ev.frame);
+            session.transfer_cause = texts_.cause_finding(d.id, ev.frame);
             session.transfer_cause_frame = ev.frame;
             if (std::exchange(session.effect_of_frame, 0) == ev.frame) {
                 if (auto g = counted_.diagnoses.find(d.id); g != counted_.diagnoses.end()) ++g->second.explains;

@@ -52,7 +52,7 @@ void check_transfer(const DataChannelEvent& d, const SessionContext& s, const Di
     const bool named = !s.transfer_cause.empty() && s.transfer_cause_frame == d.final_frame;
     const std::string cause = !explained ? std::string()
                               : named    ? s.transfer_cause
-                                         : fmt::format("the {} reply (frame {})", d.final_reply, d.final_frame);
+                                         : texts.cause_reply(d.final_reply, d.final_frame);
     if (explained) {
         variant = "explained";
         v.cause = cause;

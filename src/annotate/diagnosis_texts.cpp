@@ -1,5 +1,7 @@
 #include "ftpsniff/diagnosis_texts.hpp"
 
+#include "ftpsniff/phrases.hpp"
+
 #include "per_language.hpp"
 #include "tsv_reader.hpp"
 
@@ -99,10 +101,21 @@ void DiagnosisTexts::translate(const DiagnosisTexts& translation, std::string_vi
 const DiagnosisTexts& DiagnosisTexts::builtin(Lang lang) {
     static const std::vector<DiagnosisTexts> all = per_language<DiagnosisTexts>(
         "diagnoses", [](std::string_view tsv, std::string_view origin) { return parse(tsv, origin); },
-        [](DiagnosisTexts& base, std::string_view tsv, std::string_view origin, Lang /*lang*/) {
+        [](DiagnosisTexts& base, std::string_view tsv, std::string_view origin, Lang translated) {
             base.translate(parse(tsv, origin, true), origin);
+            base.lang_ = translated;
         });
     return all[static_cast<std::size_t>(lang)];
+}
+
+std::string DiagnosisTexts::cause_finding(std::string_view id, std::uint64_t frame) const {
+    return fmt::format(fmt::runtime(Phrases::builtin(lang_).get("cause_finding")), fmt::arg("id", id),
+                       fmt::arg("frame", frame));
+}
+
+std::string DiagnosisTexts::cause_reply(int code, std::uint64_t frame) const {
+    return fmt::format(fmt::runtime(Phrases::builtin(lang_).get("cause_reply")), fmt::arg("code", code),
+                       fmt::arg("frame", frame));
 }
 
 Diagnosis DiagnosisTexts::make(std::string_view id, std::string_view variant, const DiagnosisFields& fields) const {

@@ -61,6 +61,12 @@ public:
     // when there is no such row (a mistake in the code, caught by its tests).
     [[nodiscard]] Diagnosis make(std::string_view id, std::string_view variant, const DiagnosisFields& fields) const;
 
+    // An earlier finding or reply another one follows from, as {cause}
+    // names it in this language: "disk_full (frame 157)", "the 451 reply
+    // (frame 157)".
+    [[nodiscard]] std::string cause_finding(std::string_view id, std::uint64_t frame) const;
+    [[nodiscard]] std::string cause_reply(int code, std::uint64_t frame) const;
+
     // Every row, by (id, variant).
     struct Entry {
         std::string id;
@@ -72,6 +78,7 @@ public:
 
 private:
     std::map<std::pair<std::string, std::string>, Entry> entries_;
+    Lang lang_ = Lang::en;  // of the built-in texts this was made from
 };
 
 std::string_view severity_name(Severity s);  // "error", "warning", "info"
