@@ -115,6 +115,12 @@ std::vector<Diagnosis> diagnose_end(const SessionEndEvent& end, Timestamp at, co
     }
     const SessionState& s = end.state;
     const bool closed = end.why == CloseReason::fin || end.why == CloseReason::rst;
+    // Seen from its start, commands sent and not one reply: no greeting came.
+    if (closed && session.whole && s.replies == 0 && s.commands > 0) {
+        DiagnosisFields v;
+        v.count = s.commands;
+        out.push_back(texts.make("no_greeting", end.why == CloseReason::rst ? "rst" : "fin", v));
+    }
     if (s.tls == TlsMode::none || !s.tls_readable || !closed || !session.tls_began) return out;
     if (s.tls_records_to_server == 0 || s.tls_records_to_server > 3) return out;
     DiagnosisFields v;

@@ -254,8 +254,14 @@ void DataChannelTracker::on_data_flow_end(const DataFlowReport& report) {
     if (!report.answered && report.end != CloseReason::rst && current) data_.frame = t.opened_frame;
     auto& ev = std::get<DataChannelEvent>(data_.what);
     // Its own mode, even after the session set up another: the client opens
-    // a passive connection, the server an active one.
-    ev.passive = report.opener.ip == t.flow.client.ip || (report.listener.ip != t.flow.client.ip && t.passive);
+    // a passive connection, the server an active one. The address it went
+    // to says which where the session announced it; on one host (loopback)
+    // the addresses alone cannot.
+    const bool as_announced =
+        current && (report.listener == t.listener || (t.alternate && report.listener == *t.alternate));
+    ev.passive = as_announced
+                     ? t.passive
+                     : report.opener.ip == t.flow.client.ip || (report.listener.ip != t.flow.client.ip && t.passive);
     ev.command.assign(current ? std::string_view(t.transfer) : std::string_view());
     ev.argument.assign(current ? std::string_view(t.argument) : std::string_view());
     ev.path.assign(current ? std::string_view(t.path) : std::string_view());

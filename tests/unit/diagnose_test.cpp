@@ -424,6 +424,11 @@ TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
             end.state.tls_alerts = alerts;
             for (Diagnosis& x : diagnose_end(end, Timestamp{100, 50000}, tls, texts)) all.push_back(std::move(x));
         }
+        for (CloseReason why : {CloseReason::fin, CloseReason::rst}) {
+            SessionEndEvent silent{why, {}};
+            silent.state.commands = 1;
+            for (Diagnosis& x : diagnose_end(silent, {}, SessionContext{}, texts)) all.push_back(std::move(x));
+        }
         SessionContext non_replies;
         non_replies.non_replies = 1;
         for (const char* after : {"PASV", ""}) {
