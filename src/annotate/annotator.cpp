@@ -135,19 +135,20 @@ void Annotator::link_cause(SessionContext& s, Annotation& note, std::optional<st
 void Annotator::count_findings(const Event& ev, SessionContext& s, const Annotation& note) {
     if (note.diagnoses.empty()) return;
     for (const Diagnosis& d : note.diagnoses) {
-        s.verdict.add(d, ev.frame);
+        const std::uint64_t frame = d.frame != 0 ? d.frame : ev.frame;
+        s.verdict.add(d, frame);
         auto it = counted_.diagnoses.find(d.id);
         const bool fresh = it == counted_.diagnoses.end();
         if (fresh) it = counted_.diagnoses.try_emplace(std::string(d.id)).first;
         FindingGroup& g = it->second;
         if (fresh) {
             g.severity = d.severity;
-            g.first_frame = ev.frame;
+            g.first_frame = frame;
             g.message = d.message;
             g.remedy = d.remedy;
         }
         ++g.count;
-        g.last_frame = ev.frame;
+        g.last_frame = frame;
         if (std::find(s.ids_found.begin(), s.ids_found.end(), d.id) == s.ids_found.end()) {
             s.ids_found.push_back(d.id);
             ++g.sessions;

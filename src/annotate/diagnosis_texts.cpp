@@ -122,7 +122,7 @@ Diagnosis DiagnosisTexts::make(std::string_view id, std::string_view variant, co
     auto it = entries_.find({std::string(id), std::string(variant)});
     if (it == entries_.end()) throw std::out_of_range(fmt::format("no diagnosis {} {}", id, variant));
     const Entry& e = it->second;
-    return Diagnosis{e.id, e.severity, fill(e.message, fields), fill(e.remedy, fields)};
+    return Diagnosis{e.id, e.severity, fill(e.message, fields), fill(e.remedy, fields), fields.frame};
 }
 
 }  // namespace ftpsniff

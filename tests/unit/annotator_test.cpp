@@ -31,12 +31,14 @@ class DiagnosisIds : public Renderer {
 public:
     std::vector<std::vector<std::string>> ids;
     std::string last_message;
+    std::uint64_t last_frame = 0;  // the verdict's, at a session's end
     void on(const Event& /*ev*/, const Annotation& note) override {
         auto& one = ids.emplace_back();
         for (const Diagnosis& d : note.diagnoses) {
             one.emplace_back(d.id);
             last_message = d.message;
         }
+        if (note.verdict != nullptr) last_frame = note.verdict->frame;
     }
     void summary(const RunSummary& /*run*/) override {}
 };
@@ -233,6 +235,7 @@ TEST(Annotator, LinesThatAreNoRepliesAreAFindingAtTheSessionEnd) {
     annotator.on(Event{flow, {}, SessionEndEvent{}, 22});
     ASSERT_EQ(seen.ids.size(), 4u);
     EXPECT_EQ(seen.ids.back(), std::vector<std::string>{"not_ftp_replies"});
+    EXPECT_EQ(seen.last_frame, 16u);  // the line's frame, not the session end's
     EXPECT_EQ(seen.last_message,
               "the server sent 2 line(s) outside any reply that are not FTP reply lines (RFC 959 §4.2: three digits, "
               "then a space or a hyphen), the first at frame 16 in place of the answer to PASV: '99 PASV invalid'");

@@ -21,6 +21,9 @@ struct Diagnosis {
     Severity severity = Severity::warning;
     std::string message;
     std::string remedy;
+    // The frame it points at, where that is not its event's own (a session
+    // end's finding about a line seen earlier); 0 for the event's.
+    std::uint64_t frame = 0;
 };
 
 // The values a message or remedy may name in braces: {code}, {command}, ...
