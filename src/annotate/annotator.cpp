@@ -185,7 +185,10 @@ void Annotator::reply(const Event& ev, const ReplyEvent& r) {
         missing_.reset();
     }
     link_cause(session, note, command);
-    if (is_negative(r.reply.code)) count_error(r.reply.code, command.value_or(""));
+    // A line whose code only repeats the previous reply's (Pure-FTPd's
+    // "Logout.") is no error of its own.
+    const bool echoed = facts.message && facts.message->message->code == ServerMessage::kAnyCode;
+    if (is_negative(r.reply.code) && !echoed) count_error(r.reply.code, command.value_or(""));
     count_findings(ev, session, note);
     if (!note.diagnoses.empty() && command && is_transfer_verb(*command) && !r.uncertain) {
         for (const Diagnosis& d : note.diagnoses) {

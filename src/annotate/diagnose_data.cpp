@@ -39,6 +39,16 @@ void check_transfer(const DataChannelEvent& d, const SessionContext& s, const Di
         out.push_back(texts.make("transfer_aborted_by_client", "", v));
         return;
     }
+    // The server said the transfer was done, yet the capture never saw the
+    // connection end nor hold all its bytes: the capture missed them.
+    const bool unseen_end = d.end == DataEnd::open_at_session_end || d.end == DataEnd::end_of_capture;
+    if (unseen_end && d.final_reply / 100 == 2 && d.expected_to_client && d.bytes_to_client < *d.expected_to_client) {
+        v.code = d.final_reply;
+        v.expected_bytes = *d.expected_to_client;
+        v.bytes = d.bytes_to_client;
+        out.push_back(texts.make("data_partly_captured", "", v));
+        return;
+    }
     if (!d.started || d.closed_by == DataSide::none) return;
     const bool short_of_size = d.expected_to_client && d.bytes_to_client < *d.expected_to_client;
     const bool reset = d.end == DataEnd::rst && (short_of_size || !d.expected_to_client);
@@ -69,7 +79,7 @@ std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& 
     // no drop: a dropped SYN is sent again, after about a second.
     const bool opening = d.end == DataEnd::refused || (d.end == DataEnd::unanswered && d.syns >= 2);
     // Most connections carried their transfer and closed: nothing to say.
-    const bool transfer = d.aborted || (d.started && (d.end == DataEnd::rst || d.end == DataEnd::fin));
+    const bool transfer = d.aborted || (d.started && d.end != DataEnd::unanswered && d.end != DataEnd::refused);
     if (!opening && !transfer && !d.announced) return out;
     const std::string listener = to_string(d.listener);
     DiagnosisFields v;

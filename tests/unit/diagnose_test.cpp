@@ -387,7 +387,31 @@ std::vector<DataChannelEvent> every_data_finding() {
     add(true, DataEnd::fin, 198, DataSide::server, true)->expected_to_client = 100;
     add(true, DataEnd::fin, 198, DataSide::server, true)->aborted = true;
     add(true, DataEnd::fin, 198, DataSide::server, true)->announced = Endpoint{IpAddress{4, {10, 0, 0, 2}}, 40001};
+    DataChannelEvent* partly = add(true, DataEnd::open_at_session_end, 198, DataSide::none, true);
+    partly->expected_to_client = 100;
+    partly->final_reply = 226;
     return out;
+}
+
+// nDPI's anonymous vsftpd download: a 226, but the capture holds 109440 of
+// the 1048576 bytes and never the connection's end.
+TEST(DiagnoseData, ADoneTransferTheCaptureHoldsOnlyPartOf) {
+    DataChannelEvent d;
+    d.command = "RETR";
+    d.started = true;
+    d.end = DataEnd::open_at_session_end;
+    d.bytes_to_client = 109440;
+    d.expected_to_client = 1048576;
+    d.final_reply = 226;
+    auto found = diagnose_data(d, kFlow, SessionContext{}, DiagnosisTexts::builtin());
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].id, "data_partly_captured");
+    EXPECT_NE(found[0].message.find("109440 of the 1048576 bytes"), std::string::npos) << found[0].message;
+    d.bytes_to_client = 1048576;  // all of it: nothing to say
+    EXPECT_TRUE(diagnose_data(d, kFlow, SessionContext{}, DiagnosisTexts::builtin()).empty());
+    d.bytes_to_client = 109440;  // no reply yet: the transfer may still be running
+    d.final_reply = 0;
+    EXPECT_TRUE(diagnose_data(d, kFlow, SessionContext{}, DiagnosisTexts::builtin()).empty());
 }
 
 TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
