@@ -96,7 +96,7 @@ std::vector<Diagnosis> diagnose_data(const DataChannelEvent& d, const FlowInfo& 
     // A private address announced to a client that reached the server's
     // public one: the client worked around it. (Behind port forwarding the
     // announced address may be right and the capture see another.)
-    if (d.announced && is_private(d.announced->ip) && !is_private(flow.server.ip)) {
+    if (d.passive && d.announced && is_private(d.announced->ip) && !is_private(flow.server.ip)) {
         const std::string told = to_string(*d.announced);
         const std::string settings = settings_for(&session, "passive_address");
         DiagnosisFields w = v;

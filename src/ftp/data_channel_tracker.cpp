@@ -199,10 +199,13 @@ void DataChannelTracker::announce(Track& t, bool passive, const Endpoint& listen
     t.started = false;
     data_flows_.expect(listener, t.flow.id);
     // A client may replace a PASV address it cannot use with the control
-    // connection's (lftp and FileZilla do): expect it there too.
+    // connection's (lftp and FileZilla do), and a server may connect to the
+    // address it sees the client at rather than a PORT address a NAT left
+    // unchanged (or a replay with rewritten headers): expect it there too.
     t.alternate.reset();
-    if (passive && listener.ip != t.flow.server.ip) {
-        t.alternate = Endpoint{t.flow.server.ip, listener.port};
+    const IpAddress& own = passive ? t.flow.server.ip : t.flow.client.ip;
+    if (listener.ip != own) {
+        t.alternate = Endpoint{own, listener.port};
         data_flows_.expect(*t.alternate, t.flow.id);
     }
 }

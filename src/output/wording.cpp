@@ -92,7 +92,9 @@ void Wording::data_connection(std::string& out, const DataChannelEvent& ev) cons
         if (ev.stopped_reading != DataSide::none)
             out += text(ev.stopped_reading == DataSide::client ? "data.stopped.client" : "data.stopped.server");
     }
-    if (ev.announced) append(out, "data.announced", arg("address", to_string(*ev.announced)));
+    if (ev.announced) {
+        append(out, ev.passive ? "data.announced" : "data.announced_active", arg("address", to_string(*ev.announced)));
+    }
 }
 
 }  // namespace ftpsniff

@@ -463,6 +463,33 @@ TEST(CaptureCases, DataConnectionsTellAWorkaroundFromUnansweredSyns) {
     EXPECT_EQ(events[12], "R 425 Failed to establish connection. !data_connection_missing <- RETR");
 }
 
+// Suricata's ippair-leak capture: tcpreplay rewrote the client's address in
+// the headers, not in PORT; the server connected to the address it saw.
+// And on one host (loopback) the addresses cannot tell active from passive.
+TEST(CaptureCases, ActiveConnectionToTheClientsSeenAddressIsItsTransfers) {
+    for (const char* client : {"192.0.2.10", "192.0.2.21"}) {
+        SCOPED_TRACE(client);
+        PcapWriter w(1);
+        Conversation c(test::endpoint(client, 40000), kServer);
+        w.add(c.handshake());
+        w.add(c.server("220 ready\r\n"));
+        w.add(c.client("PORT 192,0,2,99,160,40\r\n"));
+        w.add(c.server("200 PORT command successful.\r\n"));
+        w.add(c.client("NLST\r\n"));
+        w.add(c.server("150 Here comes the directory listing.\r\n"));
+        Conversation data(test::endpoint("192.0.2.21", 20), test::endpoint(client, 41000), 7000, 9000);
+        w.add(data.handshake());
+        w.add(data.client("a\r\n"));
+        w.add(data.close());
+        w.add(c.server("226 Directory send OK.\r\n"));
+        w.add(c.close());
+        auto events = run(w);
+        ASSERT_GE(events.size(), 8u);
+        EXPECT_EQ(events[6], "D active NLST 3/0 fin");
+        EXPECT_EQ(events[7], "R 226 Directory send OK. <- NLST");
+    }
+}
+
 TEST(CaptureCases, TransferWithoutDataConnectionIsDiagnosed) {
     auto events = run(transfer_session(true, false));
     EXPECT_EQ(events[6], "D passive RETR 0/0 never_opened");
