@@ -210,6 +210,7 @@ void Annotator::learn(SessionContext& s, const ReplyEvent& r, Annotation& note) 
     identify(s, r, note);
     const int code = r.reply.code;
     if (code == 230 || code == 232) s.logged_in = true;
+    if (code == 221 || code == 421) s.closing = true;
     for (const Diagnosis& d : note.diagnoses) {
         if (d.id == "login_failed") s.refused_by_policy = false;
         if (d.id == "login_refused_policy" || d.id == "tls_required" || d.id == "too_many_connections") {

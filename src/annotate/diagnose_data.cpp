@@ -130,6 +130,14 @@ std::vector<Diagnosis> diagnose_end(const SessionEndEvent& end, Timestamp at, co
         DiagnosisFields v;
         v.count = s.commands;
         out.push_back(texts.make("no_greeting", end.why == CloseReason::rst ? "rst" : "fin", v));
+    } else if (closed && session.whole && !session.closing && s.unanswered > 0 &&
+               !(s.unanswered == 1 && s.first_unanswered == "QUIT")) {
+        // A client may close after QUIT without waiting for its 221; after a
+        // 221 or 421 the server answers nothing more.
+        DiagnosisFields v;
+        v.count = s.unanswered;
+        v.command = s.first_unanswered;
+        out.push_back(texts.make("commands_unanswered", "", v));
     }
     if (s.tls == TlsMode::none || !s.tls_readable || !closed || !session.tls_began) return out;
     if (s.tls_records_to_server == 0 || s.tls_records_to_server > 3) return out;

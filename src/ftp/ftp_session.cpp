@@ -301,6 +301,7 @@ void FtpSession::client_line(const Line& line, Timestamp ts) {
     std::string verb = upper_verb(cmd->verb);
     if (pending_.size() >= limits_.max_pending_commands) {
         report(Direction::to_server, ts, FtpAnomaly::pending_commands_cap_hit);
+        ++state_.unanswered;
         pending_.pop_front();
         front_started_ = false;
         uncertain_ = true;  // which command the next reply answers is a guess now
@@ -479,6 +480,8 @@ void FtpSession::on_close(Timestamp ts, CloseReason why) {
     state_.tls_records_to_client = tls_[1].records();
     state_.tls_alerts = tls_[0].alerts() + tls_[1].alerts();
     state_.tls_readable = tls_[0].readable();
+    state_.unanswered += pending_.size();
+    if (!pending_.empty()) state_.first_unanswered = pending_.front().verb;
     emit<SessionEndEvent>(ts, [&](SessionEndEvent& ev) {
         ev.why = why;
         ev.state = state_;

@@ -169,6 +169,7 @@ private:
         s.type = a_.text(in.state.type);
         if (s.cwd) s.cwd = a_.text(*s.cwd);
         if (s.rename_from) s.rename_from = a_.text(*s.rename_from);
+        if (!s.first_unanswered.empty()) s.first_unanswered = a_.verb(in.state.first_unanswered);
     }
 
     // Held while anonymizing, not while the inner renderer writes: -w asks

@@ -453,6 +453,12 @@ TEST(DiagnosisTexts, EveryFindingHasItsWordsInEveryLanguage) {
             silent.state.commands = 1;
             for (Diagnosis& x : diagnose_end(silent, {}, SessionContext{}, texts)) all.push_back(std::move(x));
         }
+        SessionEndEvent waiting{CloseReason::fin, {}};
+        waiting.state.commands = 3;
+        waiting.state.replies = 1;
+        waiting.state.unanswered = 2;
+        waiting.state.first_unanswered = "PORT";
+        for (Diagnosis& x : diagnose_end(waiting, {}, SessionContext{}, texts)) all.push_back(std::move(x));
         SessionContext non_replies;
         non_replies.non_replies = 1;
         for (const char* after : {"PASV", ""}) {

@@ -42,6 +42,7 @@ struct SessionContext {
     // Seen from its start and without a gap: what it does not show was not sent.
     bool whole = true;
     bool logged_in = false;  // a 230 or 232 came
+    bool closing = false;    // a 221 or 421 said the server closes the connection
     // The last refused login was the server's policy (login_refused_policy,
     // tls_required), not a wrong name or password.
     bool refused_by_policy = false;

@@ -39,6 +39,10 @@ struct SessionState {
     std::uint32_t tls_records_to_client = 0;
     std::uint32_t tls_alerts = 0;
     bool tls_readable = true;
+    // At the end: commands that never got a reply (those the pending cap
+    // forgot included), and the verb of the oldest of them still known.
+    std::uint64_t unanswered = 0;
+    std::string first_unanswered;
 
     // A command got its final (non-1xx) reply.
     void on_final_reply(std::string_view verb, std::string_view arg, const Reply& reply);
