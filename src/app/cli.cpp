@@ -9,11 +9,15 @@
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 
 namespace ftpsniff {
 
 namespace {
+
+// More than explain takes, so that too many get its own message.
+constexpr int kMostExplained = 16;
 
 constexpr std::string_view kVersion = FTPSNIFF_VERSION;
 // The longest time an option takes (about 31 years): longer means never.
@@ -177,9 +181,18 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
                      "One or two three-digit reply codes, a quoted reply line (\"550 Failed to open file.\"), or a "
                      "Windows Sockets error number (10054)")
         ->required()
-        ->expected(1, 2);
+        ->expected(1, kMostExplained);
     explain->add_option("--after", cl.explain_after, "As the reply to this command")->type_name("VERB");
-    explain->fallthrough();  // --format, --lang and --codes may follow the codes
+    // The main options explain also reads, listed in its --help.
+    explain->add_option("--format", format, "text (default) or json")
+        ->check(CLI::IsMember({"text", "json"}).description(""))
+        ->type_name("text|json");
+    explain->add_option("--lang", lang, "Language of the output (default: the locale)")
+        ->check(CLI::IsMember(lang_codes).description(""))
+        ->type_name(fmt::format("{}", fmt::join(lang_codes, "|")));
+    explain->add_option("--codes", cl.codes_files, "Reply codes, diagnoses or server messages to add or reword")
+        ->type_name("FILE");
+    explain->fallthrough();  // the main options (--color, ...) are accepted after the codes
     app.footer(
         "Exit status: 0 done, 1 unreadable input, 2 bad usage, 3 capture cut short.\n"
         "See ftpsniff(1) and the README for the output formats and diagnoses.");
@@ -196,8 +209,23 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         fmt::print(stderr, "ftpsniff: give -r FILE or -i IFACE, not both\n");
         return kExitUsage;
     }
+    if (cl.pipeline.with_data && cl.pipeline.write_path.empty()) {
+        fmt::print(stderr, "ftpsniff: --with-data adds to the capture -w writes: give -w FILE too\n");
+        return kExitUsage;
+    }
     if (cl.pipeline.anonymize && cl.pipeline.with_data) {
         fmt::print(stderr, "ftpsniff: --with-data cannot be anonymized: the files it writes are as they were\n");
+        return kExitUsage;
+    }
+    // tcpdump's habit without -r: "ftpsniff capture.pcap".
+    if (filter.size() == 1 && cl.read_file.empty() && std::filesystem::is_regular_file(filter.front())) {
+        fmt::print(stderr, "ftpsniff: '{0}' is a file, not a filter: read it with -r {0}\n", filter.front());
+        return kExitUsage;
+    }
+    if (!filter.empty() && !cl.read_file.empty()) {
+        fmt::print(stderr,
+                   "ftpsniff: a filter applies to live capture (-i) only; to filter a file, let tcpdump do it: "
+                   "tcpdump -r FILE -w - 'FILTER' | ftpsniff -r -\n");
         return kExitUsage;
     }
     if (!filter.empty()) {

@@ -75,6 +75,10 @@ int run_explain(const CommandLine& cl, const Knowledge& known) {
                         "USER, PASS, RETR, STOR or CONNECT (the greeting)",
                         cl.explain_after));
     }
+    if (cl.explain_codes.size() > 2) {
+        return explain_usage(
+            fmt::format("{} codes given; explain takes one, or two to compare them", cl.explain_codes.size()));
+    }
     std::optional<std::string_view> after;
     if (!verb.empty()) after = verb;
     std::string out;

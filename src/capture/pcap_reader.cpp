@@ -29,6 +29,17 @@ PcapReader::PcapReader(PcapReader&&) noexcept = default;
 PcapReader& PcapReader::operator=(PcapReader&&) noexcept = default;
 PcapReader::~PcapReader() = default;
 
+namespace {
+
+// "path: why": libpcap names the path itself in some errors (those of
+// fopen), not in others.
+std::string error_at(const std::string& path, std::string_view why) {
+    const std::string prefix = path + ": ";
+    return why.starts_with(prefix) ? std::string(why) : prefix + std::string(why);
+}
+
+}  // namespace
+
 PcapReader PcapReader::open_file(const std::string& path) {
     char err[PCAP_ERRBUF_SIZE] = {};
     auto impl = std::make_unique<Impl>();
@@ -36,8 +47,7 @@ PcapReader PcapReader::open_file(const std::string& path) {
     // scales microsecond files up.
     impl->handle = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
     if (impl->handle == nullptr) {
-        std::string shown = path == "-" ? std::string("standard input") : path;
-        throw CaptureError(shown + ": " + err);
+        throw CaptureError(error_at(path == "-" ? std::string("standard input") : path, err));
     }
     impl->source = path;
     if (path != "-") impl->ahead = std::make_unique<ReadAhead>(impl->handle);
@@ -177,7 +187,7 @@ PcapDumper::PcapDumper(const std::string& path, int linktype, std::uint32_t snap
     impl_->dead = pcap_open_dead_with_tstamp_precision(linktype, static_cast<int>(snaplen), PCAP_TSTAMP_PRECISION_NANO);
     if (impl_->dead == nullptr) throw CaptureError(path + ": cannot prepare a capture file");
     impl_->dumper = pcap_dump_open(impl_->dead, path.c_str());
-    if (impl_->dumper == nullptr) throw CaptureError(path + ": " + pcap_geterr(impl_->dead));
+    if (impl_->dumper == nullptr) throw CaptureError(error_at(path, pcap_geterr(impl_->dead)));
 }
 
 PcapDumper::~PcapDumper() = default;

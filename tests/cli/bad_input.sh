@@ -23,6 +23,12 @@ expect() {
 expect "--with-data with --anonymize" 2 "cannot be anonymized" -- -r "$captures/vsftpd-python-demo.pcap" --anonymize -w "$work/x.pcap" --with-data
 expect "missing file" 1 '^ftpsniff: .*no-such\.pcap: .*No such file' -- -r "$work/no-such.pcap"
 [ "$(wc -l <"$work/err")" -eq 1 ] || fail "missing file: error is not one line"
+[ "$(grep -o 'no-such\.pcap' "$work/err" | wc -l)" -eq 1 ] || fail "missing file: the path is named more than once"
+expect "unwritable -w" 1 "^ftpsniff: $work/no-dir/x\.pcap: No such file" -- -r "$captures/vsftpd-python-demo.pcap" -w "$work/no-dir/x.pcap"
+[ "$(grep -o 'x\.pcap' "$work/err" | wc -l)" -eq 1 ] || fail "unwritable -w: the path is named more than once"
+expect "--with-data without -w" 2 "give -w FILE too" -- -r "$captures/vsftpd-python-demo.pcap" --with-data
+expect "a capture without -r" 2 "is a file, not a filter: read it with -r .*vsftpd-python-demo\.pcap$" -- "$captures/vsftpd-python-demo.pcap"
+expect "a filter with -r" 2 "a filter applies to live capture \(-i\) only" -- -r "$captures/vsftpd-python-demo.pcap" port 21
 
 printf 'this is not a capture file at all\n' >"$work/text.pcap"
 expect "not a capture" 1 '^ftpsniff: .*text\.pcap: .*(format|magic)' -- -r "$work/text.pcap"
@@ -88,7 +94,10 @@ printf 'id\tvariant\tmessage\tremedy\nno_such_thing\t\tm\tr\n' >"$work/baddiag.t
 expect "unknown diagnosis in --codes" 1 "^ftpsniff: .*baddiag\.tsv: there is no diagnosis 'no_such_thing' " -- -r "$bad" --codes "$work/baddiag.tsv"
 expect "missing --codes file" 1 "^ftpsniff: .*none\.tsv: cannot be read$" -- explain 530 --codes "$work/none.tsv"
 expect "explain without a code" 2 "codes" -- explain
-expect "explain three codes" 2 "." -- explain 200 226 550
+expect "explain three codes" 2 "^ftpsniff: explain: 3 codes given; explain takes one, or two to compare them$" -- explain 200 226 550
+"$bin" explain --help | grep -q -- '--format text|json' || fail "explain --help: no --format"
+"$bin" explain --help | grep -q -- '--lang en|ja|ko' || fail "explain --help: no --lang"
+"$bin" explain --help | grep -q -- '--codes FILE' || fail "explain --help: no --codes"
 expect "explain the same code twice" 2 "^ftpsniff: explain: 214 is given twice; compare two different codes$" -- explain 214 214
 expect "explain after an unknown verb" 2 "^ftpsniff: explain: --after 'FOO' is not an FTP command ftpsniff knows" -- explain 530 --after FOO
 expect "explain five digits" 2 "Windows Sockets error" -- explain 12345
