@@ -155,6 +155,11 @@ int main(int argc, char** argv) {
             opts.report = report.get();
         }
         PcapReader reader = cl.live ? PcapReader::open_live(cl.live_options) : PcapReader::open_file(cl.read_file);
+        if (cl.live) {
+            // As tcpdump says it, so a user knows the capture has begun and on what.
+            fmt::print(stderr, "ftpsniff: listening on {}, link-type {}, snapshot length {} bytes\n", reader.source(),
+                       reader.linktype_name(), cl.live_options.snaplen);
+        }
         if (!cl.drop_to_user.empty()) drop_privileges(cl.drop_to_user);
         StopWhen stop = cl.stop;
         const bool piped = cl.read_file == "-";

@@ -155,6 +155,11 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     run.kernel = reader.stats();
     if (async) async->drain();
     annotator.summary(run);
+    // Sessions are numbered 1, 2, ... as they start: past the last, none was shown.
+    if (opts.filter.session && *opts.filter.session > run.sessions) {
+        fmt::print(notes, "ftpsniff: --session {}: there is no such session; the capture has {}\n",
+                   *opts.filter.session, run.sessions);
+    }
     return run.cut ? RunResult::capture_cut : RunResult::ok;
 }
 

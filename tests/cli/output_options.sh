@@ -33,6 +33,9 @@ grep -q 'for STOR upload-big.bin:' "$work/full.txt" || fail "--errors: the data 
 [ "$(grep -c '"type":"reply"' "$work/codes.jsonl")" -eq 14 ] || fail "--code 2xx,150: expected 14 replies"
 grep -q '"type":"reply",.*"code":550,' "$work/codes.jsonl" && fail "--code 2xx,150: a 550 got through"
 
+"$bin" -r "$demo" --session 99 >/dev/null 2>"$work/s99.err"
+grep -q -- "--session 99: there is no such session; the capture has 1$" "$work/s99.err" ||
+    fail "--session 99 on one session: not said"
 "$bin" -r "$two" --session 2 --format json >"$work/session.jsonl" 2>/dev/null
 grep -q '"session":1,' "$work/session.jsonl" && fail "--session 2: session 1 shown"
 grep -q '"session":2,.*"type"\|"type":"session_start".*"session":2' "$work/session.jsonl" || fail "--session 2: nothing of session 2"

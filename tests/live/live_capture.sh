@@ -65,6 +65,8 @@ for _ in $(seq 50); do
     sleep 0.2
 done
 grep -q '"type":"reply".*"greeting":true' "$work/out.jsonl" || fail "ftpsniff saw no greeting: $(cat "$work/err")"
+grep -q '^ftpsniff: listening on lo, link-type EN10MB, snapshot length 262144 bytes$' "$work/err" ||
+    fail "no tcpdump-like 'listening on' line: $(cat "$work/err")"
 
 python3 - <<'PY' || fail "the FTP client failed"
 import ftplib, io
