@@ -154,6 +154,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         ->check(CLI::IsMember({"auto", "always", "never"}).description(""))
         ->type_name("auto|always|never");
     app.add_flag("--frames", cl.pipeline.render.frames, "Frame numbers, as Wireshark's, in transcripts");
+    app.add_flag("--brief", cl.pipeline.render.brief, "Explain only problems and new replies");
     app.add_flag("--errors", cl.pipeline.filter.errors_only, "Only 4xx/5xx replies, diagnoses and gaps");
     app.add_option("--session", cl.pipeline.filter.session, "Only session N")
         ->type_name("N")

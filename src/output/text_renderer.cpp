@@ -9,6 +9,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <unordered_set>
+
 namespace ftpsniff {
 
 namespace {
@@ -32,7 +35,8 @@ public:
           labels_(labels_for(opts.lang)),
           words_(opts.lang),
           color_(opts.color),
-          frames_(opts.frames) {}
+          frames_(opts.frames),
+          brief_(opts.brief) {}
 
     void write(const Event& e, const SessionStartEvent& /*start*/) {
         auto& b = out_.buffer();
@@ -75,6 +79,10 @@ public:
             stop(b, style);
             b += '\n';
         }
+        if (!explained(ev.reply.code, note)) {
+            out_.commit();
+            return;
+        }
         b += kIndent;
         fmt::format_to(std::back_inserter(b), "{} {} · {}", note.code, note.name, note.reply_class);
         b += kDot;
@@ -97,6 +105,14 @@ public:
                        labels_.remedy, note.remedy);
         diagnoses(b, note);
         out_.commit();
+    }
+
+    // Under --brief, a reply is explained when it needs attention or its
+    // explanation has not been shown before (a few hundred exist).
+    bool explained(int code, const Annotation& note) {
+        if (!brief_) return true;
+        const bool first = shown_.insert(std::hash<std::string_view>{}(note.meaning)).second;
+        return first || code >= 400 || !note.diagnoses.empty();
     }
 
     // The session's worst finding, or that it had none above info.
@@ -167,6 +183,9 @@ public:
     }
 
     void write(const Event& e, const AnomalyEvent& anomaly) {
+        // The same anomaly again in a session is counted, and the count
+        // printed at its end: one line each, not hundreds.
+        if (repeats_[{e.flow.id, anomaly.what.id()}]++ > 0) return;
         auto& b = out_.buffer();
         prefix(b, e, anomaly.dir == Direction::to_server ? '>' : '<');
         start(b, kRed);
@@ -195,6 +214,19 @@ public:
 
     void write(const Event& e, const SessionEndEvent& end, const Annotation& note) {
         auto& b = out_.buffer();
+        for (auto it = repeats_.lower_bound({e.flow.id, 0}); it != repeats_.end() && it->first.first == e.flow.id;) {
+            if (it->second > 1) {
+                prefix(b, e, ' ');
+                start(b, kRed);
+                b += '[';
+                words_.append(b, "anomaly_repeated", arg("name", anomaly_name(Anomaly::from_id(it->first.second))),
+                              arg("count", it->second - 1));
+                b += ']';
+                stop(b, kRed);
+                b += '\n';
+            }
+            it = repeats_.erase(it);
+        }
         words_.append(b, "session_end", arg("id", e.flow.id), arg("why", words_.ended(end.why)),
                       arg("time", date_time(e.ts)));
         if (note.software != nullptr) {
@@ -317,6 +349,9 @@ private:
     Wording words_;
     bool color_;
     bool frames_;
+    bool brief_;
+    std::map<std::pair<std::uint64_t, std::size_t>, std::uint64_t> repeats_;  // (session, anomaly): how many
+    std::unordered_set<std::size_t> shown_;                                   // explanations shown, under --brief
 };
 
 }  // namespace

@@ -25,6 +25,9 @@ struct RenderOptions {
     bool color = false;       // ANSI colors by reply class in the transcript
     bool flush_each = false;  // write every record at once (live capture into a pipe)
     bool frames = false;      // --frames: each record's frame number in the transcripts
+    // --brief: the text transcript explains only what needs attention (a
+    // 4xx/5xx, a finding) and each explanation the first time it applies.
+    bool brief = false;
 };
 
 // `out` receives the transcript or JSON Lines; `notes` the text summary.
