@@ -184,8 +184,14 @@ public:
 
     void write(const Event& e, const AnomalyEvent& anomaly) {
         // The same anomaly again in a session is counted, and the count
-        // printed at its end: one line each, not hundreds.
-        if (repeats_[{e.flow.id, anomaly.what.id()}]++ > 0) return;
+        // printed at its end: one line each, not hundreds. A filter may hide
+        // the ends (--errors): past a bound, every one is printed instead.
+        const std::pair<std::uint64_t, std::size_t> key{e.flow.id, anomaly.what.id()};
+        if (auto it = repeats_.find(key); it != repeats_.end()) {
+            ++it->second;
+            return;
+        }
+        if (repeats_.size() < kRepeatsTracked) repeats_.emplace(key, 1);
         auto& b = out_.buffer();
         prefix(b, e, anomaly.dir == Direction::to_server ? '>' : '<');
         start(b, kRed);
@@ -306,7 +312,8 @@ public:
     }
 
 private:
-    static constexpr std::size_t kTimeWidth = 15;  // "HH:MM:SS.uuuuuu"
+    static constexpr std::size_t kTimeWidth = 15;         // "HH:MM:SS.uuuuuu"
+    static constexpr std::size_t kRepeatsTracked = 4096;  // (session, anomaly) pairs
     static constexpr std::size_t kFrameWidth = 6;
     // SGR sequences: ours alone reach the terminal; network text is escaped.
     static constexpr std::string_view kBold = "\x1b[1m", kRed = "\x1b[31m", kMagenta = "\x1b[35m";
