@@ -10,8 +10,8 @@ using fmt::arg;
 
 std::string_view Wording::counted(std::string_view key, std::uint64_t count) const {
     if (count != 1) return key;
-    std::string one = fmt::format("{}.one", key);
-    return phrases_.has(one) ? phrases_.entries().find(one)->first : key;
+    auto it = phrases_.entries().find(fmt::format("{}.one", key));
+    return it != phrases_.entries().end() ? std::string_view(it->first) : key;
 }
 
 std::string_view Wording::word(std::string_view group, std::string_view name) const {

@@ -2,6 +2,7 @@
 // pipeline, with the exact events expected. Each case is one way real
 // networks and capture tools mangle a TCP stream.
 #include "../support/capture_builder.hpp"
+#include "../support/pipeline_output.hpp"
 
 #include "ftpsniff/pipeline.hpp"
 
@@ -20,30 +21,10 @@ using test::Conversation;
 using test::Packet;
 using test::PcapWriter;
 
-// What ftpsniff writes for the capture in the given format.
-std::string output(const PcapWriter& capture, PipelineOptions opts, StopWhen stop = {}) {
-    char path[] = "/tmp/ftpsniff-case-XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
-    capture.write(path);
-    char* text = nullptr;
-    std::size_t size = 0;
-    std::FILE* out = open_memstream(&text, &size);
-    std::FILE* notes = std::fopen("/dev/null", "w");
-    PcapReader reader = PcapReader::open_file(path);
-    run_capture(reader, opts, Knowledge::builtin(), out, notes, stop);
-    std::fclose(out);
-    std::fclose(notes);
-    std::remove(path);
-    std::string result(text, size);
-    std::free(text);
-    return result;
-}
-
 // The run's JSON Lines, each event condensed to one short string.
 std::vector<std::string> run(const PcapWriter& capture, PipelineOptions opts = {}) {
     opts.format = Format::json;
-    std::istringstream lines(output(capture, opts));
+    std::istringstream lines(test::pipeline_output(capture, opts));
 
     std::vector<std::string> events;
     for (std::string line; std::getline(lines, line);) {
@@ -123,7 +104,7 @@ TEST(CaptureCases, StopsAfterTheRepliesAsked) {
     auto w = feat_session([](Conversation& c) { return std::vector<Packet>{c.server(kFeat)}; });
     PipelineOptions opts;
     opts.format = Format::json;
-    std::string out = output(w, opts, StopWhen{nullptr, 2});
+    std::string out = test::pipeline_output(w, opts, StopWhen{nullptr, 2});
     std::size_t replies = 0;
     for (std::size_t at = out.find("\"type\":\"reply\""); at != std::string::npos;
          at = out.find("\"type\":\"reply\"", at + 1)) {
@@ -596,7 +577,7 @@ TEST(CaptureCases, EscapeSequencesFromTheNetworkNeverReachTheTerminal) {
     PipelineOptions opts;
     for (Format format : {Format::text, Format::json}) {
         opts.format = format;
-        std::string out = output(w, opts);
+        std::string out = test::pipeline_output(w, opts);
         for (char ch : out) {
             auto byte = static_cast<unsigned char>(ch);
             EXPECT_TRUE(byte >= 0x20 || byte == '\n') << "raw control byte " << int(byte);
@@ -605,7 +586,7 @@ TEST(CaptureCases, EscapeSequencesFromTheNetworkNeverReachTheTerminal) {
         EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos);  // C1 CSI
     }
     opts.format = Format::text;
-    std::string text = output(w, opts);
+    std::string text = test::pipeline_output(w, opts);
     EXPECT_NE(text.find("220 \\x1b]0;owned\\x07\\x1b[2J hello"), std::string::npos);
     EXPECT_NE(text.find("USER \\x1b[31mred\\x08\\x00x\\xc2\\x9b"), std::string::npos);
 }
@@ -621,7 +602,7 @@ TEST(CaptureCases, JsonReplyTextIsTheLinesWithoutTheirCodes) {
     w.add(c.server("221\r\n"));
     PipelineOptions opts;
     opts.format = Format::json;
-    std::istringstream lines(output(w, opts));
+    std::istringstream lines(test::pipeline_output(w, opts));
     std::vector<nlohmann::json> replies;
     for (std::string line; std::getline(lines, line);) {
         auto j = nlohmann::json::parse(line);
@@ -651,7 +632,7 @@ TEST(CaptureCases, AnonymizedOutputHoldsNoOriginalAddressUserOrHost) {
     opts.anonymize = true;
     for (Format format : {Format::text, Format::json, Format::markdown}) {
         opts.format = format;
-        std::string out = output(w, opts);
+        std::string out = test::pipeline_output(w, opts);
         for (const char* original : {"203.0.113.77", "198.51.100.21", "203,0,113,77", "198,51,100,21", "anna.smith",
                                      "acme-corp", "2001:db8:aa::77"}) {
             EXPECT_EQ(out.find(original), std::string::npos) << original << " in format " << int(format);
@@ -660,7 +641,7 @@ TEST(CaptureCases, AnonymizedOutputHoldsNoOriginalAddressUserOrHost) {
     }
     // The same address always gets the same pseudonym.
     opts.format = Format::json;
-    std::string json = output(w, opts);
+    std::string json = test::pipeline_output(w, opts);
     EXPECT_NE(json.find("\"client\":\"198.18.0.1:40000\""), std::string::npos);
     EXPECT_NE(json.find("PORT\",\"arg\":\"198,18,0,1,156,74"), std::string::npos);
 }

@@ -3,15 +3,12 @@
 // table structure, and a transcript's code block must show each line as the
 // text format does.
 #include "../support/capture_builder.hpp"
+#include "../support/pipeline_output.hpp"
 
 #include "ftpsniff/pipeline.hpp"
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 namespace ftpsniff {
@@ -24,23 +21,9 @@ const Endpoint kClient = test::endpoint("192.0.2.10", 40000);
 const Endpoint kServer = test::endpoint("192.0.2.21", 21);
 
 std::string markdown(const PcapWriter& capture) {
-    char path[] = "/tmp/ftpsniff-md-XXXXXX";
-    close(mkstemp(path));
-    capture.write(path);
-    char* text = nullptr;
-    std::size_t size = 0;
-    std::FILE* out = open_memstream(&text, &size);
-    std::FILE* notes = std::fopen("/dev/null", "w");
     PipelineOptions opts;
     opts.format = Format::markdown;
-    PcapReader reader = PcapReader::open_file(path);
-    run_capture(reader, opts, Knowledge::builtin(), out, notes, {});
-    std::fclose(out);
-    std::fclose(notes);
-    std::remove(path);
-    std::string result(text, size);
-    std::free(text);
-    return result;
+    return test::pipeline_output(capture, opts);
 }
 
 // A session whose client and server send `user` and `reply`.

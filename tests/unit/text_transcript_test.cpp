@@ -2,15 +2,12 @@
 // what needs attention and what was not explained yet, and an anomaly
 // repeated in a session is printed once, with a count at its end.
 #include "../support/capture_builder.hpp"
+#include "../support/pipeline_output.hpp"
 
 #include "ftpsniff/pipeline.hpp"
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 namespace ftpsniff {
@@ -23,23 +20,9 @@ const Endpoint kClient = test::endpoint("192.0.2.10", 40000);
 const Endpoint kServer = test::endpoint("192.0.2.21", 21);
 
 std::string transcript(const PcapWriter& capture, bool brief) {
-    char path[] = "/tmp/ftpsniff-text-XXXXXX";
-    close(mkstemp(path));
-    capture.write(path);
-    char* text = nullptr;
-    std::size_t size = 0;
-    std::FILE* out = open_memstream(&text, &size);
-    std::FILE* notes = std::fopen("/dev/null", "w");
     PipelineOptions opts;
     opts.render.brief = brief;
-    PcapReader reader = PcapReader::open_file(path);
-    run_capture(reader, opts, Knowledge::builtin(), out, notes, {});
-    std::fclose(out);
-    std::fclose(notes);
-    std::remove(path);
-    std::string result(text, size);
-    std::free(text);
-    return result;
+    return test::pipeline_output(capture, opts);
 }
 
 std::size_t count(const std::string& text, std::string_view what) {
