@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cstdint>
@@ -108,7 +109,9 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     std::string ports = "21";
     std::string format = "text";
     std::string lang;
-    app.add_option("-r,--read", cl.read_file, "Capture to read: pcap, pcapng, - for stdin")->type_name("FILE");
+    app.add_option("-r,--read", cl.read_files, "pcap or pcapng to read (- stdin); again to merge")
+        ->type_name("FILE")
+        ->allow_extra_args(false);  // what follows is the filter, as tcpdump's
     LiveOptions& live = cl.live_options;
     std::vector<std::string> filter;
     app.add_option("-i,--interface", live.device, "Capture live on IFACE (any: all)")->type_name("IFACE");
@@ -131,7 +134,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         ->check(seconds(kMostSeconds));
     app.add_option("-Z,--relinquish-privileges", cl.drop_to_user, "Become USER once the interface is open")
         ->type_name("USER");
-    app.add_option("filter", filter, "BPF filter for a live capture (default: tcp)")->type_name("EXPRESSION");
+    app.add_option("filter", filter, "BPF filter (live default: tcp)")->type_name("EXPRESSION");
     app.add_option("--port", ports, "FTP control ports (default 21)")->type_name("N[,M...]");
     app.add_option("--format", format, "text (default), json (JSON Lines), markdown")
         ->check(CLI::IsMember({"text", "json", "markdown"}).description(""))
@@ -205,9 +208,13 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         return kExitUsage;
     }
     cl.explain = explain->parsed();
-    cl.live = !cl.explain && cl.read_file.empty();
-    if (!cl.read_file.empty() && !live.device.empty()) {
+    cl.live = !cl.explain && cl.read_files.empty();
+    if (!cl.read_files.empty() && !live.device.empty()) {
         fmt::print(stderr, "ftpsniff: give -r FILE or -i IFACE, not both\n");
+        return kExitUsage;
+    }
+    if (cl.read_files.size() > 1 && std::ranges::count(cl.read_files, "-") > 0) {
+        fmt::print(stderr, "ftpsniff: standard input (-r -) cannot be merged with other files\n");
         return kExitUsage;
     }
     if (cl.pipeline.with_data && cl.pipeline.write_path.empty()) {
@@ -219,22 +226,20 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
         return kExitUsage;
     }
     // tcpdump's habit without -r: "ftpsniff capture.pcap".
-    if (filter.size() == 1 && cl.read_file.empty() && std::filesystem::is_regular_file(filter.front())) {
+    if (filter.size() == 1 && cl.read_files.empty() && std::filesystem::is_regular_file(filter.front())) {
         fmt::print(stderr, "ftpsniff: '{0}' is a file, not a filter: read it with -r {0}\n", filter.front());
         return kExitUsage;
     }
-    if (!filter.empty() && !cl.read_file.empty()) {
-        fmt::print(stderr,
-                   "ftpsniff: a filter applies to live capture (-i) only; to filter a file, let tcpdump do it: "
-                   "tcpdump -r FILE -w - 'FILTER' | ftpsniff -r -\n");
-        return kExitUsage;
-    }
     if (!filter.empty()) {
-        live.filter.clear();
-        for (const std::string& word : filter) live.filter += (live.filter.empty() ? "" : " ") + word;
+        std::string expression = fmt::format("{}", fmt::join(filter, " "));
+        if (cl.live) {
+            live.filter = std::move(expression);
+        } else {
+            cl.read_filter = std::move(expression);
+        }
     }
     // A pipe (tcpdump -w - | ftpsniff -r -) is followed as it comes, like an interface.
-    cl.pipeline.render.flush_each = cl.live || cl.read_file == "-";
+    cl.pipeline.render.flush_each = cl.live || cl.read_files == std::vector<std::string>{"-"};
     cl.pipeline.render.lang = lang.empty() ? lang_from_environment() : *parse_lang(lang);
     const char* no_color = std::getenv("NO_COLOR");
     cl.pipeline.render.color = color == "always" || (color == "auto" && isatty(STDOUT_FILENO) == 1 &&

@@ -14,12 +14,13 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitCaptureCut = 3;
 
 struct CommandLine {
-    std::string read_file;
-    bool live = false;             // no -r: capture from an interface
-    LiveOptions live_options;      // -i, -s, -B, -p and the filter expression
-    bool list_interfaces = false;  // -D
-    std::string drop_to_user;      // -Z
-    StopWhen stop;                 // -c, --duration
+    std::vector<std::string> read_files;  // -r, once per file: read as one capture
+    std::string read_filter;              // the filter expression, for -r
+    bool live = false;                    // no -r: capture from an interface
+    LiveOptions live_options;             // -i, -s, -B, -p and the filter expression
+    bool list_interfaces = false;         // -D
+    std::string drop_to_user;             // -Z
+    StopWhen stop;                        // -c, --duration
     PipelineOptions pipeline;
     std::vector<std::string> codes_files;  // --codes: reply codes to add or replace, diagnoses to reword
     std::string report_file;               // --report: a Markdown bug report besides the output

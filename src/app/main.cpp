@@ -154,7 +154,8 @@ int main(int argc, char** argv) {
             }
             opts.report = report.get();
         }
-        PcapReader reader = cl.live ? PcapReader::open_live(cl.live_options) : PcapReader::open_file(cl.read_file);
+        PcapReader reader =
+            cl.live ? PcapReader::open_live(cl.live_options) : PcapReader::open_files(cl.read_files, cl.read_filter);
         if (cl.live) {
             // As tcpdump says it, so a user knows the capture has begun and on what.
             fmt::print(stderr, "ftpsniff: listening on {}, link-type {}, snapshot length {} bytes\n", reader.source(),
@@ -162,7 +163,7 @@ int main(int argc, char** argv) {
         }
         if (!cl.drop_to_user.empty()) drop_privileges(cl.drop_to_user);
         StopWhen stop = cl.stop;
-        const bool piped = cl.read_file == "-";
+        const bool piped = cl.pipeline.render.flush_each && !cl.live;
         if (cl.live || piped) {
             // The first signal ends the capture cleanly: sessions are flushed and
             // the summary printed (with the kernel's counts when live). Without
@@ -177,8 +178,13 @@ int main(int argc, char** argv) {
         }
         RunResult result = run_capture(reader, opts, known, stdout, stderr, stop);
         if (result == RunResult::capture_cut && !cl.live && !g_stop.load()) {
-            fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown\n",
-                       cl.read_file == "-" ? "standard input" : cl.read_file);
+            if (cl.read_files.size() > 1) {
+                fmt::print(stderr, "ftpsniff: a file is cut short ({}): what it held after the cut is missing\n",
+                           reader.cut().value_or(""));
+            } else {
+                fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown\n",
+                           cl.read_files.front() == "-" ? "standard input" : cl.read_files.front());
+            }
             return kExitCaptureCut;
         }
     } catch (const CaptureError& e) {

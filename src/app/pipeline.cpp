@@ -109,6 +109,7 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     for (ReadResult got; !stopping() && (got = reader.read(frame)) != ReadResult::end;) {
         if (got == ReadResult::idle) continue;
         ++run.packets;
+        frames.skip(frame.skipped);
         frames.next();
         last = frame.ts;
         const Decoded& d = decoder.decode(frame);
@@ -153,6 +154,8 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     // A read a signal interrupted is no damage to the capture.
     if (stop.signalled == nullptr || !stop.signalled->load()) run.cut = reader.cut();
     run.kernel = reader.stats();
+    run.filter = reader.filter();
+    run.filtered_out = reader.filtered_out();
     if (async) async->drain();
     annotator.summary(run);
     // Sessions are numbered 1, 2, ... as they start: past the last, none was shown.

@@ -6,28 +6,12 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <cstdio>
 
 namespace ftpsniff {
-
-struct PcapReader::Impl {
-    pcap_t* handle = nullptr;
-    std::unique_ptr<ReadAhead> ahead;  // for a file; a pipe or an interface is read as packets come
-    std::optional<std::string> cut;
-    std::string source;
-    bool live = false;
-    int selectable = -1;  // a live capture's descriptor to wait on
-
-    ~Impl() {
-        ahead.reset();  // stops its thread before the handle closes
-        if (handle != nullptr) pcap_close(handle);
-    }
-};
-
-PcapReader::PcapReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-PcapReader::PcapReader(PcapReader&&) noexcept = default;
-PcapReader& PcapReader::operator=(PcapReader&&) noexcept = default;
-PcapReader::~PcapReader() = default;
 
 namespace {
 
@@ -40,17 +24,171 @@ std::string error_at(const std::string& path, std::string_view why) {
 
 }  // namespace
 
-PcapReader PcapReader::open_file(const std::string& path) {
-    char err[PCAP_ERRBUF_SIZE] = {};
-    auto impl = std::make_unique<Impl>();
-    // Nanosecond precision keeps pcapng/nanosecond timestamps exact; libpcap
-    // scales microsecond files up.
-    impl->handle = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
-    if (impl->handle == nullptr) {
-        throw CaptureError(error_at(path == "-" ? std::string("standard input") : path, err));
+namespace {
+
+// One file of the capture, read ahead on a thread of its own unless it is a pipe.
+struct Input {
+    pcap_t* handle = nullptr;
+    std::unique_ptr<ReadAhead> ahead;
+    std::string path;
+    std::optional<std::string> cut;  // why reading stopped early
+
+    Input() = default;
+    Input(const Input&) = delete;
+    Input& operator=(const Input&) = delete;
+    ~Input() {
+        ahead.reset();  // stops its thread before the handle closes
+        if (handle != nullptr) pcap_close(handle);
     }
-    impl->source = path;
-    if (path != "-") impl->ahead = std::make_unique<ReadAhead>(impl->handle);
+
+    // The next frame of the file; false at its end, or where it is cut.
+    bool next(RawFrame& out) {
+        if (ahead) {
+            if (ahead->next(out)) return true;
+            cut = ahead->cut();
+            return false;
+        }
+        pcap_pkthdr* hdr = nullptr;
+        const u_char* data = nullptr;
+        int rc = pcap_next_ex(handle, &hdr, &data);
+        if (rc == 1) {
+            fill(out, *hdr, data);
+            return true;
+        }
+        if (rc == PCAP_ERROR) cut = pcap_geterr(handle);
+        return false;
+    }
+
+    void fill(RawFrame& out, const pcap_pkthdr& hdr, const u_char* data) const {
+        out.ts = carry_seconds(hdr.ts.tv_sec, hdr.ts.tv_usec);
+        out.linktype = pcap_datalink(handle);
+        out.caplen = hdr.caplen;
+        out.wirelen = hdr.len;
+        out.bytes = std::span<const std::uint8_t>(data, hdr.caplen);
+    }
+};
+
+// Several files read as one capture: the earliest frame of any comes next
+// (the first file's on a tie, as mergecap orders them). A file's frame
+// stays valid until that file is read again, which is only after the frame
+// has been handed out.
+class Merge {
+public:
+    explicit Merge(std::vector<std::unique_ptr<Input>>& inputs) : inputs_(inputs), heads_(inputs.size()) {}
+
+    bool next(RawFrame& out) {
+        if (!started_) {
+            for (std::size_t i = 0; i < inputs_.size(); ++i) advance(i);
+            started_ = true;
+        } else if (taken_ < heads_.size()) {
+            advance(taken_);
+        }
+        taken_ = heads_.size();
+        for (std::size_t i = 0; i < heads_.size(); ++i) {
+            if (heads_[i] && (taken_ == heads_.size() || heads_[i]->ts < heads_[taken_]->ts)) taken_ = i;
+        }
+        if (taken_ == heads_.size()) return false;
+        out = *heads_[taken_];
+        return true;
+    }
+
+private:
+    void advance(std::size_t i) {
+        RawFrame frame;
+        if (inputs_[i]->next(frame)) {
+            heads_[i] = frame;
+        } else {
+            heads_[i].reset();
+        }
+    }
+
+    std::vector<std::unique_ptr<Input>>& inputs_;
+    std::vector<std::optional<RawFrame>> heads_;
+    std::size_t taken_ = 0;  // the input whose head was handed out last
+    bool started_ = false;
+};
+
+}  // namespace
+
+struct PcapReader::Impl {
+    std::vector<std::unique_ptr<Input>> inputs;  // a live capture's interface is the one input
+    std::optional<Merge> merge;                  // for several files
+    std::optional<bpf_program> filter;           // for files: applied here, so every frame keeps its number
+    std::string filter_text;
+    std::uint64_t filtered_out = 0;
+    std::optional<std::string> cut;
+    std::string source;
+    bool live = false;
+    int selectable = -1;  // a live capture's descriptor to wait on
+
+    Impl() = default;
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    ~Impl() {
+        if (filter) pcap_freecode(&*filter);
+    }
+
+    bool next_file_frame(RawFrame& out) {
+        if (merge) return merge->next(out);
+        return inputs.front()->next(out);
+    }
+    [[nodiscard]] bool matches(const RawFrame& frame) const {
+        pcap_pkthdr hdr{};
+        hdr.caplen = frame.caplen;
+        hdr.len = frame.wirelen;
+        return pcap_offline_filter(&*filter, &hdr, frame.bytes.data()) != 0;
+    }
+    // Once the files are read: where one was cut, named when there are several.
+    void note_cuts() {
+        for (const auto& in : inputs) {
+            if (!in->cut || cut) continue;
+            cut = inputs.size() == 1 ? *in->cut : error_at(in->path, *in->cut);
+        }
+    }
+};
+
+PcapReader::PcapReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PcapReader::PcapReader(PcapReader&&) noexcept = default;
+PcapReader& PcapReader::operator=(PcapReader&&) noexcept = default;
+PcapReader::~PcapReader() = default;
+
+PcapReader PcapReader::open_file(const std::string& path) { return open_files({path}, ""); }
+
+PcapReader PcapReader::open_files(const std::vector<std::string>& paths, const std::string& filter) {
+    auto impl = std::make_unique<Impl>();
+    for (const std::string& path : paths) {
+        char err[PCAP_ERRBUF_SIZE] = {};
+        auto in = std::make_unique<Input>();
+        in->path = path;
+        // Nanosecond precision keeps pcapng/nanosecond timestamps exact;
+        // libpcap scales microsecond files up.
+        in->handle = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+        if (in->handle == nullptr)
+            throw CaptureError(error_at(path == "-" ? std::string("standard input") : path, err));
+        const Input& first = impl->inputs.empty() ? *in : *impl->inputs.front();
+        if (pcap_datalink(in->handle) != pcap_datalink(first.handle)) {
+            throw CaptureError(
+                fmt::format("{} is {} and {} is {}: files of one link type only can be read as one "
+                            "capture",
+                            first.path, ftpsniff::linktype_name(pcap_datalink(first.handle)), path,
+                            ftpsniff::linktype_name(pcap_datalink(in->handle))));
+        }
+        impl->inputs.push_back(std::move(in));
+    }
+    for (auto& in : impl->inputs) {
+        if (in->path != "-") in->ahead = std::make_unique<ReadAhead>(in->handle);
+    }
+    if (impl->inputs.size() > 1) impl->merge.emplace(impl->inputs);
+    if (!filter.empty()) {
+        pcap_t* handle = impl->inputs.front()->handle;
+        bpf_program program{};
+        if (pcap_compile(handle, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+            throw CaptureError("bad filter '" + filter + "': " + pcap_geterr(handle));
+        }
+        impl->filter = program;
+        impl->filter_text = filter;
+    }
+    impl->source = fmt::format("{}", fmt::join(paths, ", "));
     return PcapReader(std::move(impl));
 }
 
@@ -94,56 +232,71 @@ PcapReader PcapReader::open_live(const LiveOptions& opts) {
     char err[PCAP_ERRBUF_SIZE] = {};
     auto impl = std::make_unique<Impl>();
     impl->live = true;
+    impl->inputs.push_back(std::make_unique<Input>());
+    pcap_t*& handle = impl->inputs.front()->handle;
     impl->source = opts.device.empty() ? default_device() : opts.device;
     const std::string& dev = impl->source;
-    impl->handle = pcap_create(dev.c_str(), err);
-    if (impl->handle == nullptr) throw CaptureError(dev + ": " + err);
-    pcap_set_snaplen(impl->handle, opts.snaplen);
-    pcap_set_promisc(impl->handle, opts.promiscuous ? 1 : 0);
-    pcap_set_immediate_mode(impl->handle, 1);
-    pcap_set_timeout(impl->handle, 100);  // lets read() come back to check for a stop
-    pcap_set_tstamp_precision(impl->handle, PCAP_TSTAMP_PRECISION_NANO);
-    if (opts.buffer_kib > 0) pcap_set_buffer_size(impl->handle, opts.buffer_kib * 1024);
-    int rc = pcap_activate(impl->handle);
+    handle = pcap_create(dev.c_str(), err);
+    if (handle == nullptr) throw CaptureError(dev + ": " + err);
+    pcap_set_snaplen(handle, opts.snaplen);
+    pcap_set_promisc(handle, opts.promiscuous ? 1 : 0);
+    pcap_set_immediate_mode(handle, 1);
+    pcap_set_timeout(handle, 100);  // lets read() come back to check for a stop
+    pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_NANO);
+    if (opts.buffer_kib > 0) pcap_set_buffer_size(handle, opts.buffer_kib * 1024);
+    int rc = pcap_activate(handle);
     if (rc == PCAP_ERROR_NO_SUCH_DEVICE) {
         throw CaptureError("no such interface '" + dev + "'; the interfaces are: " + device_list());
     }
     if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
-        throw CaptureError(dev + ": no permission to capture (" + pcap_geterr(impl->handle) +
+        throw CaptureError(dev + ": no permission to capture (" + pcap_geterr(handle) +
                            "): run ftpsniff as root, or give it the capabilities once with "
                            "'setcap cap_net_raw,cap_net_admin=eip "
                            "$(command -v ftpsniff)'");
     }
-    if (rc < 0) throw CaptureError(dev + ": " + pcap_geterr(impl->handle));
+    if (rc < 0) throw CaptureError(dev + ": " + pcap_geterr(handle));
     bpf_program program{};
-    if (pcap_compile(impl->handle, &program, opts.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
-        throw CaptureError("bad filter '" + opts.filter + "': " + pcap_geterr(impl->handle));
+    if (pcap_compile(handle, &program, opts.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        throw CaptureError("bad filter '" + opts.filter + "': " + pcap_geterr(handle));
     }
-    int set = pcap_setfilter(impl->handle, &program);
+    int set = pcap_setfilter(handle, &program);
     pcap_freecode(&program);
-    if (set != 0) throw CaptureError(dev + ": cannot set the filter: " + pcap_geterr(impl->handle));
+    if (set != 0) throw CaptureError(dev + ": cannot set the filter: " + pcap_geterr(handle));
     // In immediate mode the timeout is not used: a read would wait for the
     // next packet, and --duration or a signal with it. Reads poll instead.
-    if (pcap_setnonblock(impl->handle, 1, err) != 0) throw CaptureError(dev + ": " + err);
-    impl->selectable = pcap_get_selectable_fd(impl->handle);
+    if (pcap_setnonblock(handle, 1, err) != 0) throw CaptureError(dev + ": " + err);
+    impl->selectable = pcap_get_selectable_fd(handle);
     return PcapReader(std::move(impl));
 }
 
 ReadResult PcapReader::read(RawFrame& out) {
-    if (impl_->ahead) {
-        if (impl_->ahead->next(out)) return ReadResult::frame;
-        impl_->cut = impl_->ahead->cut();
+    Impl& in = *impl_;
+    if (in.live) return read_live(out);
+    if (!in.filter) {
+        if (in.next_file_frame(out)) return ReadResult::frame;
+        in.note_cuts();
         return ReadResult::end;
     }
+    std::uint64_t skipped = 0;
+    while (in.next_file_frame(out)) {
+        if (in.matches(out)) {
+            out.skipped = skipped;
+            return ReadResult::frame;
+        }
+        ++skipped;
+        ++in.filtered_out;
+    }
+    in.note_cuts();
+    return ReadResult::end;
+}
+
+ReadResult PcapReader::read_live(RawFrame& out) {
+    Input& in = *impl_->inputs.front();
     pcap_pkthdr* hdr = nullptr;
     const u_char* data = nullptr;
-    int rc = pcap_next_ex(impl_->handle, &hdr, &data);
+    int rc = pcap_next_ex(in.handle, &hdr, &data);
     if (rc == 1) {
-        out.ts = carry_seconds(hdr->ts.tv_sec, hdr->ts.tv_usec);
-        out.linktype = pcap_datalink(impl_->handle);
-        out.caplen = hdr->caplen;
-        out.wirelen = hdr->len;
-        out.bytes = std::span<const std::uint8_t>(data, hdr->caplen);
+        in.fill(out, *hdr, data);
         return ReadResult::frame;
     }
     if (rc == 0) {
@@ -155,21 +308,25 @@ ReadResult PcapReader::read(RawFrame& out) {
         }
         return ReadResult::idle;
     }
-    if (rc == PCAP_ERROR) impl_->cut = pcap_geterr(impl_->handle);
+    if (rc == PCAP_ERROR) impl_->cut = pcap_geterr(in.handle);
     return ReadResult::end;
 }
 
 std::optional<CaptureStats> PcapReader::stats() const {
     pcap_stat st{};
-    if (!impl_->live || pcap_stats(impl_->handle, &st) != 0) return std::nullopt;
+    if (!impl_->live || pcap_stats(impl_->inputs.front()->handle, &st) != 0) return std::nullopt;
     return CaptureStats{st.ps_recv, st.ps_drop, st.ps_ifdrop};
 }
 
 const std::string& PcapReader::source() const { return impl_->source; }
+const std::string& PcapReader::filter() const { return impl_->filter_text; }
+std::uint64_t PcapReader::filtered_out() const { return impl_->filtered_out; }
 
-void PcapReader::interrupt() { pcap_breakloop(impl_->handle); }
+void PcapReader::interrupt() {
+    for (const auto& in : impl_->inputs) pcap_breakloop(in->handle);
+}
 
-int PcapReader::linktype() const { return pcap_datalink(impl_->handle); }
+int PcapReader::linktype() const { return pcap_datalink(impl_->inputs.front()->handle); }
 std::string PcapReader::linktype_name() const { return ftpsniff::linktype_name(linktype()); }
 const std::optional<std::string>& PcapReader::cut() const { return impl_->cut; }
 

@@ -47,6 +47,7 @@ public:
         RunSummary copy = run;
         copy.source = a_.text(run.source);
         if (run.cut) copy.cut = a_.text(*run.cut);
+        copy.filter = a_.text(run.filter);  // "host 192.0.2.7" names an address
         // Keyed by pseudonym: past the tables two addresses may share one.
         copy.login_failures.clear();
         for (const auto& [ip, f] : run.login_failures) {

@@ -411,6 +411,12 @@ public:
         } else {
             j.raw("cut", "null");
         }
+        if (!run.filter.empty()) {
+            j.str("filter", run.filter);
+        } else {
+            j.raw("filter", "null");
+        }
+        j.num("filtered_out", run.filtered_out);
         j.end();
         out_.flush();
     }

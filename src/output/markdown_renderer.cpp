@@ -216,6 +216,10 @@ public:
         row("md.anomalies",
             anomalies.empty() ? std::string(words_.text("md.none")) : fmt::format("{}", fmt::join(anomalies, ", ")));
         if (run.cut) row("md.cut_short", md(*run.cut));
+        if (!run.filter.empty()) {
+            row("md.filter", words_.format(words_.counted("md.filter_value", run.filtered_out),
+                                           arg("filter", md(run.filter)), arg("frames", run.filtered_out)));
+        }
         if (run.kernel) {
             row("md.drops",
                 words_.format("md.drops_value", arg("dropped", run.kernel->dropped),

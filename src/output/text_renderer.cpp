@@ -262,6 +262,12 @@ public:
                       arg("packets", run.packets), arg("tcp", run.tcp_packets), arg("ftp", run.ftp_packets),
                       arg("data", run.data_packets));
         b += '\n';
+        if (!run.filter.empty()) {
+            b += "  ";
+            words_.append(b, words_.counted("summary_filter", run.filtered_out), arg("filter", run.filter),
+                          arg("frames", run.filtered_out));
+            b += '\n';
+        }
         findings(b, run);
         b += "  ";
         words_.append(b, "summary_sessions", arg("sessions", words_.sessions(run.sessions)),

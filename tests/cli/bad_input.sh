@@ -28,7 +28,11 @@ expect "unwritable -w" 1 "^ftpsniff: $work/no-dir/x\.pcap: No such file" -- -r "
 [ "$(grep -o 'x\.pcap' "$work/err" | wc -l)" -eq 1 ] || fail "unwritable -w: the path is named more than once"
 expect "--with-data without -w" 2 "give -w FILE too" -- -r "$captures/vsftpd-python-demo.pcap" --with-data
 expect "a capture without -r" 2 "is a file, not a filter: read it with -r .*vsftpd-python-demo\.pcap$" -- "$captures/vsftpd-python-demo.pcap"
-expect "a filter with -r" 2 "a filter applies to live capture \(-i\) only" -- -r "$captures/vsftpd-python-demo.pcap" port 21
+expect "a bad filter with -r" 1 "^ftpsniff: bad filter 'port twenty-one': " -- -r "$captures/vsftpd-python-demo.pcap" port twenty-one
+expect "stdin merged" 2 "standard input \(-r -\) cannot be merged" -- -r - -r "$captures/vsftpd-python-demo.pcap"
+# The demo capture's header says raw IP instead of Ethernet (pcap link type at byte 20).
+{ head -c 20 "$captures/vsftpd-python-demo.pcap"; printf '\x65\x00\x00\x00'; tail -c +25 "$captures/vsftpd-python-demo.pcap"; } >"$work/raw.pcap"
+expect "two link types" 1 "^ftpsniff: .*demo\.pcap is EN10MB and .*raw\.pcap is RAW: files of one link type" -- -r "$captures/vsftpd-python-demo.pcap" -r "$work/raw.pcap"
 
 printf 'this is not a capture file at all\n' >"$work/text.pcap"
 expect "not a capture" 1 '^ftpsniff: .*text\.pcap: .*(format|magic)' -- -r "$work/text.pcap"

@@ -76,6 +76,8 @@ public:
     // Convenience: each packet as IP in this writer's link type.
     void add(const std::vector<Packet>& packets);
     void add(const Packet& packet) { add(std::vector<Packet>{packet}); }
+    // Moves the clock on, so the next frame comes `usec` later than it would.
+    void pause(std::uint64_t usec) { usec_ += usec; }
 
     [[nodiscard]] Bytes bytes() const;
     void write(const std::string& path) const;

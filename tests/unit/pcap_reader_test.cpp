@@ -103,5 +103,124 @@ TEST(PcapReader, StoppingEarlyEndsTheReaderCleanly) {
     }  // each reader is destroyed while its thread still has a file to read
 }
 
+// Frame i's number, from its first four bytes.
+std::uint32_t id_of(const RawFrame& frame) {
+    std::uint32_t id = 0;
+    for (int k = 0; k < 4; ++k) id |= static_cast<std::uint32_t>(frame.bytes[k]) << (8 * k);
+    return id;
+}
+
+// Frames numbered `from`, `from + step`, ... below `to` (plus `base`), one
+// millisecond apart times `step`, the first `from` milliseconds in.
+test::PcapWriter every(std::uint32_t from, std::uint32_t step, std::uint32_t to, int linktype = 1,
+                       std::uint32_t base = 0) {
+    test::PcapWriter w(linktype);
+    w.pause(1000ULL * from);
+    for (std::uint32_t i = from; i < to; i += step) {
+        const std::uint32_t id = base + i;
+        test::Bytes f(60 + id % 1400, static_cast<std::uint8_t>(id));
+        for (int k = 0; k < 4; ++k) f[k] = static_cast<std::uint8_t>(id >> (8 * k));
+        w.add(f);
+        w.pause(1000ULL * (step - 1));
+    }
+    return w;
+}
+
+// Three files whose frames interleave, read across many read-ahead chunks
+// each: every frame comes once, in time order, with its own bytes.
+TEST(PcapReader, SeveralFilesAreMergedByTime) {
+    constexpr std::uint32_t kFrames = 60000;
+    TempFile a(every(0, 3, kFrames).bytes());
+    TempFile b(every(1, 3, kFrames).bytes());
+    TempFile c(every(2, 3, kFrames).bytes());
+    PcapReader reader = PcapReader::open_files({c.path(), a.path(), b.path()}, "");
+    RawFrame frame;
+    std::uint32_t n = 0;
+    while (reader.read(frame) == ReadResult::frame) {
+        ASSERT_EQ(id_of(frame), n);
+        ASSERT_EQ(frame.caplen, 60 + n % 1400);
+        ASSERT_EQ(frame.bytes.back(), static_cast<std::uint8_t>(n));
+        ASSERT_EQ(frame.skipped, 0u);
+        ++n;
+    }
+    EXPECT_EQ(n, kFrames);
+    EXPECT_FALSE(reader.cut());
+    EXPECT_EQ(reader.source(), c.path() + ", " + a.path() + ", " + b.path());
+}
+
+// Frames of the same time come in the order the files were given, as mergecap writes them.
+TEST(PcapReader, ATieGoesToTheFileGivenFirst) {
+    TempFile low(every(0, 1, 3).bytes());
+    TempFile high(every(0, 1, 3, 1, 100).bytes());  // frames 100, 101, 102 at the same times
+    auto ids_of = [](PcapReader reader) {
+        std::vector<std::uint32_t> ids;
+        RawFrame frame;
+        while (reader.read(frame) == ReadResult::frame) ids.push_back(id_of(frame));
+        return ids;
+    };
+    EXPECT_EQ(ids_of(PcapReader::open_files({low.path(), high.path()}, "")),
+              (std::vector<std::uint32_t>{0, 100, 1, 101, 2, 102}));
+    EXPECT_EQ(ids_of(PcapReader::open_files({high.path(), low.path()}, "")),
+              (std::vector<std::uint32_t>{100, 0, 101, 1, 102, 2}));
+}
+
+// A cut file ends early; the others are read to their end, and the cut names its file.
+TEST(PcapReader, ACutFileInAMergeIsNamed) {
+    test::Bytes cut = every(0, 2, 20000).bytes();
+    cut.resize(cut.size() - 10);
+    TempFile a(cut);
+    TempFile b(every(1, 2, 20000).bytes());
+    PcapReader reader = PcapReader::open_files({a.path(), b.path()}, "");
+    RawFrame frame;
+    std::uint32_t n = 0;
+    while (reader.read(frame) == ReadResult::frame) ++n;
+    EXPECT_EQ(n, 19999u);
+    ASSERT_TRUE(reader.cut());
+    EXPECT_TRUE(reader.cut()->starts_with(a.path() + ": ")) << *reader.cut();
+}
+
+TEST(PcapReader, FilesOfDifferentLinkTypesAreRefused) {
+    TempFile ethernet(every(0, 1, 2).bytes());
+    TempFile raw(every(0, 1, 2, 101).bytes());
+    try {
+        (void)PcapReader::open_files({ethernet.path(), raw.path()}, "");
+        FAIL() << "merged two link types";
+    } catch (const CaptureError& e) {
+        EXPECT_NE(std::string(e.what()).find("EN10MB"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("RAW"), std::string::npos) << e.what();
+    }
+}
+
+// A filter leaves frames out and says how many, so each kept frame's number
+// is still its place in the capture.
+TEST(PcapReader, AFilterKeepsTheFrameNumbers) {
+    constexpr std::uint32_t kFrames = 30000;
+    TempFile a(every(0, 2, kFrames).bytes());
+    TempFile b(every(1, 2, kFrames).bytes());
+    PcapReader reader = PcapReader::open_files({a.path(), b.path()}, "greater 1000");
+    RawFrame frame;
+    std::uint64_t number = 0;
+    std::uint32_t kept = 0;
+    while (reader.read(frame) == ReadResult::frame) {
+        number += frame.skipped + 1;
+        ASSERT_GE(frame.wirelen, 1000u);
+        ASSERT_EQ(id_of(frame) + 1, number);
+        ++kept;
+    }
+    std::uint32_t expected = 0;
+    for (std::uint32_t i = 0; i < kFrames; ++i) expected += 60 + i % 1400 >= 1000 ? 1 : 0;
+    EXPECT_EQ(kept, expected);
+}
+
+TEST(PcapReader, ABadFilterSaysWhy) {
+    TempFile a(every(0, 1, 2).bytes());
+    try {
+        (void)PcapReader::open_files({a.path()}, "port nine");
+        FAIL() << "took a bad filter";
+    } catch (const CaptureError& e) {
+        EXPECT_TRUE(std::string(e.what()).starts_with("bad filter 'port nine': ")) << e.what();
+    }
+}
+
 }  // namespace
 }  // namespace ftpsniff

@@ -59,6 +59,8 @@ struct RunSummary {
     std::map<std::pair<int, std::string>, std::uint64_t> errors;  // 4xx/5xx replies by (code, command)
     std::map<std::string, FindingGroup, std::less<>> diagnoses;   // by id
     std::optional<std::string> cut;                               // where a damaged capture stopped
+    std::string filter;                                           // the BPF filter on the files read, if any
+    std::uint64_t filtered_out = 0;                               // frames it left out
     std::optional<CaptureStats> kernel;                           // a live capture's packet and drop counts
 };
 

@@ -11,7 +11,8 @@ namespace ftpsniff {
 class FrameCounter {
 public:
     void next() { ++current_; }
-    void end() { current_ = 0; }  // the capture is read: what follows is no frame's doing
+    void skip(std::uint64_t frames) { current_ += frames; }  // frames a filter left out
+    void end() { current_ = 0; }                             // the capture is read: what follows is no frame's doing
     [[nodiscard]] std::uint64_t current() const { return current_; }
 
 private:

@@ -21,6 +21,9 @@ struct RawFrame {
     std::uint32_t caplen = 0;   // bytes present in `bytes`
     std::uint32_t wirelen = 0;  // bytes the frame had on the wire
     std::span<const std::uint8_t> bytes;
+    // Frames of the file just before this one that a filter left out, so
+    // the frame numbers stay the file's own.
+    std::uint64_t skipped = 0;
 };
 
 // The capture could not be opened or is not a capture. `what()` is one line.
@@ -53,6 +56,10 @@ class PcapReader {
 public:
     // Opens `path`, or standard input for "-". Throws CaptureError.
     static PcapReader open_file(const std::string& path);
+    // Opens files of one link type, read as one capture merged by time (a
+    // tcpdump -C or -G ring, say); frames are numbered in that order, as
+    // mergecap writes them. A BPF `filter`, unless empty, leaves frames out.
+    static PcapReader open_files(const std::vector<std::string>& paths, const std::string& filter);
     // Opens an interface in immediate mode, so each packet comes as it is
     // seen. Throws CaptureError saying what to do (permissions, the
     // interfaces there are, the filter's error).
@@ -72,6 +79,9 @@ public:
     // Makes a read() that waits for packets return `end`; safe in a signal handler.
     void interrupt();
     [[nodiscard]] const std::string& source() const;  // the file or interface
+    // A file's filter, and the frames it has left out so far.
+    [[nodiscard]] const std::string& filter() const;
+    [[nodiscard]] std::uint64_t filtered_out() const;
 
     [[nodiscard]] int linktype() const;
     [[nodiscard]] std::string linktype_name() const;
@@ -81,6 +91,7 @@ public:
 private:
     struct Impl;
     explicit PcapReader(std::unique_ptr<Impl> impl);
+    ReadResult read_live(RawFrame& out);
     std::unique_ptr<Impl> impl_;
 };
 
