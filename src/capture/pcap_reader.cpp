@@ -110,6 +110,8 @@ private:
 
 }  // namespace
 
+constexpr std::size_t kMostReadAhead = 4;
+
 struct PcapReader::Impl {
     std::vector<std::unique_ptr<Input>> inputs;  // a live capture's interface is the one input
     std::optional<Merge> merge;                  // for several files
@@ -175,8 +177,12 @@ PcapReader PcapReader::open_files(const std::vector<std::string>& paths, const s
         }
         impl->inputs.push_back(std::move(in));
     }
-    for (auto& in : impl->inputs) {
-        if (in->path != "-") in->ahead = std::make_unique<ReadAhead>(in->handle);
+    // Each read-ahead holds 4 MiB and a thread: a long ring's files are read
+    // by libpcap alone, with its one record's buffer each.
+    if (impl->inputs.size() <= kMostReadAhead) {
+        for (auto& in : impl->inputs) {
+            if (in->path != "-") in->ahead = std::make_unique<ReadAhead>(in->handle);
+        }
     }
     if (impl->inputs.size() > 1) impl->merge.emplace(impl->inputs);
     if (!filter.empty()) {

@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace ftpsniff {
 namespace {
@@ -146,6 +149,27 @@ TEST(PcapReader, SeveralFilesAreMergedByTime) {
     EXPECT_EQ(n, kFrames);
     EXPECT_FALSE(reader.cut());
     EXPECT_EQ(reader.source(), c.path() + ", " + a.path() + ", " + b.path());
+}
+
+// Past four files, each is read by libpcap alone: the same frames, in the same order.
+TEST(PcapReader, ManyFilesAreMergedWithoutReadingAhead) {
+    constexpr std::uint32_t kFiles = 7;
+    constexpr std::uint32_t kFrames = 7000;
+    std::vector<std::unique_ptr<TempFile>> files;
+    std::vector<std::string> paths;
+    for (std::uint32_t i = 0; i < kFiles; ++i) {
+        files.push_back(std::make_unique<TempFile>(every(i, kFiles, kFrames).bytes()));
+        paths.push_back(files.back()->path());
+    }
+    PcapReader reader = PcapReader::open_files(paths, "");
+    RawFrame frame;
+    std::uint32_t n = 0;
+    while (reader.read(frame) == ReadResult::frame) {
+        ASSERT_EQ(id_of(frame), n);
+        ASSERT_EQ(frame.bytes.back(), static_cast<std::uint8_t>(n));
+        ++n;
+    }
+    EXPECT_EQ(n, kFrames);
 }
 
 // Frames of the same time come in the order the files were given, as mergecap writes them.
