@@ -3,6 +3,7 @@
 #include "format_time.hpp"
 #include "renderers.hpp"
 
+#include "ftpsniff/community_id.hpp"
 #include "ftpsniff/copy_bytes.hpp"
 #include "ftpsniff/escape.hpp"
 
@@ -148,7 +149,10 @@ public:
     JsonRenderer(std::FILE* out, bool flush_each) : out_(out, flush_each) {}
 
     void write(const Event& e, const SessionStartEvent& /*start*/) {
-        head("session_start", e).boolean("handshake_seen", e.flow.handshake_seen).end();
+        head("session_start", e)
+            .boolean("handshake_seen", e.flow.handshake_seen)
+            .str("community_id", community_id(e.flow.client, e.flow.server))
+            .end();
         out_.commit();
     }
 

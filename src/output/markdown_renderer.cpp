@@ -8,6 +8,7 @@
 #include "renderers.hpp"
 #include "wording.hpp"
 
+#include "ftpsniff/community_id.hpp"
 #include "ftpsniff/escape.hpp"
 
 #include <fmt/format.h>
@@ -241,17 +242,19 @@ public:
         }
 
         fmt::format_to(out, "\n## {}\n\n| # |", words_.text("md.session_table"));
-        static constexpr std::array<std::string_view, 10> kColumns = {
-            "md.col.client", "md.col.server",   "md.col.software", "md.col.user", "md.col.login",
-            "md.col.tls",    "md.col.commands", "md.col.errors",   "md.col.end",  "md.col.verdict"};
+        static constexpr std::array<std::string_view, 11> kColumns = {
+            "md.col.client", "md.col.server", "md.col.community_id", "md.col.software",
+            "md.col.user",   "md.col.login",  "md.col.tls",          "md.col.commands",
+            "md.col.errors", "md.col.end",    "md.col.verdict"};
         for (std::string_view c : kColumns) fmt::format_to(out, " {} |", words_.text(c));
-        b += "\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+        b += "\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
         for (const auto& [id, s] : sessions_) {
             fmt::format_to(
-                out, "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", id, to_string(s.flow.client),
-                to_string(s.flow.server), s.software, s.state.user.empty() ? "" : md(s.state.user),
-                words_.login(s.state.login), words_.tls(s.state.tls), s.state.commands, s.errors,
-                s.end.empty() ? words_.text("md.open") : s.end, s.verdict.empty() ? words_.text("md.open") : s.verdict);
+                out, "| {} | {} | {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n", id, to_string(s.flow.client),
+                to_string(s.flow.server), community_id(s.flow.client, s.flow.server), s.software,
+                s.state.user.empty() ? "" : md(s.state.user), words_.login(s.state.login), words_.tls(s.state.tls),
+                s.state.commands, s.errors, s.end.empty() ? words_.text("md.open") : s.end,
+                s.verdict.empty() ? words_.text("md.open") : s.verdict);
         }
         if (rows_left_out_ > 0) {
             fmt::format_to(out, "\n{}\n", words_.format("md.more_rows", arg("count", rows_left_out_)));
