@@ -1,9 +1,9 @@
 #include "ftpsniff/community_id.hpp"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <span>
-#include <algorithm>
 
 namespace ftpsniff {
 

@@ -2,8 +2,11 @@
 
 #include "ftpsniff/copy_bytes.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 
 namespace ftpsniff {
 
@@ -166,6 +169,10 @@ char* escape_to(char* out, std::string_view in) { return escape_with(out, in, 0,
 // backslashes after them.
 constexpr std::string_view kMarkdownPunctuation = "\\`*_{}[]()#!|~$:.";
 
+// Written as "#35;" and so on: the characters Mermaid's sequence diagrams
+// act on, and '&', which could begin an entity of HTML's.
+constexpr std::string_view kMermaidActive = "#;%<>:&";
+
 }  // namespace
 
 char* json_escape_to(char* out, std::string_view in) { return escape_with(out, in, '"', json_control, json_hidden); }
@@ -184,6 +191,18 @@ void append_markdown_escaped(std::string& out, std::string_view in) {
             out += "&amp;";
         } else {
             if (kMarkdownPunctuation.find(c) != std::string_view::npos) out += '\\';
+            out += c;
+        }
+    }
+}
+
+void append_mermaid_escaped(std::string& out, std::string_view in) {
+    std::string plain;
+    append_escaped(plain, in);
+    for (char c : plain) {
+        if (kMermaidActive.find(c) != std::string_view::npos) {
+            fmt::format_to(std::back_inserter(out), "#{};", static_cast<int>(c));
+        } else {
             out += c;
         }
     }

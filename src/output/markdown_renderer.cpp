@@ -6,6 +6,7 @@
 #include "buffered_file.hpp"
 #include "format_time.hpp"
 #include "renderers.hpp"
+#include "sequence_diagram.hpp"
 #include "wording.hpp"
 
 #include "ftpsniff/community_id.hpp"
@@ -69,6 +70,7 @@ public:
     void write(const Event& e, const CommandEvent& ev) {
         seen(e.ts);
         line(e, '>', ev.verb + (ev.arg.empty() ? "" : " " + plain(ev.arg)));
+        if (SequenceDiagram* d = diagram(e)) d->command(ev.arg.empty() ? ev.verb : ev.verb + " " + ev.arg);
     }
     void write(const Event& e, const ReplyEvent& ev, const Annotation& note) {
         seen(e.ts);
@@ -77,6 +79,12 @@ public:
         if (is_negative(ev.reply.code)) ++s.errors;
         for (const Diagnosis& d : note.diagnoses) {
             line(e, '!', fmt::format("{}: {}", d.id, plain(d.message)));
+        }
+        if (SequenceDiagram* d = diagram(e)) {
+            auto mark = SequenceDiagram::mark_of_reply(ev.reply.code);
+            for (const Diagnosis& g : note.diagnoses) mark = std::max(mark, SequenceDiagram::mark_of(g.severity));
+            d->reply(ev.reply.lines.empty() ? std::string_view() : ev.reply.lines.front(), ev.latency_ms, mark);
+            findings_on(*d, note.diagnoses);
         }
         if (!is_finding(ev.reply.code, note)) return;
         if (s.findings++ == 0) found_in(e.flow.id);
@@ -94,14 +102,14 @@ public:
         seen(e.ts);
         line(e, ev.dir == Direction::to_server ? '>' : '<',
              fmt::format("\"{}\" [{}]", plain(ev.line), words_.unparsed(ev.reason)));
+        if (SequenceDiagram* d = diagram(e)) d->unparsed(ev.dir == Direction::to_server, ev.line);
     }
     void write(const Event& e, const GapEvent& gap) {
         seen(e.ts);
-        line(e, gap.dir == Direction::to_server ? '>' : '<',
-             "[" +
-                 words_.format(gap.dir == Direction::to_server ? "gap.to_server" : "gap.to_client",
-                               arg("bytes", gap.length)) +
-                 "]");
+        const std::string text = words_.format(gap.dir == Direction::to_server ? "gap.to_server" : "gap.to_client",
+                                               arg("bytes", gap.length));
+        line(e, gap.dir == Direction::to_server ? '>' : '<', "[" + text + "]");
+        if (SequenceDiagram* d = diagram(e)) d->note(text, SequenceDiagram::Mark::none);
     }
     void write(const Event& e, const AnomalyEvent& anomaly) {
         seen(e.ts);
@@ -110,6 +118,7 @@ public:
     void write(const Event& e, const TlsEvent& tls) {
         seen(e.ts);
         line(e, ' ', fmt::format("[{}]", words_.tls_starts(tls.mode)));
+        if (SequenceDiagram* d = diagram(e)) d->note(words_.tls_starts(tls.mode), SequenceDiagram::Mark::none);
     }
     void write(const Event& e, const DataChannelEvent& ev, const Annotation& note) {
         seen(e.ts);
@@ -117,6 +126,16 @@ public:
         words_.data_connection(text, ev);
         line(e, '=', text + "]");
         for (const Diagnosis& d : note.diagnoses) line(e, '!', fmt::format("{}: {}", d.id, plain(d.message)));
+        if (SequenceDiagram* d = diagram(e)) {
+            auto mark = SequenceDiagram::Mark::none;
+            for (const Diagnosis& g : note.diagnoses) mark = std::max(mark, SequenceDiagram::mark_of(g.severity));
+            std::string arrow;
+            std::string details;
+            words_.data_step(arrow, details, ev);
+            const bool connected = ev.opener && ev.end != DataEnd::unanswered && ev.end != DataEnd::refused;
+            d->data(ev.passive, connected, arrow, details, mark);
+            findings_on(*d, note.diagnoses);
+        }
         if (note.diagnoses.empty()) return;
         Session& s = session(e.flow.id);
         if (s.findings++ == 0) found_in(e.flow.id);
@@ -142,6 +161,10 @@ public:
         }
         s.end = words_.ended(end.why);
         for (const Diagnosis& d : note.diagnoses) line(e, '!', fmt::format("{}: {}", d.id, plain(d.message)));
+        if (SequenceDiagram* d = diagram(e); d != nullptr && !note.diagnoses.empty()) {
+            d->note(words_.text("md.session_end"), SequenceDiagram::Mark::none);
+            findings_on(*d, note.diagnoses);
+        }
         if (!note.diagnoses.empty()) {
             if (s.findings++ == 0) found_in(e.flow.id);
             if (findings_.size() < kMaxFindings) {
@@ -271,10 +294,14 @@ public:
         for (const Session* s : order) {
             const std::string fence = code_fence(s->lines);
             fmt::format_to(
-                out, "\n### {}\n\n{}text\n",
+                out, "\n### {}\n\n",
                 words_.format("md.session_heading", arg("id", s->flow.id), arg("client", to_string(s->flow.client)),
-                              arg("server", to_string(s->flow.server))),
-                fence);
+                              arg("server", to_string(s->flow.server))));
+            if (s->findings > 0) {
+                s->diagram.render(b, words_, to_string(s->flow.client), to_string(s->flow.server));
+                b += '\n';
+            }
+            fmt::format_to(out, "{}text\n", fence);
             for (const std::string& l : s->lines) fmt::format_to(out, "{}\n", l);
             if (s->lines_left_out > 0) {
                 fmt::format_to(out, "{}\n", words_.format("md.more_lines", arg("count", s->lines_left_out)));
@@ -294,6 +321,7 @@ private:
         FlowInfo flow;
         std::vector<std::string> lines;
         std::size_t lines_left_out = 0;
+        SequenceDiagram diagram;  // drawn when the session has findings
         std::uint64_t errors = 0;
         std::uint64_t findings = 0;
         SessionState state;
@@ -316,6 +344,7 @@ private:
     void drop_lines(Session& s) {
         s.out = true;
         std::vector<std::string>().swap(s.lines);
+        s.diagram = SequenceDiagram();
     }
     // Session `id` has its first finding. Transcripts go to the first
     // kMaxTranscripts sessions with findings, by id, then to the first
@@ -353,6 +382,16 @@ private:
         } else {
             s.lines.push_back(fmt::format("{} {} {}", clock_time(e.ts), arrow, text));
         }
+    }
+
+    // The session's diagram, while it may still be among the transcripts.
+    SequenceDiagram* diagram(const Event& e) {
+        Session& s = session(e.flow.id);
+        return s.out ? nullptr : &s.diagram;
+    }
+    void findings_on(SequenceDiagram& d, const std::vector<Diagnosis>& diagnoses) const {
+        for (const Diagnosis& g : diagnoses)
+            d.finding(g.id, words_.severity(g.severity), SequenceDiagram::mark_of(g.severity));
     }
 
     // "session 2, frame 31, 10:04:05.000001": where a finding is.

@@ -63,24 +63,46 @@ void Wording::data_connection(std::string& out, const DataChannelEvent& ev) cons
     if (!ev.opener) {
         append(out, "data.never_opened", arg("mode", mode), arg("listener", to_string(ev.listener)),
                arg("command", command));
-        return;
-    }
-    append(out, "data.opened", arg("mode", mode), arg("opener", to_string(*ev.opener)),
-           arg("listener", to_string(ev.listener)), arg("command", command));
-    const double ms = millis_between(ev.first, ev.last);
-    const std::string_view end = word("data_end", data_end_name(ev.end));
-    if (ev.end == DataEnd::unanswered || ev.end == DataEnd::refused) {
-        append(out, counted("data.syns", ev.syns), arg("syns", ev.syns), arg("seconds", ms / 1000), arg("end", end));
     } else {
-        append(out, "data.to_client", arg("bytes", ev.bytes_to_client));
-        if (ev.expected_to_client) append(out, "data.of_expected", arg("expected", *ev.expected_to_client));
-        append(out, "data.to_server", arg("bytes", ev.bytes_to_server), arg("ms", ms));
-        if (ms > 0) {
-            append(out, "data.rate", arg("rate", static_cast<double>(ev.bytes_to_client + ev.bytes_to_server) / ms));
-        }
-        const std::string_view comma = text("comma");
-        if (ev.tls) fmt::format_to(std::back_inserter(out), "{}TLS", comma);
-        out += comma;
+        append(out, "data.opened", arg("mode", mode), arg("opener", to_string(*ev.opener)),
+               arg("listener", to_string(ev.listener)), arg("command", command));
+    }
+    data_outcome(out, ev);
+}
+
+namespace {
+
+// Whether the connection opened and carried bytes, so their counts mean something.
+bool carried(const DataChannelEvent& ev) {
+    return ev.opener && ev.end != DataEnd::unanswered && ev.end != DataEnd::refused;
+}
+
+}  // namespace
+
+void Wording::data_outcome(std::string& out, const DataChannelEvent& ev) const {
+    if (carried(ev)) {
+        data_bytes(out, ev);
+        out += text("comma");
+    }
+    data_end(out, ev);
+}
+
+void Wording::data_bytes(std::string& out, const DataChannelEvent& ev) const {
+    const double ms = millis_between(ev.first, ev.last);
+    append(out, "data.to_client", arg("bytes", ev.bytes_to_client));
+    if (ev.expected_to_client) append(out, "data.of_expected", arg("expected", *ev.expected_to_client));
+    append(out, "data.to_server", arg("bytes", ev.bytes_to_server), arg("ms", ms));
+    if (ms > 0)
+        append(out, "data.rate", arg("rate", static_cast<double>(ev.bytes_to_client + ev.bytes_to_server) / ms));
+}
+
+void Wording::data_end(std::string& out, const DataChannelEvent& ev) const {
+    const std::string_view end = word("data_end", data_end_name(ev.end));
+    if (ev.opener && !carried(ev)) {
+        const double ms = millis_between(ev.first, ev.last);
+        append(out, counted("data.syns", ev.syns), arg("syns", ev.syns), arg("seconds", ms / 1000), arg("end", end));
+    } else if (carried(ev)) {
+        if (ev.tls) fmt::format_to(std::back_inserter(out), "TLS{}", text("comma"));
         const bool closed = ev.end == DataEnd::fin || ev.end == DataEnd::rst;
         if (closed && ev.closed_by != DataSide::none) {
             out += text(fmt::format("data.{}.{}", data_end_name(ev.end),
@@ -95,6 +117,15 @@ void Wording::data_connection(std::string& out, const DataChannelEvent& ev) cons
     if (ev.announced) {
         append(out, ev.passive ? "data.announced" : "data.announced_active", arg("address", to_string(*ev.announced)));
     }
+}
+
+void Wording::data_step(std::string& arrow, std::string& details, const DataChannelEvent& ev) const {
+    const std::string command =
+        ev.command.empty() ? std::string(text("data.no_transfer")) : Wording::command(ev.command, ev.argument);
+    std::string end = ev.opener ? std::string() : std::string(word("data_end", data_end_name(DataEnd::never_opened)));
+    data_end(end, ev);
+    append(arrow, "md.diagram_transfer", arg("command", command), arg("outcome", end));
+    if (carried(ev)) data_bytes(details, ev);
 }
 
 }  // namespace ftpsniff

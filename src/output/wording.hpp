@@ -62,8 +62,16 @@ public:
     // "data connection (passive) a -> b for RETR: 1024 bytes to the client,
     // ...": what the connection did, without brackets.
     void data_connection(std::string& out, const DataChannelEvent& ev) const;
+    // For a diagram: "RETR big.iso: closed first by the server" on the arrow,
+    // and "1024 bytes to the client, ..." beside it when it carried any.
+    void data_step(std::string& arrow, std::string& details, const DataChannelEvent& ev) const;
 
 private:
+    // What the connection carried and how it ended, and the address announced.
+    void data_outcome(std::string& out, const DataChannelEvent& ev) const;
+    void data_bytes(std::string& out, const DataChannelEvent& ev) const;
+    void data_end(std::string& out, const DataChannelEvent& ev) const;
+
     const Phrases& phrases_;
 };
 

@@ -16,9 +16,13 @@ import tempfile
 
 # A transcript line that shows the capture's own bytes: a command, a reply
 # line or its continuation, with or without the frame column.
-NETWORK_LINE = re.compile(r"^\s*(\d+ )?\s*(\d\d:\d\d:\d\d\.\d+ )?#\d+ [<>] |^\s*\d+ \d\d:\d\d:\d\d\.\d+ [<>] |^\d\d:\d\d:\d\d\.\d+ [<>] ")
+# In the report's sequence diagrams, the arrows between client and server.
+NETWORK_LINE = re.compile(r"^\s*(\d+ )?\s*(\d\d:\d\d:\d\d\.\d+ )?#\d+ [<>] |^\s*\d+ \d\d:\d\d:\d\d\.\d+ [<>] |^\d\d:\d\d:\d\d\.\d+ [<>] "
+                          r"|^\s+(C->>S|S-->>C|C-\)S|S--\)C): ")
 QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|「[^」]*」|`[^`]*`|“[^”]*”|‘[^’]*’")
 WORD = re.compile(r"^[A-Za-z][a-z]+[,.;:)]?$")
+# Mermaid's own syntax before the words of a diagram's line.
+MERMAID_SYNTAX = re.compile(r"^\s+(Note (over|right of) \w+(,\w+)?: |participant \w+ as |[CS]-(>>|x)D: |rect rgb\(.*|end$)")
 SOURCE_LABELS = {"出典", "출처"}
 # Words that are names in every language: products, tools and settings.
 NAMES = {"vsftpd", "curl", "lftp", "ftplib", "tnftp", "ProFTPD", "Pure-FTPd", "FileZilla", "Windows", "Linux",
@@ -47,6 +51,7 @@ def check(label, output, failures):
         in_source = line.strip() in SOURCE_LABELS or (in_source and line.startswith(" "))
         if NETWORK_LINE.search(line) or in_source:
             continue
+        line = MERMAID_SYNTAX.sub(" ", line)
         for u in users:
             line = line.replace(u, " ")
         found = prose(line)

@@ -22,6 +22,12 @@ void append_escaped(std::string& out, std::string_view in);
 // acts on made literal, so GitHub and GitLab show the text as sent: no links,
 // images, HTML or emphasis, and a '|' does not end a table cell.
 void append_markdown_escaped(std::string& out, std::string_view in);
+// Appends `in` for the text of a Mermaid diagram (a message, a note, a
+// participant's name): escaped as for a terminal, then each character
+// Mermaid acts on as its entity code, so it is drawn as sent: '#' starts a
+// comment, ';' a statement, "%%" a directive, '<' and '>' HTML, and a ':'
+// after "wrap" an option.
+void append_mermaid_escaped(std::string& out, std::string_view in);
 // Appends `in` as the body of a JSON string (without the quotes). Printable
 // text is kept as UTF-8; the bytes escaped above use JSON escapes (\uXXXX for
 // the bidirectional and zero-width characters), and bytes that are not UTF-8
