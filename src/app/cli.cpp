@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <cstdint>
@@ -98,6 +99,21 @@ Lang lang_from_environment() {
         if (value != nullptr && *value != '\0') return lang_from_locale(value);
     }
     return Lang::en;
+}
+
+// Whether the locale's character set is UTF-8, from LC_ALL, LC_CTYPE and LANG
+// as setlocale reads them; none set is the C locale, which is ASCII.
+bool utf8_locale() {
+    for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+        const char* value = std::getenv(name);
+        if (value == nullptr || *value == '\0') continue;
+        std::string v;
+        for (const char* c = value; *c != '\0'; ++c) {
+            if (*c != '-') v += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+        }
+        return v.find(".utf8") != std::string::npos;
+    }
+    return false;
 }
 
 }  // namespace
@@ -241,6 +257,7 @@ int parse_command_line(int argc, char** argv, CommandLine& cl) {
     // A pipe (tcpdump -w - | ftpsniff -r -) is followed as it comes, like an interface.
     cl.pipeline.render.flush_each = cl.live || cl.read_files == std::vector<std::string>{"-"};
     cl.pipeline.render.lang = lang.empty() ? lang_from_environment() : *parse_lang(lang);
+    cl.pipeline.render.ascii = !utf8_locale();
     const char* no_color = std::getenv("NO_COLOR");
     cl.pipeline.render.color = color == "always" || (color == "auto" && isatty(STDOUT_FILENO) == 1 &&
                                                      (no_color == nullptr || *no_color == '\0'));

@@ -7,6 +7,7 @@
 
 #include "ftpsniff/capture.hpp"
 #include "ftpsniff/command_replies.hpp"
+#include "ftpsniff/escape.hpp"
 #include "ftpsniff/explain.hpp"
 #include "ftpsniff/phrases.hpp"
 #include "ftpsniff/pipeline.hpp"
@@ -96,6 +97,7 @@ int run_explain(const CommandLine& cl, const Knowledge& known) {
                 "Windows Sockets error ftpsniff knows (10054, 10060, 10061, ...)",
                 first));
         }
+        if (cl.pipeline.render.ascii) ascii_typography(out);
         std::fwrite(out.data(), 1, out.size(), stdout);
         return kExitOk;
     }
@@ -110,6 +112,7 @@ int run_explain(const CommandLine& cl, const Knowledge& known) {
     }
     out = found.size() == 1 ? (json ? explain_json(found[0]) : explain_text(found[0], labels))
                             : (json ? compare_json(found[0], found[1]) : compare_text(found[0], found[1], labels));
+    if (cl.pipeline.render.ascii) ascii_typography(out);
     std::fwrite(out.data(), 1, out.size(), stdout);
     return kExitOk;
 }

@@ -3,8 +3,11 @@
 
 #include "out_buffer.hpp"
 
+#include "ftpsniff/escape.hpp"
+
 #include <cstdio>
 #include <string>
+#include <type_traits>
 
 namespace ftpsniff {
 
@@ -25,7 +28,12 @@ public:
     void commit() {
         if (buf_.size() >= flush_at_) flush();
     }
+    // Text for a terminal without UTF-8: see ascii_typography.
+    void ascii(bool on) { ascii_ = on; }
     void flush() {
+        if constexpr (std::is_same_v<Buffer, std::string>) {
+            if (ascii_) ascii_typography(buf_);
+        }
         if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), f_);
         buf_.clear();
         std::fflush(f_);
@@ -36,6 +44,7 @@ private:
     std::FILE* f_;
     std::size_t flush_at_;
     Buffer buf_;
+    bool ascii_ = false;
 };
 
 using BufferedFile = BasicBufferedFile<std::string>;

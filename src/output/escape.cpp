@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -106,6 +108,17 @@ char* escape_with(char* out, std::string_view in, char quote, Control&& control,
         if (run == in.size()) break;
         i = run;
         auto c = static_cast<unsigned char>(in[i]);
+        if (c == '\\' && quote == 0) {
+            // Doubled only where it could be read as the start of an escape:
+            // before a backslash, an 'x', or a byte that is escaped.
+            *out++ = '\\';
+            if (i + 1 < in.size()) {
+                auto next = static_cast<unsigned char>(in[i + 1]);
+                if (next == '\\' || next == 'x' || next < 0x20 || next >= 0x7f) *out++ = '\\';
+            }
+            ++i;
+            continue;
+        }
         if (c == '\\' || (c == static_cast<unsigned char>(quote) && quote != 0)) {
             *out++ = '\\';
             *out++ = static_cast<char>(c);
@@ -206,6 +219,36 @@ void append_mermaid_escaped(std::string& out, std::string_view in) {
             out += c;
         }
     }
+}
+
+void ascii_typography(std::string& text) {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kAscii = {{
+        {"·", "-"},
+        {"§", "section "},
+        {"…", "..."},
+        {"—", "--"},
+        {"–", "-"},
+        {"“", "\""},
+        {"”", "\""},
+        {"‘", "'"},
+        {"’", "'"},
+        {"→", "->"},
+    }};
+    if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return;
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto* found = std::find_if(kAscii.begin(), kAscii.end(), [&](const auto& r) {
+            return std::string_view(text).substr(i).starts_with(r.first);
+        });
+        if (found != kAscii.end()) {
+            out += found->second;
+            i += found->first.size();
+        } else {
+            out += text[i++];
+        }
+    }
+    text = std::move(out);
 }
 
 void append_json_escaped(std::string& out, std::string_view in) { append_with(out, in, json_escape_to); }

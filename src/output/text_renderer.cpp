@@ -36,7 +36,10 @@ public:
           words_(opts.lang),
           color_(opts.color),
           frames_(opts.frames),
-          brief_(opts.brief) {}
+          brief_(opts.brief),
+          ascii_(opts.ascii) {
+        out_.ascii(ascii_);
+    }
 
     void write(const Event& e, const SessionStartEvent& /*start*/) {
         auto& b = out_.buffer();
@@ -313,6 +316,7 @@ public:
             if (run.anomalies.get(a) > 0) fmt::format_to(out, "; {} {}", anomaly_name(a), run.anomalies.get(a));
         }
         b += '\n';
+        if (ascii_) ascii_typography(b);
         std::fwrite(b.data(), 1, b.size(), notes_);
         std::fflush(notes_);
     }
@@ -363,6 +367,7 @@ private:
     bool color_;
     bool frames_;
     bool brief_;
+    bool ascii_;
     std::map<std::pair<std::uint64_t, std::size_t>, std::uint64_t> repeats_;  // (session, anomaly): how many
     std::unordered_set<std::size_t> shown_;                                   // explanations shown, under --brief
 };

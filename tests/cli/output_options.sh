@@ -98,4 +98,14 @@ done
 "$bin" -r "$demo" --code 5x0 >/dev/null 2>"$work/err"
 [ $? -eq 2 ] && grep -q "is not a code or pattern" "$work/err" || fail "--code 5x0 is not refused"
 
+# Outside a UTF-8 locale our own typography is ASCII (the capture's text is as sent).
+LC_ALL=C "$bin" -r "$full" >"$work/c.txt" 2>"$work/c.err"
+LC_ALL=C "$bin" explain 530 >>"$work/c.txt"
+if LC_ALL=C grep -q '[^ -~]' "$work/c.txt" "$work/c.err"; then
+    fail "LC_ALL=C: non-ASCII written: $(LC_ALL=C grep -m1 '[^ -~]' "$work/c.txt" "$work/c.err")"
+fi
+grep -q '^    451 .* - 4xx transient negative completion - answers STOR' "$work/c.txt" || fail "LC_ALL=C: no ASCII separator"
+LC_ALL=C.UTF-8 "$bin" -r "$full" 2>/dev/null | grep -q ' · 4xx transient negative completion · ' ||
+    fail "LC_ALL=C.UTF-8: the separator is not '·'"
+
 [ "$failures" -eq 0 ] || { echo "output options: $failures failed" >&2; exit 1; }

@@ -7,7 +7,7 @@ bin=$1
 while IFS= read -r args; do
     echo "=== ftpsniff explain $args"
     # shellcheck disable=SC2086 # the arguments are meant to split
-    LC_ALL=C "$bin" explain $args 2>&1
+    LC_ALL=C.UTF-8 "$bin" explain $args 2>&1
     echo "--- exit status $?"
 done <<'QUESTIONS'
 530

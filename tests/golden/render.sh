@@ -6,7 +6,7 @@ set -uo pipefail
 bin=$(realpath "$1") capture=$2 format=$3
 cd "$(dirname "$capture")" || exit 1
 err=$(mktemp)
-TZ=UTC LC_ALL=C "$bin" -r "$(basename "$capture")" --format "$format" 2>"$err"
+TZ=UTC LC_ALL=C.UTF-8 "$bin" -r "$(basename "$capture")" --format "$format" 2>"$err"
 status=$?
 echo "--- stderr"
 cat "$err"

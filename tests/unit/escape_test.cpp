@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace ftpsniff {
 namespace {
 
@@ -39,7 +41,45 @@ TEST(Escape, InvalidUtf8AndBackslash) {
     EXPECT_EQ(text("\xe6\x97"), "\\xe6\\x97");           // cut sequence
     EXPECT_EQ(text("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
     EXPECT_EQ(text("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // surrogate
-    EXPECT_EQ(text("C:\\dir"), "C:\\\\dir");
+}
+
+// A backslash is doubled only where it could start an escape, so each
+// output reads back one way: "\\" a backslash, "\xNN" a byte, else itself.
+TEST(Escape, ABackslashIsDoubledOnlyBeforeWhatCouldBeAnEscape) {
+    EXPECT_EQ(text("257 \"\\\" is the current directory"), "257 \"\\\" is the current directory");
+    EXPECT_EQ(text("C:\\dir\\"), "C:\\dir\\");
+    EXPECT_EQ(text("C:\\xfer"), "C:\\\\xfer");        // not the byte 0xfe and "r"
+    EXPECT_EQ(text("a\\\\b"), "a\\\\\\b");            // two backslashes: the first doubled
+    EXPECT_EQ(text("a\\\x1b"), "a\\\\\\x1b");         // a backslash, then ESC
+    EXPECT_EQ(text("a\\\xc3\xa9"), "a\\\\\xc3\xa9");  // before UTF-8 too, to keep the rule short
+}
+
+// The reading the header promises: "\\" a backslash, "\xNN" a byte, else itself.
+std::string unescape_text(std::string_view in) {
+    std::string out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '\\' && i + 1 < in.size() && in[i + 1] == '\\') {
+            out += '\\';
+            ++i;
+        } else if (in[i] == '\\' && i + 3 < in.size() && in[i + 1] == 'x') {
+            out += static_cast<char>(std::stoi(std::string(in.substr(i + 2, 2)), nullptr, 16));
+            i += 3;
+        } else {
+            out += in[i];
+        }
+    }
+    return out;
+}
+
+// Every string of the bytes that could confuse the reading reads back as it was.
+TEST(Escape, TextReadsBackOneWay) {
+    constexpr std::string_view kAlphabet("\\xa1\x1b\xc3\xa9 ", 7);
+    std::mt19937 random(7);
+    for (int round = 0; round < 20000; ++round) {
+        std::string in(random() % 12, ' ');
+        for (char& c : in) c = kAlphabet[random() % kAlphabet.size()];
+        ASSERT_EQ(unescape_text(text(in)), in) << text(in);
+    }
 }
 
 std::string markdown(std::string_view in) {
@@ -54,7 +94,7 @@ TEST(Escape, MarkdownSyntaxAndHtmlAreLiteral) {
               "\\~\\~s\\~\\~ \\$m\\$");
     EXPECT_EQ(markdown("a|b # {+x+} &amp;"), "a\\|b \\# \\{+x+\\} &amp;amp;");
     // Escaped for a terminal first: the backslash of \x1b is itself escaped.
-    EXPECT_EQ(markdown("C:\\d \x1b"), "C\\:\\\\\\\\d \\\\x1b");
+    EXPECT_EQ(markdown("C:\\d \x1b"), "C\\:\\\\d \\\\x1b");
     EXPECT_EQ(markdown("226 Transfer complete, www.x.org"), "226 Transfer complete, www\\.x\\.org");
 }
 
@@ -109,7 +149,7 @@ std::string lone_byte_json(unsigned char b) {
 }
 
 std::string lone_byte_text(unsigned char b) {
-    if (b == '\\') return "\\\\";
+    if (b == '\\') return "\\";  // nothing after it to be read as an escape
     if (b < 0x20 || b >= 0x7f) return fmt::format("\\x{:02x}", b);
     return std::string(1, static_cast<char>(b));
 }

@@ -1,7 +1,9 @@
 // Makes untrusted bytes from the network safe to print. Control characters,
-// DEL, C1 controls and bytes that are not valid UTF-8 become \xNN, and a
-// backslash becomes \\, so escaped output is unambiguous and no escape
-// sequence from a capture ever reaches a terminal. So do the bytes of
+// DEL, C1 controls and bytes that are not valid UTF-8 become \xNN, so no
+// escape sequence from a capture ever reaches a terminal. A backslash is
+// doubled only before a backslash, an 'x' or a byte that is escaped, so
+// Windows paths and 257 "\" read as sent and the output stays
+// unambiguous: "\\" is a backslash, "\xNN" a byte, any other backslash itself. So do the bytes of
 // bidirectional controls, zero-width characters and the Unicode line and
 // paragraph separators, which could make a line read otherwise than it is.
 #pragma once
@@ -28,6 +30,10 @@ void append_markdown_escaped(std::string& out, std::string_view in);
 // comment, ';' a statement, "%%" a directive, '<' and '>' HTML, and a ':'
 // after "wrap" an option.
 void append_mermaid_escaped(std::string& out, std::string_view in);
+// Rewrites the typography ftpsniff's own words use ("·", "§", "…", dashes,
+// curly quotes, arrows) in ASCII, for a terminal whose locale is not UTF-8.
+// Other characters, the capture's own text among them, are left as they are.
+void ascii_typography(std::string& text);
 // Appends `in` as the body of a JSON string (without the quotes). Printable
 // text is kept as UTF-8; the bytes escaped above use JSON escapes (\uXXXX for
 // the bidirectional and zero-width characters), and bytes that are not UTF-8

@@ -28,6 +28,9 @@ struct RenderOptions {
     // --brief: the text transcript explains only what needs attention (a
     // 4xx/5xx, a finding) and each explanation the first time it applies.
     bool brief = false;
+    // The locale's character set is not UTF-8 (LC_ALL=C): the text
+    // transcript and summary write their own typography in ASCII.
+    bool ascii = false;
 };
 
 // `out` receives the transcript or JSON Lines; `notes` the text summary.
