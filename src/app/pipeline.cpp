@@ -78,8 +78,13 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
     ftp.known_verb = known_verb;
     ftp.rewriter = anonymized_lines.get();
     ftp.frames = &frames;
+    // Sessions are numbered as they are known to be FTP: with --detect, the
+    // connections looked at and found to be something else take no number.
+    std::uint64_t sessions = 0;
     auto make_session = [&](const FlowInfo& flow, std::shared_ptr<ConnectionMasks> masks) {
-        return std::make_unique<FtpSession>(flow, tracker, run.anomalies, budget, ftp, std::move(masks));
+        FlowInfo numbered = flow;
+        numbered.id = ++sessions;
+        return std::make_unique<FtpSession>(numbered, tracker, run.anomalies, budget, ftp, std::move(masks));
     };
     Reassembler reassembler(
         [&](const FlowInfo& flow) -> std::unique_ptr<StreamHandler> {

@@ -98,6 +98,14 @@ done
 "$bin" -r "$demo" --code 5x0 >/dev/null 2>"$work/err"
 [ $? -eq 2 ] && grep -q "is not a code or pattern" "$work/err" || fail "--code 5x0 is not refused"
 
+# --detect numbers only what it finds to be FTP: a connection before the
+# session (a data connection of it, moved a minute earlier) takes no number.
+abor="$captures/vsftpd-python-abor.pcap"
+tshark -r "$abor" -Y 'not tcp.port == 21' -w "$work/data.pcap" 2>/dev/null && editcap -t -60 "$work/data.pcap" "$work/early.pcap"
+"$bin" -r "$work/early.pcap" -r "$abor" --detect --session 1 --format json >"$work/detect.jsonl" 2>/dev/null
+[ "$(grep -c '"type":"reply","ts":[0-9.]*,"frame":[0-9]*,"session":1,' "$work/detect.jsonl")" -eq 9 ] ||
+    fail "--detect: session 1 is not the FTP session (its 9 replies)"
+
 # Outside a UTF-8 locale our own typography is ASCII (the capture's text is as sent).
 LC_ALL=C "$bin" -r "$full" >"$work/c.txt" 2>"$work/c.err"
 LC_ALL=C "$bin" explain 530 >>"$work/c.txt"

@@ -47,7 +47,7 @@ enum class Direction : std::uint8_t { to_server, to_client };
 enum class CloseReason : std::uint8_t { fin, rst, idle_timeout, end_of_capture, evicted };
 
 struct FlowInfo {
-    std::uint64_t id = 0;  // 1, 2, ... in order of first packet
+    std::uint64_t id = 0;  // 1, 2, ... in order of first packet (the pipeline numbers sessions anew)
     Endpoint client;
     Endpoint server;
     bool handshake_seen = false;
