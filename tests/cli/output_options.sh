@@ -113,7 +113,7 @@ if LC_ALL=C grep -q '[^ -~]' "$work/c.txt" "$work/c.err"; then
     fail "LC_ALL=C: non-ASCII written: $(LC_ALL=C grep -m1 '[^ -~]' "$work/c.txt" "$work/c.err")"
 fi
 grep -q '^    451 .* - 4xx transient negative completion - answers STOR' "$work/c.txt" || fail "LC_ALL=C: no ASCII separator"
-LC_ALL=C.UTF-8 "$bin" -r "$full" 2>/dev/null | grep -q ' · 4xx transient negative completion · ' ||
-    fail "LC_ALL=C.UTF-8: the separator is not '·'"
+LC_ALL=C.UTF-8 "$bin" -r "$full" >"$work/utf8.txt" 2>/dev/null
+grep -q ' · 4xx transient negative completion · ' "$work/utf8.txt" || fail "LC_ALL=C.UTF-8: the separator is not '·'"
 
 [ "$failures" -eq 0 ] || { echo "output options: $failures failed" >&2; exit 1; }
