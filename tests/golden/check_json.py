@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Every line of every golden JSON Lines file is one JSON object, with no key
-twice, and carries the keys the README promises for its type.
+twice, and carries the keys the README promises for its type; a session's
+records come between its session_start and its session_end.
 
 Usage: check_json.py GOLDEN_DIR"""
 import json
@@ -9,7 +10,7 @@ import sys
 
 COMMON = {"type", "ts", "frame", "session", "client", "server"}
 REQUIRED = {
-    "session_start": COMMON | {"handshake_seen"},
+    "session_start": COMMON | {"handshake_seen", "community_id"},
     "command": COMMON | {"verb", "arg", "truncated"},
     "reply": COMMON | {"code", "lines", "text", "command", "arg", "path", "greeting", "uncertain", "class", "name", "meaning", "remedy",
                        "source", "known_code", "complete", "truncated", "diagnoses"},
@@ -25,7 +26,7 @@ REQUIRED = {
     "summary": {"type", "source", "linktype", "packets", "tcp_packets", "ftp_packets", "data_packets", "sessions",
                 "commands",
                 "replies", "gaps", "anomalies", "login_guessing", "logins", "top_errors", "diagnoses", "findings", "kernel",
-                "cut"},
+                "cut", "filter", "filtered_out"},
 }
 
 
@@ -40,6 +41,7 @@ def unique_keys(pairs):
 def main():
     failures, lines = [], 0
     for path in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl")):
+        started, ended = set(), set()
         for n, line in enumerate(path.read_text().splitlines(), 1):
             if line.startswith("--- "):
                 break  # stderr and exit status follow the output
@@ -56,6 +58,13 @@ def main():
                 failures.append(f"{path.name}:{n}: {obj['type']} lacks {sorted(missing)}")
             elif obj["type"] == "reply" and obj["command"] is not None and "latency_ms" not in obj:
                 failures.append(f"{path.name}:{n}: a reply that answers a command lacks latency_ms")
+            session = obj.get("session")
+            if obj.get("type") == "session_start":
+                started.add(session)
+            elif session is not None and (session not in started or session in ended):
+                failures.append(f"{path.name}:{n}: a {obj['type']} of session {session} outside its start and end")
+            if obj.get("type") == "session_end":
+                ended.add(session)
     for f in failures:
         print("FAIL:", f)
     print(f"json: {lines} lines checked, {len(failures)} failures")
