@@ -115,6 +115,7 @@ constexpr std::size_t kMostReadAhead = 4;
 struct PcapReader::Impl {
     std::vector<std::unique_ptr<Input>> inputs;  // a live capture's interface is the one input
     std::optional<Merge> merge;                  // for several files
+    ReadAhead* only = nullptr;                   // one file read ahead, unfiltered: most reads take this path
     std::optional<bpf_program> filter;           // for files: applied here, so every frame keeps its number
     std::string filter_text;
     std::uint64_t filtered_out = 0;
@@ -194,6 +195,7 @@ PcapReader PcapReader::open_files(const std::vector<std::string>& paths, const s
         impl->filter = program;
         impl->filter_text = filter;
     }
+    if (impl->inputs.size() == 1 && !impl->filter) impl->only = impl->inputs.front()->ahead.get();
     impl->source = fmt::format("{}", fmt::join(paths, ", "));
     return PcapReader(std::move(impl));
 }
@@ -277,6 +279,12 @@ PcapReader PcapReader::open_live(const LiveOptions& opts) {
 
 ReadResult PcapReader::read(RawFrame& out) {
     Impl& in = *impl_;
+    if (in.only != nullptr) {
+        if (in.only->next(out)) return ReadResult::frame;
+        in.inputs.front()->cut = in.only->cut();
+        in.note_cuts();
+        return ReadResult::end;
+    }
     if (in.live) return read_live(out);
     if (!in.filter) {
         if (in.next_file_frame(out)) return ReadResult::frame;

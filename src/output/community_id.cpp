@@ -29,29 +29,22 @@ std::array<std::uint8_t, 20> sha1(std::span<const std::uint8_t> message) {
     for (std::size_t t = 16; t < 80; ++t) w[t] = std::rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
     std::array<std::uint32_t, 5> h = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
     auto [a, b, c, d, e] = h;
-    for (std::size_t t = 0; t < 80; ++t) {
-        std::uint32_t f = 0;
-        std::uint32_t k = 0;
-        if (t < 20) {
-            f = (b & c) | (~b & d);
-            k = 0x5A827999;
-        } else if (t < 40) {
-            f = b ^ c ^ d;
-            k = 0x6ED9EBA1;
-        } else if (t < 60) {
-            f = (b & c) | (b & d) | (c & d);
-            k = 0x8F1BBCDC;
-        } else {
-            f = b ^ c ^ d;
-            k = 0xCA62C1D6;
+    // Four runs of twenty rounds, each with its own function and constant.
+    auto rounds = [&](std::size_t from, std::uint32_t k, auto f) {
+        for (std::size_t t = from; t < from + 20; ++t) {
+            const std::uint32_t next = std::rotl(a, 5) + f(b, c, d) + e + k + w[t];
+            e = d;
+            d = c;
+            c = std::rotl(b, 30);
+            b = a;
+            a = next;
         }
-        const std::uint32_t next = std::rotl(a, 5) + f + e + k + w[t];
-        e = d;
-        d = c;
-        c = std::rotl(b, 30);
-        b = a;
-        a = next;
-    }
+    };
+    rounds(0, 0x5A827999, [](std::uint32_t x, std::uint32_t y, std::uint32_t z) { return (x & y) | (~x & z); });
+    rounds(20, 0x6ED9EBA1, [](std::uint32_t x, std::uint32_t y, std::uint32_t z) { return x ^ y ^ z; });
+    rounds(40, 0x8F1BBCDC,
+           [](std::uint32_t x, std::uint32_t y, std::uint32_t z) { return (x & y) | (x & z) | (y & z); });
+    rounds(60, 0xCA62C1D6, [](std::uint32_t x, std::uint32_t y, std::uint32_t z) { return x ^ y ^ z; });
     h[0] += a;
     h[1] += b;
     h[2] += c;
