@@ -22,9 +22,8 @@ std::string error_at(const std::string& path, std::string_view why) {
     return why.starts_with(prefix) ? std::string(why) : prefix + std::string(why);
 }
 
-}  // namespace
-
-namespace {
+// Each read-ahead holds 4 MiB and a thread of its own.
+constexpr std::size_t kMostReadAhead = 4;
 
 // One file of the capture, read ahead on a thread of its own unless it is a pipe.
 struct Input {
@@ -110,8 +109,6 @@ private:
 
 }  // namespace
 
-constexpr std::size_t kMostReadAhead = 4;
-
 struct PcapReader::Impl {
     std::vector<std::unique_ptr<Input>> inputs;  // a live capture's interface is the one input
     std::optional<Merge> merge;                  // for several files
@@ -178,8 +175,7 @@ PcapReader PcapReader::open_files(const std::vector<std::string>& paths, const s
         }
         impl->inputs.push_back(std::move(in));
     }
-    // Each read-ahead holds 4 MiB and a thread: a long ring's files are read
-    // by libpcap alone, with its one record's buffer each.
+    // A long ring's files are read by libpcap alone, with one record's buffer each.
     if (impl->inputs.size() <= kMostReadAhead) {
         for (auto& in : impl->inputs) {
             if (in->path != "-") in->ahead = std::make_unique<ReadAhead>(in->handle);

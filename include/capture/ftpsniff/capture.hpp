@@ -21,8 +21,8 @@ struct RawFrame {
     std::uint32_t caplen = 0;   // bytes present in `bytes`
     std::uint32_t wirelen = 0;  // bytes the frame had on the wire
     std::span<const std::uint8_t> bytes;
-    // Frames of the file just before this one that a filter left out, so
-    // the frame numbers stay the file's own.
+    // Frames just before this one that a filter left out, so the frame
+    // numbers stay the capture's own.
     std::uint64_t skipped = 0;
 };
 
