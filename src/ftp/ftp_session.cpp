@@ -180,11 +180,19 @@ std::string_view FtpSession::mask_client_line(const Line& line, std::uint64_t en
     ClientLineContext context{line.after_gap, password_may_follow_, limits_.known_verb};
     password_may_follow_ = false;
     if (limits_.show_passwords) return line.text;
-    auto no_secret = [&] {
+    auto no_secret = [&]() -> std::string_view {
         // What a cut line does not show may still be one (PASS pushed past
         // the cap by blanks, or its argument): -w writes it masked.
         if (line.truncated) mask_in_stream(Direction::to_server, line, end, {line.text.size(), line.text.size()});
-        return line.text;
+        if (passwords_.empty()) return line.text;
+        // A password sent before, typed again where none is expected (at
+        // the user-name prompt after a failed login, say).
+        echoes_.clear();
+        for (const std::string& password : passwords_) echo_columns(line.text, password, echoes_);
+        if (echoes_.empty()) return line.text;
+        merge_columns(echoes_);
+        for (Columns c : echoes_) mask_in_stream(Direction::to_server, line, end, c);
+        return mask_columns(line.text, echoes_, masked_);
     };
     // Most lines start with a verb that hides nothing and hold no bare CR:
     // secret_from() would say no.
@@ -239,18 +247,7 @@ void FtpSession::find_echoes(const Line& line) {
             look_for(open.substr(*arg));
         }
     }
-    if (echoes_.size() < 2) return;
-    // In order and apart, as mask_columns() takes them.
-    std::sort(echoes_.begin(), echoes_.end());
-    std::size_t kept = 0;
-    for (std::size_t i = 1; i < echoes_.size(); ++i) {
-        if (echoes_[i].first < echoes_[kept].second) {
-            echoes_[kept].second = std::max(echoes_[kept].second, echoes_[i].second);
-        } else {
-            echoes_[++kept] = echoes_[i];
-        }
-    }
-    echoes_.resize(kept + 1);
+    merge_columns(echoes_);
 }
 
 std::string_view FtpSession::mask_server_line(const Line& line, std::uint64_t end) {

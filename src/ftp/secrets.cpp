@@ -2,6 +2,7 @@
 
 #include "ftpsniff/stream_masks.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace ftpsniff {
@@ -106,6 +107,20 @@ void echo_columns(std::string_view line, std::string_view password, std::vector<
         out.emplace_back(first, first + password.size());
         at = first + password.size();
     }
+}
+
+void merge_columns(std::vector<Columns>& cols) {
+    if (cols.size() < 2) return;
+    std::sort(cols.begin(), cols.end());
+    std::size_t kept = 0;
+    for (std::size_t i = 1; i < cols.size(); ++i) {
+        if (cols[i].first < cols[kept].second) {
+            cols[kept].second = std::max(cols[kept].second, cols[i].second);
+        } else {
+            cols[++kept] = cols[i];
+        }
+    }
+    cols.resize(kept + 1);
 }
 
 std::string_view mask_columns(std::string_view line, std::span<const Columns> cols, std::string& scratch) {

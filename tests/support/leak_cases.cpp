@@ -258,6 +258,18 @@ std::vector<LeakCase> password_cases() {
         k.capture.add(c.close());
         cases.push_back(std::move(k));
     }
+    {  // After a failed login, the password typed at the user-name prompt.
+        LeakCase k = make("password typed again as a user name", {"Retyped30"});
+        Conversation c = asked_for_password(k.capture);
+        k.capture.add(c.client("PASS Retyped30\r\n"));
+        k.capture.add(c.server("530 Login incorrect.\r\n"));
+        k.capture.add(c.client("USER Retyped30\r\n"));
+        k.capture.add(c.server("331 Password required for Retyped30\r\n"));
+        k.capture.add(c.client("QUIT\r\n"));
+        k.capture.add(c.server("221 Goodbye.\r\n"));
+        k.capture.add(c.close());
+        cases.push_back(std::move(k));
+    }
     {  // A retransmission that differs from the first copy.
         LeakCase k = make("conflicting retransmission", {"ConflictSecret15"});
         Conversation c = asked_for_password(k.capture);

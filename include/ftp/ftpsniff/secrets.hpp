@@ -43,6 +43,8 @@ inline constexpr std::size_t kShortestEchoed = 3;
 
 // Appends where `password` appears in `line`, in order, without overlaps.
 void echo_columns(std::string_view line, std::string_view password, std::vector<Columns>& out);
+// Sorts `cols` and joins those that overlap, as mask_columns takes them.
+void merge_columns(std::vector<Columns>& cols);
 
 // `line` with each of `cols` (in order, inside the line) replaced by the mask;
 // built in `scratch`.
