@@ -28,7 +28,12 @@ std::array<std::uint8_t, 20> sha1(std::span<const std::uint8_t> message) {
     }
     for (std::size_t t = 16; t < 80; ++t) w[t] = std::rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
     std::array<std::uint32_t, 5> h = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
-    auto [a, b, c, d, e] = h;
+    // Plain variables: clang before 16 cannot capture structured bindings in a lambda.
+    std::uint32_t a = h[0];
+    std::uint32_t b = h[1];
+    std::uint32_t c = h[2];
+    std::uint32_t d = h[3];
+    std::uint32_t e = h[4];
     // Four runs of twenty rounds, each with its own function and constant.
     auto rounds = [&](std::size_t from, std::uint32_t k, auto f) {
         for (std::size_t t = from; t < from + 20; ++t) {
