@@ -212,7 +212,11 @@ void append_markdown_escaped(std::string& out, std::string_view in) {
 void append_mermaid_escaped(std::string& out, std::string_view in) {
     std::string plain;
     append_escaped(plain, in);
-    for (char c : plain) {
+    append_mermaid_entities(out, plain);
+}
+
+void append_mermaid_entities(std::string& out, std::string_view escaped) {
+    for (char c : escaped) {
         if (kMermaidActive.find(c) != std::string_view::npos) {
             fmt::format_to(std::back_inserter(out), "#{};", static_cast<int>(c));
         } else {

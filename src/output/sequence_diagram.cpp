@@ -65,7 +65,7 @@ SequenceDiagram::Mark SequenceDiagram::mark_of_reply(int code) {
     return Mark::none;
 }
 
-void SequenceDiagram::add(std::string_view arrow, std::string_view text, Mark mark, bool attached,
+void SequenceDiagram::add(std::string_view arrow, std::string_view text, Mark mark, bool ours, bool attached,
                           std::string_view suffix) {
     if (steps_.size() >= kMostSteps) {
         ++left_out_;
@@ -74,37 +74,42 @@ void SequenceDiagram::add(std::string_view arrow, std::string_view text, Mark ma
     if (!attached) on_data_ = false;
     Step step{arrow, {}, mark, attached};
     bool was_cut = false;
-    append_mermaid_escaped(step.text, cut(text, was_cut));
+    const std::string_view shown = cut(text, was_cut);
+    if (ours) {
+        append_mermaid_entities(step.text, shown);
+    } else {
+        append_mermaid_escaped(step.text, shown);
+    }
     if (was_cut) step.text += "…";
-    append_mermaid_escaped(step.text, suffix);
+    append_mermaid_entities(step.text, suffix);
     steps_.push_back(std::move(step));
 }
 
-void SequenceDiagram::command(std::string_view line) { add("C->>S", line, Mark::none); }
+void SequenceDiagram::command(std::string_view line) { add("C->>S", line, Mark::none, false); }
 
 void SequenceDiagram::reply(std::string_view line, std::optional<double> latency_ms, Mark mark) {
-    add("S-->>C", line, mark, false, latency_ms ? " (" + millis(*latency_ms) + ")" : std::string());
+    add("S-->>C", line, mark, false, false, latency_ms ? " (" + millis(*latency_ms) + ")" : std::string());
 }
 
 void SequenceDiagram::unparsed(bool from_client, std::string_view line) {
-    add(from_client ? "C-)S" : "S--)C", line, Mark::none);
+    add(from_client ? "C-)S" : "S--)C", line, Mark::none, false);
 }
 
 void SequenceDiagram::data(bool client_opens, bool opened, std::string_view text, std::string_view details, Mark mark) {
     data_ = true;
     if (client_opens) {
-        add(opened ? "C->>D" : "C-xD", text, mark);
+        add(opened ? "C->>D" : "C-xD", text, mark, true);
     } else {
-        add(opened ? "S->>D" : "S-xD", text, mark);
+        add(opened ? "S->>D" : "S-xD", text, mark, true);
     }
-    if (!details.empty()) add("Note right of D", details, Mark::none, true);
+    if (!details.empty()) add("Note right of D", details, Mark::none, true, true);
     on_data_ = true;
 }
 
-void SequenceDiagram::note(std::string_view text, Mark mark) { add("Note over C,S", text, mark); }
+void SequenceDiagram::note(std::string_view text, Mark mark) { add("Note over C,S", text, mark, true); }
 
 void SequenceDiagram::finding(std::string_view id, std::string_view severity, Mark mark) {
-    add(on_data_ ? "Note over S,D" : "Note over C,S", fmt::format("{} ({})", id, severity), mark, true);
+    add(on_data_ ? "Note over S,D" : "Note over C,S", fmt::format("{} ({})", id, severity), mark, true, true);
 }
 
 std::vector<bool> SequenceDiagram::drawn() const {
@@ -131,7 +136,7 @@ std::vector<bool> SequenceDiagram::drawn() const {
 
 void SequenceDiagram::skipped(std::string& out, const Wording& words, std::uint64_t count) {
     out += "    Note over C,S: ";
-    append_mermaid_escaped(out, words.format(words.counted("md.diagram_skipped", count), arg("count", count)));
+    append_mermaid_entities(out, words.format(words.counted("md.diagram_skipped", count), arg("count", count)));
     out += '\n';
 }
 
@@ -139,7 +144,7 @@ void SequenceDiagram::render(std::string& out, const Wording& words, std::string
                              std::string_view server) const {
     auto participant = [&](std::string_view id, std::string_view text) {
         fmt::format_to(std::back_inserter(out), "    participant {} as ", id);
-        append_mermaid_escaped(out, text);
+        append_mermaid_entities(out, text);
         out += '\n';
     };
     out += "```mermaid\nsequenceDiagram\n";

@@ -33,9 +33,11 @@ public:
     // A line that is no command or reply.
     void unparsed(bool from_client, std::string_view line);
     // A data connection, opened by the client (passive) or the server, or
-    // never opened; `details` (what it carried) goes beside it.
+    // never opened; `details` (what it carried) goes beside it. Both are
+    // ftpsniff's words, the capture's text in them escaped already.
     void data(bool client_opens, bool opened, std::string_view text, std::string_view details, Mark mark);
-    // Something about the session as a whole: a gap, TLS beginning, its end.
+    // Something about the session as a whole, in ftpsniff's words: a gap,
+    // TLS beginning, its end.
     void note(std::string_view text, Mark mark);
     // A finding on the step before it, drawn on that step's band.
     void finding(std::string_view id, std::string_view severity, Mark mark);
@@ -51,8 +53,9 @@ private:
         bool attached = false;  // a finding on the step before
     };
 
-    // `suffix` is ours, after the capture's `text`, which may be cut.
-    void add(std::string_view arrow, std::string_view text, Mark mark, bool attached = false,
+    // `text` is the capture's, or with `ours` ftpsniff's words (escaped
+    // already); `suffix` is ours, after `text`, which may be cut.
+    void add(std::string_view arrow, std::string_view text, Mark mark, bool ours, bool attached = false,
              std::string_view suffix = {});
     [[nodiscard]] std::vector<bool> drawn() const;
     static void skipped(std::string& out, const Wording& words, std::uint64_t count);

@@ -58,6 +58,19 @@ TEST(SequenceDiagram, HostileTextStaysInItsArrow) {
     EXPECT_EQ(lines[9], "```");
 }
 
+// The data connection's words hold the file name escaped once, as the
+// command's arrow shows it: not a second time.
+TEST(SequenceDiagram, AFileNameReadsTheSameOnEveryArrow) {
+    SequenceDiagram d;
+    const std::string name = "C:\\tmp\\a\x01" "b";
+    d.command("RETR " + name);
+    d.data(true, false, Wording::command("RETR", name) + ": never opened", "", SequenceDiagram::Mark::error);
+    std::string out;
+    d.render(out, Wording(Lang::en), "192.0.2.1:4000", "192.0.2.2:21");
+    EXPECT_NE(out.find("    C->>S: RETR C#58;\\tmp\\a\\x01b\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("        C-xD: RETR C#58;\\tmp\\a\\x01b#58; never opened\n"), std::string::npos) << out;
+}
+
 // 300 logins, one refused in the middle: the diagram keeps the start, the
 // end and the failing step with the command before it, and counts the rest.
 TEST(SequenceDiagram, ALongSessionIsDrawnAroundItsFailingStep) {

@@ -30,6 +30,9 @@ void append_markdown_escaped(std::string& out, std::string_view in);
 // comment, ';' a statement, "%%" a directive, '<' and '>' HTML, and a ':'
 // after "wrap" an option.
 void append_mermaid_escaped(std::string& out, std::string_view in);
+// The same for text that is escaped already (ftpsniff's own words around
+// capture text escaped for a terminal): the entity codes alone.
+void append_mermaid_entities(std::string& out, std::string_view escaped);
 // Rewrites the typography ftpsniff's own words use ("·", "§", "…", dashes,
 // curly quotes, arrows) in ASCII, for a terminal whose locale is not UTF-8.
 // Other characters, the capture's own text among them, are left as they are.
