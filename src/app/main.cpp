@@ -182,7 +182,8 @@ int main(int argc, char** argv) {
         RunResult result = run_capture(reader, opts, known, stdout, stderr, stop);
         if (result == RunResult::capture_cut && !cl.live && !g_stop.load()) {
             if (cl.read_files.size() > 1) {
-                fmt::print(stderr, "ftpsniff: a file is cut short ({}): what it held after the cut is missing\n",
+                fmt::print(stderr,
+                           "ftpsniff: {}: what was past the cut is missing; the other files were read to their end\n",
                            reader.cut().value_or(""));
             } else {
                 fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown\n",
@@ -191,7 +192,12 @@ int main(int argc, char** argv) {
             return kExitCaptureCut;
         }
     } catch (const CaptureError& e) {
-        fmt::print(stderr, "ftpsniff: {}\n", e.what());
+        // libpcap's message quotes the filter, which may name an address.
+        if (cl.pipeline.anonymize && std::string_view(e.what()).starts_with("bad filter")) {
+            fmt::print(stderr, "ftpsniff: bad filter (not shown under --anonymize)\n");
+        } else {
+            fmt::print(stderr, "ftpsniff: {}\n", e.what());
+        }
         return kExitBadInput;
     } catch (const KnowledgeError& e) {
         fmt::print(stderr, "ftpsniff: {}\n", e.what());

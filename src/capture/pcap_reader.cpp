@@ -67,8 +67,8 @@ struct Input {
     }
 };
 
-// Several files read as one capture: the earliest frame of any comes next
-// (the first file's on a tie, as mergecap orders them). A file's frame
+// Several files read as one capture: the earliest frame of any comes next,
+// and on a tie the frame of the file given last, as mergecap orders them. A file's frame
 // stays valid until that file is read again, which is only after the frame
 // has been handed out.
 class Merge {
@@ -84,7 +84,7 @@ public:
         }
         taken_ = heads_.size();
         for (std::size_t i = 0; i < heads_.size(); ++i) {
-            if (heads_[i] && (taken_ == heads_.size() || heads_[i]->ts < heads_[taken_]->ts)) taken_ = i;
+            if (heads_[i] && (taken_ == heads_.size() || heads_[i]->ts <= heads_[taken_]->ts)) taken_ = i;
         }
         if (taken_ == heads_.size()) return false;
         out = *heads_[taken_];
@@ -117,6 +117,7 @@ struct PcapReader::Impl {
     std::string filter_text;
     std::uint64_t filtered_out = 0;
     std::optional<std::string> cut;
+    std::vector<std::string> unread;  // files of several cut inside their header, and why
     std::string source;
     bool live = false;
     int selectable = -1;  // a live capture's descriptor to wait on
@@ -138,12 +139,15 @@ struct PcapReader::Impl {
         hdr.len = frame.wirelen;
         return pcap_offline_filter(&*filter, &hdr, frame.bytes.data()) != 0;
     }
-    // Once the files are read: where one was cut, named when there are several.
+    // Once the files are read: where each was cut, named when there are several.
     void note_cuts() {
+        if (cut) return;
+        std::vector<std::string> where = unread;
         for (const auto& in : inputs) {
-            if (!in->cut || cut) continue;
-            cut = inputs.size() == 1 ? *in->cut : error_at(in->path, *in->cut);
+            if (in->cut)
+                where.push_back(inputs.size() == 1 && unread.empty() ? *in->cut : error_at(in->path, *in->cut));
         }
+        if (!where.empty()) cut = fmt::format("{}", fmt::join(where, "; "));
     }
 };
 
@@ -163,6 +167,13 @@ PcapReader PcapReader::open_files(const std::vector<std::string>& paths, const s
         // Nanosecond precision keeps pcapng/nanosecond timestamps exact;
         // libpcap scales microsecond files up.
         in->handle = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+        // A ring's newest file may not have its header yet: with others to
+        // read, it is a file cut short, not a capture that cannot be read.
+        if (in->handle == nullptr && paths.size() > 1 &&
+            std::string_view(err).find("truncated") != std::string_view::npos) {
+            impl->unread.push_back(error_at(path, err));
+            continue;
+        }
         if (in->handle == nullptr)
             throw CaptureError(error_at(path == "-" ? std::string("standard input") : path, err));
         const Input& first = impl->inputs.empty() ? *in : *impl->inputs.front();
@@ -175,6 +186,7 @@ PcapReader PcapReader::open_files(const std::vector<std::string>& paths, const s
         }
         impl->inputs.push_back(std::move(in));
     }
+    if (impl->inputs.empty()) throw CaptureError(fmt::format("{}", fmt::join(impl->unread, "; ")));
     // A long ring's files are read by libpcap alone, with one record's buffer each.
     if (impl->inputs.size() <= kMostReadAhead) {
         for (auto& in : impl->inputs) {

@@ -47,7 +47,9 @@ public:
         RunSummary copy = run;
         copy.source = a_.text(run.source);
         if (run.cut) copy.cut = a_.text(*run.cut);
-        copy.filter = a_.text(run.filter);  // "host 192.0.2.7" names an address
+        // A filter names addresses in more forms than text holds them
+        // ("net 10.1", "ether host ...", a number): it is not shown.
+        if (!run.filter.empty()) copy.filter = "****";
         // Keyed by pseudonym: past the tables two addresses may share one.
         copy.login_failures.clear();
         for (const auto& [ip, f] : run.login_failures) {

@@ -29,6 +29,10 @@ expect "unwritable -w" 1 "^ftpsniff: $work/no-dir/x\.pcap: No such file" -- -r "
 expect "--with-data without -w" 2 "give -w FILE too" -- -r "$captures/vsftpd-python-demo.pcap" --with-data
 expect "a capture without -r" 2 "is a file, not a filter: read it with -r .*vsftpd-python-demo\.pcap$" -- "$captures/vsftpd-python-demo.pcap"
 expect "a bad filter with -r" 1 "^ftpsniff: bad filter 'port twenty-one': " -- -r "$captures/vsftpd-python-demo.pcap" port twenty-one
+# Under --anonymize a filter, which may name an address in many forms, is never shown.
+expect "a bad filter under --anonymize" 1 "^ftpsniff: bad filter \(not shown under --anonymize\)$" -- -r "$captures/vsftpd-python-demo.pcap" --anonymize host ftp.example.com
+"$bin" -r "$captures/vsftpd-python-demo.pcap" --anonymize --format json net 127 >"$work/anon.jsonl" 2>"$work/anon.err"
+grep -q '"filter":"\*\*\*\*","filtered_out":0}' "$work/anon.jsonl" || fail "--anonymize: the filter is shown: $(tail -1 "$work/anon.jsonl")"
 expect "stdin merged" 2 "standard input \(-r -\) cannot be merged" -- -r - -r "$captures/vsftpd-python-demo.pcap"
 # The demo capture's header says raw IP instead of Ethernet (pcap link type at byte 20).
 { head -c 20 "$captures/vsftpd-python-demo.pcap"; printf '\x65\x00\x00\x00'; tail -c +25 "$captures/vsftpd-python-demo.pcap"; } >"$work/raw.pcap"

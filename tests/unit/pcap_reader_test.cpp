@@ -172,8 +172,8 @@ TEST(PcapReader, ManyFilesAreMergedWithoutReadingAhead) {
     EXPECT_EQ(n, kFrames);
 }
 
-// Frames of the same time come in the order the files were given, as mergecap writes them.
-TEST(PcapReader, ATieGoesToTheFileGivenFirst) {
+// Frames of the same time come as mergecap writes them: the file given last first.
+TEST(PcapReader, ATieGoesAsMergecapOrdersIt) {
     TempFile low(every(0, 1, 3).bytes());
     TempFile high(every(0, 1, 3, 1, 100).bytes());  // frames 100, 101, 102 at the same times
     auto ids_of = [](PcapReader reader) {
@@ -183,9 +183,9 @@ TEST(PcapReader, ATieGoesToTheFileGivenFirst) {
         return ids;
     };
     EXPECT_EQ(ids_of(PcapReader::open_files({low.path(), high.path()}, "")),
-              (std::vector<std::uint32_t>{0, 100, 1, 101, 2, 102}));
-    EXPECT_EQ(ids_of(PcapReader::open_files({high.path(), low.path()}, "")),
               (std::vector<std::uint32_t>{100, 0, 101, 1, 102, 2}));
+    EXPECT_EQ(ids_of(PcapReader::open_files({high.path(), low.path()}, "")),
+              (std::vector<std::uint32_t>{0, 100, 1, 101, 2, 102}));
 }
 
 // A cut file ends early; the others are read to their end, and the cut names its file.
@@ -201,6 +201,28 @@ TEST(PcapReader, ACutFileInAMergeIsNamed) {
     EXPECT_EQ(n, 19999u);
     ASSERT_TRUE(reader.cut());
     EXPECT_TRUE(reader.cut()->starts_with(a.path() + ": ")) << *reader.cut();
+}
+
+// A ring's newest file may hold less than its header: the others are read,
+// and every file cut short is named.
+TEST(PcapReader, EveryCutFileOfAMergeIsNamed) {
+    TempFile whole(every(0, 3, 3000).bytes());
+    test::Bytes cut = every(1, 3, 3000).bytes();
+    cut.resize(cut.size() - 10);
+    TempFile cut_in_a_record(cut);
+    test::Bytes header = every(2, 3, 3000).bytes();
+    header.resize(10);  // a pcap file header is 24 bytes
+    TempFile header_only_in_part(header);
+    PcapReader reader = PcapReader::open_files({whole.path(), cut_in_a_record.path(), header_only_in_part.path()}, "");
+    RawFrame frame;
+    std::uint32_t n = 0;
+    while (reader.read(frame) == ReadResult::frame) ++n;
+    EXPECT_EQ(n, 1000u + 999u);
+    ASSERT_TRUE(reader.cut());
+    EXPECT_NE(reader.cut()->find(cut_in_a_record.path() + ": "), std::string::npos) << *reader.cut();
+    EXPECT_NE(reader.cut()->find(header_only_in_part.path() + ": "), std::string::npos) << *reader.cut();
+    // Alone, such a file is no capture at all.
+    EXPECT_THROW((void)PcapReader::open_files({header_only_in_part.path()}, ""), CaptureError);
 }
 
 TEST(PcapReader, FilesOfDifferentLinkTypesAreRefused) {
