@@ -41,8 +41,9 @@ constexpr std::array<std::uint8_t, 256> kClasses = [] {
     for (unsigned char c : {'-', '.'}) t[c] |= kHost;
     for (unsigned char c : {' ', '\t', '\r', '\n', '\v', '\f'}) t[c] |= kBlank | kEndsName;
     // What ends a part of a word that may be a user name: "alice" in
-    // "alice@host", "DOMAIN\alice", "/home/alice/", "ftp://alice:pw@host".
-    for (char c : std::string_view("\"'`()[]{}<>,;|@/\\=:")) t[static_cast<unsigned char>(c)] |= kEndsName;
+    // "alice@host", "DOMAIN\alice", "/home/alice/", "ftp://alice:pw@host",
+    // "~alice", "#alice", "$alice".
+    for (char c : std::string_view("\"'`()[]{}<>,;|@/\\=:~#%$*+!&")) t[static_cast<unsigned char>(c)] |= kEndsName;
     return t;
 }();
 bool is(char c, std::uint8_t cls) { return (kClasses[static_cast<unsigned char>(c)] & cls) != 0; }
@@ -66,7 +67,7 @@ constexpr std::array<std::uint8_t, 256> kAround = [] {
 // Bytes alike for every detector's start condition, and which detectors
 // may start at a byte of one kind after a byte of another.
 enum : std::uint8_t { kWordStart = 1, kV6Start = 2, kNumberStart = 4, kPartStart = 8, kHostStart = 16, kAnyStart = 31 };
-constexpr std::string_view kKindExamples = " :@0ag.-#";  // one byte of each kind
+constexpr std::string_view kKindExamples = " :@0ag.-^";  // one byte of each kind
 constexpr std::uint8_t kind_of(char c) {
     const std::uint8_t cls = kClasses[static_cast<unsigned char>(c)];
     for (std::size_t k = 0; k < kKindExamples.size(); ++k) {

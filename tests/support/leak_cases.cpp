@@ -332,6 +332,8 @@ PcapWriter anonymity_case() {
     w.add(c.server("230 User ALICE.SMITH logged in from ::ffff:203.0.113.77\r\n"));
     w.add(c.client("PWD\r\n"));
     w.add(c.server("257 \"/home/alice.smith\" is the current directory\r\n"));
+    w.add(c.client("CWD ~alice.smith\r\n"));  // a name after ~, #, $ or %
+    w.add(c.server("550 #alice.smith; $alice.smith %alice.smith\r\n"));
     w.add(c.client("PASV\r\n"));
     w.add(c.server("227 Entering Passive Mode (198,51,100,21,19,137).\r\n"));
     w.add(c.client("RETR notes.txt\r\n"));  // no data connection in the capture: data_not_captured
