@@ -97,7 +97,8 @@ RunResult run_capture(PcapReader& reader, const PipelineOptions& opts, const Kno
                 }
                 return make_session(flow, std::move(masks));
             }
-            return std::make_unique<FtpDetector>([&make_session, flow] { return make_session(flow, nullptr); });
+            return std::make_unique<FtpDetector>([&make_session, flow] { return make_session(flow, nullptr); },
+                                                 &frames);
         },
         run.anomalies, budget, opts.reassembly);
 

@@ -58,7 +58,8 @@ void FtpDetector::on_data(Direction dir, Timestamp ts, std::span<const std::uint
     if (rejected_) return;
     std::size_t room = kHeldBytes - std::min(kHeldBytes, held_bytes_[static_cast<std::size_t>(dir)]);
     std::span<const std::uint8_t> kept = bytes.first(std::min(room, bytes.size()));
-    held_.push_back(Chunk{dir, ts, std::vector<std::uint8_t>(kept.begin(), kept.end())});
+    held_.push_back(Chunk{dir, ts, frames_ != nullptr ? frames_->current() : 0,
+                          std::vector<std::uint8_t>(kept.begin(), kept.end())});
     held_bytes_[static_cast<std::size_t>(dir)] += bytes.size();
     switch (judge()) {
     case Verdict::undecided: return;
@@ -71,8 +72,18 @@ void FtpDetector::on_data(Direction dir, Timestamp ts, std::span<const std::uint
     if (kept.size() < bytes.size()) {  // never for a real FTP opening, but keep the stream whole
         held_.back().bytes.assign(bytes.begin(), bytes.end());
     }
+    // The session starts, and reads each chunk, as of the frame it came in.
+    const std::uint64_t now = frames_ != nullptr ? frames_->current() : 0;
+    auto as_of = [this](std::uint64_t frame) {
+        if (frames_ != nullptr) frames_->set(frame);
+    };
+    as_of(first_frame_);
     session_ = make_session_();
-    for (const Chunk& c : held_) session_->on_data(c.dir, c.ts, c.bytes);
+    for (const Chunk& c : held_) {
+        as_of(c.frame);
+        session_->on_data(c.dir, c.ts, c.bytes);
+    }
+    as_of(now);
     held_.clear();
 }
 

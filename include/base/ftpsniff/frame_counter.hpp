@@ -12,7 +12,10 @@ class FrameCounter {
 public:
     void next() { ++current_; }
     void skip(std::uint64_t frames) { current_ += frames; }  // frames a filter left out
-    void end() { current_ = 0; }                             // the capture is read: what follows is no frame's doing
+    // Bytes held back and handed on later (--detect's) are read as of the
+    // frame they came in; the caller sets the counter back afterwards.
+    void set(std::uint64_t frame) { current_ = frame; }
+    void end() { current_ = 0; }  // the capture is read: what follows is no frame's doing
     [[nodiscard]] std::uint64_t current() const { return current_; }
 
 private:

@@ -7,6 +7,7 @@
 // is not followed any further.
 #pragma once
 
+#include "ftpsniff/frame_counter.hpp"
 #include "ftpsniff/reassembly.hpp"
 
 #include <functional>
@@ -24,7 +25,9 @@ public:
 
     static constexpr std::size_t kHeldBytes = 512;  // per direction, before deciding
 
-    explicit FtpDetector(SessionFactory make_session) : make_session_(std::move(make_session)) {}
+    // `frames`, when given, numbers what it replays by the frames it came in.
+    explicit FtpDetector(SessionFactory make_session, FrameCounter* frames = nullptr)
+        : make_session_(std::move(make_session)), frames_(frames), first_frame_(frames ? frames->current() : 0) {}
 
     void on_data(Direction dir, Timestamp ts, std::span<const std::uint8_t> bytes) override;
     void on_gap(Direction dir, Timestamp ts, std::uint64_t length) override;
@@ -37,6 +40,7 @@ private:
     struct Chunk {
         Direction dir;
         Timestamp ts;
+        std::uint64_t frame;
         std::vector<std::uint8_t> bytes;
     };
 
@@ -45,6 +49,8 @@ private:
     std::optional<std::string> first_line(Direction dir) const;
 
     SessionFactory make_session_;
+    FrameCounter* frames_;
+    std::uint64_t first_frame_;  // the connection's first packet's
     std::unique_ptr<StreamHandler> session_;
     bool rejected_ = false;
     std::vector<Chunk> held_;
