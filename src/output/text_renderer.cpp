@@ -267,7 +267,9 @@ public:
         b += '\n';
         if (!run.filter.empty()) {
             b += "  ";
-            words_.append(b, words_.counted("summary_filter", run.filtered_out), arg("filter", run.filter),
+            std::string filter;
+            append_escaped(filter, run.filter);  // as typed, but never a control byte raw
+            words_.append(b, words_.counted("summary_filter", run.filtered_out), arg("filter", filter),
                           arg("frames", run.filtered_out));
             b += '\n';
         }
