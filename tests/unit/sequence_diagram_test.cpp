@@ -62,7 +62,9 @@ TEST(SequenceDiagram, HostileTextStaysInItsArrow) {
 // command's arrow shows it: not a second time.
 TEST(SequenceDiagram, AFileNameReadsTheSameOnEveryArrow) {
     SequenceDiagram d;
-    const std::string name = "C:\\tmp\\a\x01" "b";
+    const std::string name =
+        "C:\\tmp\\a\x01"
+        "b";
     d.command("RETR " + name);
     d.data(true, false, Wording::command("RETR", name) + ": never opened", "", SequenceDiagram::Mark::error);
     std::string out;
