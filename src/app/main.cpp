@@ -186,8 +186,9 @@ int main(int argc, char** argv) {
                            "ftpsniff: {}: what was past the cut is missing; the other files were read to their end\n",
                            reader.cut().value_or(""));
             } else {
-                fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown\n",
-                           cl.read_files.front() == "-" ? "standard input" : cl.read_files.front());
+                fmt::print(stderr, "ftpsniff: {}: the capture is cut short after the last packet shown ({})\n",
+                           cl.read_files.front() == "-" ? "standard input" : cl.read_files.front(),
+                           reader.cut().value_or("no reason given"));
             }
             return kExitCaptureCut;
         }
