@@ -67,7 +67,9 @@ FUZZ_UNTRACED bool printable_utf8(std::string_view s) {
     return true;
 }
 
-// The text escape is reversible: "\\" is a backslash, "\xNN" a byte.
+// The text escape reads back one way: "\\" is a backslash, "\xNN" a byte,
+// any other backslash itself (an "\x" not followed by two hex digits is
+// never written).
 FUZZ_UNTRACED bool unescapes_to(std::string_view esc, std::string_view original) {
     std::string back;
     for (std::size_t i = 0; i < esc.size(); ++i) {
@@ -76,11 +78,12 @@ FUZZ_UNTRACED bool unescapes_to(std::string_view esc, std::string_view original)
         } else if (i + 1 < esc.size() && esc[i + 1] == '\\') {
             back += '\\';
             i += 1;
-        } else if (i + 3 < esc.size() && esc[i + 1] == 'x' && is_hex(esc[i + 2]) && is_hex(esc[i + 3])) {
+        } else if (i + 1 < esc.size() && esc[i + 1] == 'x') {
+            if (i + 3 >= esc.size() || !is_hex(esc[i + 2]) || !is_hex(esc[i + 3])) return false;
             back += static_cast<char>(std::stoi(std::string(esc.substr(i + 2, 2)), nullptr, 16));
             i += 3;
         } else {
-            return false;
+            back += '\\';
         }
     }
     return back == original;
