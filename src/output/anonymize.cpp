@@ -487,16 +487,23 @@ std::size_t Anonymizer::numbers_at(std::string_view in, std::size_t i, std::stri
         else
             break;
     }
+    // A last number that begins a dotted quad ("...,156,73.0.113.20") is
+    // the quad's: the list ends before it, and the quad is read on its own.
+    const bool quad_follows = count > 1 && at + 1 < in.size() && in[at] == '.' && is_digit(in[at + 1]);
+    if (quad_follows) {
+        --count;
+        at = start[count] - 1;
+    }
     start[count] = at + 1;  // where a number after the last would start
     // Six numbers are PORT's or 227's, whatever the first two are; a long
-    // form cut short still has its octets replaced.
+    // form cut short, or a list cut by a quad, still has its octets replaced.
     std::size_t first = 0, octets = 4;
     bool v6 = false;
     if (count != 6 && count >= 4 && ((v[0] == 4 && v[1] == 4) || (v[0] == 6 && v[1] == 16))) {
         first = 2;
         octets = std::min<std::size_t>(v[1], count - 2);
         v6 = v[0] == 6;
-    } else if (count < 6) {
+    } else if (count < 6 && !(quad_follows && count >= 4)) {
         return 0;
     }
     IpAddress ip{static_cast<std::uint8_t>(v6 ? 6 : 4), {}};

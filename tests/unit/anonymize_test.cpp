@@ -10,6 +10,7 @@
 #include "ftpsniff/data_channel.hpp"
 #include "ftpsniff/pipeline.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -35,6 +36,20 @@ TEST(Anonymizer, AddressFollowedByPortKeepsThePort) {
               "no data connection to " + fake + ":40000 appears");
     std::string fake6 = to_string(a.address(ip("fd00::7")));
     EXPECT_EQ(a.text("connect to [fd00::7]:21 now"), "connect to [" + fake6 + "]:21 now");
+}
+
+// A number list whose last number begins a dotted quad (found by
+// fuzz_ftp_lines): the list's octets and the quad are both replaced.
+TEST(Anonymizer, AQuadGluedToANumberListIsReplacedToo) {
+    Anonymizer a;
+    const std::string out = a.text("(10,0,0,20,156,73.0.113.20]2)");
+    EXPECT_EQ(out.find("73.0.113.20"), std::string::npos) << out;
+    EXPECT_EQ(out.find("10,0,0,20"), std::string::npos) << out;
+    const IpAddress list = a.address(ip("10.0.0.20"));
+    EXPECT_NE(out.find(fmt::format("{},{},{},{},156,", list.bytes[0], list.bytes[1], list.bytes[2], list.bytes[3])),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find(to_string(a.address(ip("73.0.113.20")))), std::string::npos) << out;
 }
 
 TEST(Anonymizer, EveryIpv6SpellingGetsTheOneAddressPseudonym) {
