@@ -464,6 +464,12 @@ std::size_t Anonymizer::ipv4_at(std::string_view in, std::size_t i, std::string&
         out.append(in.substr(i, at - i));
     else
         append_address(out, fake);
+    // More numbers after it ("203.0.113.2.0.113.20"): which four are the
+    // address is unknown, so each number past the first four becomes 0.
+    while (at + 1 < in.size() && in[at] == '.' && is_digit(in[at + 1])) {
+        out += ".0";
+        for (++at; at < in.size() && is_digit(in[at]);) ++at;
+    }
     return at - i;
 }
 

@@ -52,6 +52,14 @@ TEST(Anonymizer, AQuadGluedToANumberListIsReplacedToo) {
     EXPECT_NE(out.find(to_string(a.address(ip("73.0.113.20")))), std::string::npos) << out;
 }
 
+// A run of more than four dotted numbers: which four are an address is
+// unknown, so none of them survives (found by fuzz_ftp_lines).
+TEST(Anonymizer, NoQuadOfALongerDottedRunSurvives) {
+    Anonymizer a;
+    const std::string fake = to_string(a.address(ip("203.0.113.2")));
+    EXPECT_EQ(a.text("o203.0.113.2.0.113.20 x"), "o" + fake + ".0.0.0 x");
+}
+
 TEST(Anonymizer, EveryIpv6SpellingGetsTheOneAddressPseudonym) {
     Anonymizer a;
     std::string fake = to_string(a.address(ip("fd00:aa::77")));
